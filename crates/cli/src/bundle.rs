@@ -1,0 +1,59 @@
+//! The bundled demo scenario (`scenarios/nagorno-karabakh-2020`), embedded in the binary,
+//! and loading a scenario and its demo claims into a store.
+
+use anyhow::{Context, Result, bail};
+use truce_core::claims::ClaimInput;
+use truce_core::journal::{Actor, Command};
+use truce_core::scenario::{Scenario, ScenarioFiles};
+use truce_store::Store;
+
+include!(concat!(env!("OUT_DIR"), "/demo_claims.rs"));
+
+const DIR: &str = "scenarios/nagorno-karabakh-2020";
+
+/// The bundled scenario's files.
+pub fn files() -> ScenarioFiles {
+    let f = |name: &str, text: &str| (format!("{DIR}/{name} (built in)"), text.to_owned());
+    ScenarioFiles {
+        scenario: f("scenario.toml", include_str!("../../../scenarios/nagorno-karabakh-2020/scenario.toml")),
+        zones: f("zones.geojson", include_str!("../../../scenarios/nagorno-karabakh-2020/zones.geojson")),
+        posts: f("posts.geojson", include_str!("../../../scenarios/nagorno-karabakh-2020/posts.geojson")),
+        gazetteer: f("gazetteer.json", include_str!("../../../scenarios/nagorno-karabakh-2020/gazetteer.json")),
+        overlay: Some(f(
+            "gazetteer-overlay.toml",
+            include_str!("../../../scenarios/nagorno-karabakh-2020/gazetteer-overlay.toml"),
+        )),
+        taxonomy: ("data/taxonomy.toml (built in)".into(), crate::scenario_dir::DEFAULT_TAXONOMY.into()),
+    }
+}
+
+/// The bundled scenario, checked.
+pub fn scenario() -> Result<Scenario> {
+    Ok(Scenario::load(&files())?)
+}
+
+/// The bundled demo claims: (file name, JSON text).
+pub fn demo_claims() -> Vec<(String, String)> {
+    DEMO_CLAIMS.iter().map(|(n, t)| (format!("{DIR}/demo/claims/{n}"), (*t).to_owned())).collect()
+}
+
+/// Loads `scenario` into an empty store.
+pub fn init(store: &Store, scenario: Scenario) -> Result<()> {
+    store
+        .execute_blocking(Actor::system(), Command::LoadScenario(Box::new(scenario)))
+        .context("loading the scenario into the journal")?;
+    Ok(())
+}
+
+/// Validates and submits each claim fixture as the `demo` actor. Returns how many.
+pub fn load_claims(store: &Store, claims: &[(String, String)]) -> Result<usize> {
+    let Some(scenario) = store.scenario() else { bail!("the database has no scenario") };
+    for (name, text) in claims {
+        let input: ClaimInput = serde_json::from_str(text).with_context(|| format!("parsing {name}"))?;
+        let body = input.validate(&scenario).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        store
+            .execute_blocking(Actor::demo(), Command::SubmitClaim(Box::new(body)))
+            .with_context(|| format!("submitting {name}"))?;
+    }
+    Ok(claims.len())
+}

@@ -1,0 +1,292 @@
+//! The `truce` command.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use truce::client::{Client, expect};
+use truce::{bundle, scenario_dir, server};
+use truce_store::Store;
+
+/// truce: ceasefire monitoring and verification.
+///
+/// Claims from each party, from monitors and from the press, kept in one append-only
+/// journal that every party can check.
+#[derive(Debug, Parser)]
+#[command(name = "truce", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Create a fresh database with the demo scenario and demo claims, and serve it.
+    Demo {
+        /// Database file to create (must not exist). Default: a new temporary file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "TRUCE_LISTEN")]
+        listen: SocketAddr,
+        /// Scenario directory to use instead of the bundled one; its demo/claims/*.json are loaded too.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
+    /// Create a database and load a scenario into it.
+    Init {
+        /// Scenario directory (scenario.toml, zones.geojson, posts.geojson, gazetteer.json, …).
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Database file to create.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
+        /// Also load the scenario's demo claims (demo/claims/*.json).
+        #[arg(long)]
+        with_demo_claims: bool,
+    },
+    /// Serve the HTTP API on an initialised database.
+    Serve {
+        /// Database file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "TRUCE_LISTEN")]
+        listen: SocketAddr,
+    },
+    /// Submit a claim (a JSON file, or - for standard input) to a running server.
+    Submit {
+        /// The claim as JSON, in the API's input format.
+        file: PathBuf,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+    /// Read claims from a running server.
+    Claims {
+        #[command(subcommand)]
+        command: ClaimsCmd,
+    },
+    /// Drop every projection and rebuild it by replaying the journal (server stopped).
+    Rebuild {
+        /// Database file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ServerArg {
+    /// Server base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080", env = "TRUCE_SERVER")]
+    server: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum ClaimsCmd {
+    /// List claims, newest submission first.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// Box: min_lon,min_lat,max_lon,max_lat.
+    #[arg(long)]
+    bbox: Option<String>,
+    /// Occurred at or after (RFC 3339, YYYY-MM-DD or YYYY-MM).
+    #[arg(long)]
+    from: Option<String>,
+    /// Occurred at or before.
+    #[arg(long)]
+    to: Option<String>,
+    /// Event type id(s), comma-separated.
+    #[arg(long = "type")]
+    event_type: Option<String>,
+    /// Claimant party id.
+    #[arg(long)]
+    claimant: Option<String>,
+    /// Accused party id.
+    #[arg(long)]
+    accused: Option<String>,
+    /// Full-text search in any language.
+    #[arg(long, short)]
+    q: Option<String>,
+    /// Page size (1-500).
+    #[arg(long)]
+    limit: Option<u32>,
+    /// Cursor from a previous page.
+    #[arg(long)]
+    cursor: Option<String>,
+    /// Follow the cursor through every page.
+    #[arg(long)]
+    all: bool,
+    /// Print one JSON object per line instead of a table.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    server: ServerArg,
+}
+
+fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Demo { db, listen, scenario } => demo(db, listen, scenario),
+        Cmd::Init { scenario, db, with_demo_claims } => init(&scenario, &db, with_demo_claims),
+        Cmd::Serve { db, listen } => serve(&db, listen),
+        Cmd::Submit { file, server } => submit(&file, &server.server),
+        Cmd::Claims { command: ClaimsCmd::List(args) } => list(args),
+        Cmd::Rebuild { db } => rebuild(&db),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
+
+fn create_store(db: &Path) -> Result<Store> {
+    if db.exists() {
+        bail!("{} already exists; choose a new file (init and demo never overwrite a database)", db.display());
+    }
+    Store::open(db).with_context(|| format!("creating {}", db.display()))
+}
+
+fn open_existing(db: &Path) -> Result<Store> {
+    if !db.exists() {
+        bail!("{} does not exist; create it with `truce init --scenario DIR --db {}`", db.display(), db.display());
+    }
+    Store::open(db).with_context(|| format!("opening {}", db.display()))
+}
+
+fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>) -> Result<()> {
+    let (_tmp, db) = match db {
+        Some(db) => (None, db),
+        None => {
+            let dir =
+                tempfile::Builder::new().prefix("truce-demo-").tempdir().context("creating a temporary directory")?;
+            let path = dir.path().join("truce.db");
+            (Some(dir), path)
+        }
+    };
+    let (sc, claims) = match &scenario {
+        Some(dir) => (scenario_dir::load(dir)?, scenario_dir::demo_claims(dir)?),
+        None => (bundle::scenario()?, bundle::demo_claims()),
+    };
+    let store = create_store(&db)?;
+    let title = sc.title.en().to_owned();
+    bundle::init(&store, sc)?;
+    let n = bundle::load_claims(&store, &claims)?;
+    println!("truce demo: {title}");
+    println!("database: {} ({n} demo claims)", db.display());
+    runtime()?.block_on(server::run(store, listen, |addr| {
+        println!("web UI: http://{addr}/");
+        println!("API:    http://{addr}/api/v1/claims");
+        println!("listening on http://{addr}");
+    }))
+}
+
+fn init(dir: &Path, db: &Path, with_demo_claims: bool) -> Result<()> {
+    let sc = scenario_dir::load(dir)?;
+    let (id, places) = (sc.id.clone(), sc.places.len());
+    let store = create_store(db)?;
+    bundle::init(&store, sc)?;
+    let mut n = 0;
+    if with_demo_claims {
+        n = bundle::load_claims(&store, &scenario_dir::demo_claims(dir)?)?;
+    }
+    println!("initialised {} with scenario {id} ({places} places, {n} demo claims)", db.display());
+    Ok(())
+}
+
+fn serve(db: &Path, listen: SocketAddr) -> Result<()> {
+    let store = open_existing(db)?;
+    let Some(sc) = store.scenario() else {
+        bail!("{} has no scenario; run `truce init --scenario DIR --db {}` first", db.display(), db.display());
+    };
+    println!("serving {} ({})", db.display(), sc.title.en());
+    runtime()?.block_on(server::run(store, listen, |addr| println!("listening on http://{addr}")))
+}
+
+fn submit(file: &Path, server: &str) -> Result<()> {
+    let text = if file == Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?
+    };
+    let answer = Client::new(server).post_raw("/api/v1/claims", &text)?;
+    let claim = expect(answer, 201).with_context(|| format!("the server refused {}", file.display()))?;
+    println!("{}", claim["id"].as_str().unwrap_or_default());
+    Ok(())
+}
+
+fn list(a: ListArgs) -> Result<()> {
+    let client = Client::new(&a.server.server);
+    let mut query: Vec<(&str, String)> = Vec::new();
+    for (k, v) in [
+        ("bbox", &a.bbox),
+        ("from", &a.from),
+        ("to", &a.to),
+        ("type", &a.event_type),
+        ("claimant", &a.claimant),
+        ("accused", &a.accused),
+        ("q", &a.q),
+    ] {
+        if let Some(v) = v {
+            query.push((k, v.clone()));
+        }
+    }
+    if let Some(l) = a.limit {
+        query.push(("limit", l.to_string()));
+    }
+    let mut cursor = a.cursor.clone();
+    if !a.json {
+        println!("{:<26} {:<10} {:<5} {:<5} {:<28} {:<22} PLACE", "ID", "OCCURRED", "BY", "VS", "TYPE", "SOURCE");
+    }
+    loop {
+        let mut q = query.clone();
+        if let Some(c) = &cursor {
+            q.push(("cursor", c.clone()));
+        }
+        let page = expect(client.get("/api/v1/claims", &q)?, 200)?;
+        for c in page["items"].as_array().into_iter().flatten() {
+            if a.json {
+                println!("{c}");
+            } else {
+                let s = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_owned();
+                let date: String = s(&c["occurred"]["from"]).chars().take(10).collect();
+                let source: String = s(&c["source"]["name"]).chars().take(22).collect();
+                println!(
+                    "{:<26} {:<10} {:<5} {:<5} {:<28} {:<22} {}",
+                    s(&c["id"]),
+                    date,
+                    s(&c["claimant"]),
+                    s(&c["accused"]),
+                    s(&c["event_type"]),
+                    source,
+                    s(&c["location"]["place"]["name"])
+                );
+            }
+        }
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        match (&cursor, a.all) {
+            (Some(_), true) => continue,
+            (Some(c), false) if !a.json => {
+                eprintln!("more: --cursor {c} (or --all)");
+                break;
+            }
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
+fn rebuild(db: &Path) -> Result<()> {
+    let store = open_existing(db)?;
+    let n = store.rebuild_blocking().context("rebuilding the projections")?;
+    println!("rebuilt the projections of {} from {n} journal entries", db.display());
+    Ok(())
+}

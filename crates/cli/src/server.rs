@@ -1,0 +1,39 @@
+//! Starting the HTTP server.
+
+use anyhow::{Context, Result};
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use truce_server::AppState;
+use truce_store::Store;
+
+/// Binds `listen`, prints the address, and serves until Ctrl-C or SIGTERM.
+pub async fn run(store: Store, listen: SocketAddr, banner: impl FnOnce(SocketAddr)) -> Result<()> {
+    let listener = TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    banner(addr);
+    tracing::info!(%addr, db = %store.path().display(), "serving");
+    truce_server::serve(listener, AppState::new(store), shutdown_signal()).await.context("serving HTTP")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,357 @@
+//! Claims: what a party, a monitor or an open source says happened.
+//!
+//! A claim never changes once accepted; corrections are new claims. `ClaimInput` is the
+//! shape a client sends; `ClaimInput::validate` turns it into a `ClaimBody` (what the
+//! journal stores) or into every field error at once. `Claim` is the claim as read back,
+//! with its id, sequence number and resolved location.
+
+mod input;
+mod query;
+
+pub use input::{
+    AttachmentInput, CasualtyInput, ClaimInput, IntervalInput, LocationInput, NarrativeInput, SourceInput,
+};
+pub use query::{ClaimFilter, ClaimQuery, DEFAULT_LIMIT, MAX_LIMIT, encode_cursor};
+
+use crate::geo::Geometry;
+use crate::ids::{EventTypeId, Lang, PartyId, PlaceId, ProvisionId, Tag};
+use crate::scenario::Scenario;
+use crate::time::Interval;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where a claim comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Submitted by a party's liaison officer.
+    PartyReport,
+    /// A monitoring team's own report.
+    MonitorReport,
+    /// An official statement (ministry, government).
+    OfficialStatement,
+    /// A news report.
+    Media,
+    /// Social media.
+    SocialMedia,
+    /// A witness account.
+    Witness,
+    /// Anything else.
+    Other,
+}
+
+/// The source of a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Source {
+    /// Kind of source.
+    pub kind: SourceKind,
+    /// Who or what: "Ministry of Defence of Armenia", "Sputnik Arabic".
+    pub name: String,
+    /// Where it was published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// How precisely a location is known, with the radius it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationPrecision {
+    /// Within about 100 m.
+    Exact,
+    /// Within about 1 km.
+    Approximate,
+    /// The named place (village, height): within about 5 km.
+    Locality,
+    /// The district: within about 25 km.
+    District,
+    /// The region: within about 100 km.
+    Region,
+}
+
+impl LocationPrecision {
+    /// Parses `exact`, `approximate`, `locality`, `district` or `region`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s {
+            "exact" => Ok(Self::Exact),
+            "approximate" => Ok(Self::Approximate),
+            "locality" => Ok(Self::Locality),
+            "district" => Ok(Self::District),
+            "region" => Ok(Self::Region),
+            _ => Err(format!("{s:?} is not one of exact, approximate, locality, district, region")),
+        }
+    }
+
+    /// The uncertainty radius this precision stands for, in metres.
+    pub fn radius_m(self) -> u32 {
+        match self {
+            Self::Exact => 100,
+            Self::Approximate => 1_000,
+            Self::Locality => 5_000,
+            Self::District => 25_000,
+            Self::Region => 100_000,
+        }
+    }
+}
+
+/// Where a claim says the event happened: a gazetteer place, a geometry, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Location {
+    /// Gazetteer place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub place: Option<PlaceId>,
+    /// Geometry given by the claimant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geometry: Option<Geometry>,
+    /// How precisely the location is known.
+    pub precision: LocationPrecision,
+}
+
+/// Military or civilian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CasualtyCategory {
+    /// Members of armed forces.
+    Military,
+    /// Civilians.
+    Civilian,
+}
+
+/// A count that may be exact or bounded: `12`, `{"min": 10}` ("more than ten"),
+/// `{"min": 20, "max": 50}` ("dozens").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    /// Lower bound (inclusive).
+    pub min: u32,
+    /// Upper bound (inclusive); none when unbounded.
+    pub max: Option<u32>,
+}
+
+impl Count {
+    /// An exact count.
+    pub fn exact(n: u32) -> Self {
+        Self { min: n, max: Some(n) }
+    }
+}
+
+impl utoipa::PartialSchema for Count {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .description(Some("An exact count, or bounds {\"min\", \"max\"} (max absent: unbounded)"))
+            .item(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+            .item(
+                ObjectBuilder::new()
+                    .property("min", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+                    .property("max", ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+                    .required("min"),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for Count {}
+
+impl Serialize for Count {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.max == Some(self.min) {
+            return s.serialize_u32(self.min);
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("min", &self.min)?;
+        if let Some(max) = self.max {
+            m.serialize_entry("max", &max)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        input::parse_count(&v).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Casualties of one party in one category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Casualty {
+    /// Whose casualties.
+    #[schema(value_type = String)]
+    pub party: PartyId,
+    /// Military or civilian.
+    pub category: CasualtyCategory,
+    /// Killed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub killed: Option<Count>,
+    /// Wounded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wounded: Option<Count>,
+    /// Captured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<Count>,
+    /// Missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Count>,
+}
+
+/// The claim's own words, in their original language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Narrative {
+    /// Language tag.
+    #[schema(value_type = String)]
+    pub lang: Lang,
+    /// The text.
+    pub text: String,
+}
+
+/// Evidence attached by content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Attachment {
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
+    /// File name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Media type, e.g. `image/jpeg`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+}
+
+/// A validated claim as the journal stores it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClaimBody {
+    /// Who makes the claim.
+    #[schema(value_type = String)]
+    pub claimant: PartyId,
+    /// Where the claim comes from.
+    pub source: Source,
+    /// Whom the claim accuses, if anyone.
+    #[schema(value_type = Option<String>)]
+    pub accused: Option<PartyId>,
+    /// Event type from the taxonomy.
+    #[schema(value_type = String)]
+    pub event_type: EventTypeId,
+    /// When it happened.
+    pub occurred: Interval,
+    /// Where it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Casualties by party and category.
+    #[serde(default)]
+    pub casualties: Vec<Casualty>,
+    /// Provisions the claim says were violated.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub provisions_violated: Vec<ProvisionId>,
+    /// The claim's words.
+    pub narrative: Narrative,
+    /// Evidence.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// Labels.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub tags: Vec<Tag>,
+}
+
+/// A location with its place resolved against the gazetteer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LocationView {
+    /// The gazetteer place, if one was named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<PlaceRef>,
+    /// The geometry: the claimant's, or else the place's point.
+    pub geometry: Geometry,
+    /// How precisely the location is known.
+    pub precision: LocationPrecision,
+    /// Uncertainty radius in metres.
+    pub radius_m: u32,
+}
+
+/// A gazetteer place named by a claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlaceRef {
+    /// Place id.
+    pub id: String,
+    /// English name.
+    pub name: String,
+}
+
+/// A claim as read back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Claim {
+    /// Claim id (the ULID of the journal entry that submitted it).
+    pub id: String,
+    /// Sequence number of that journal entry.
+    pub seq: u64,
+    /// When the journal received it.
+    #[serde(with = "crate::time::millis_rfc3339")]
+    pub received_at: DateTime<Utc>,
+    /// Who submitted it.
+    pub actor: String,
+    /// Who makes the claim.
+    pub claimant: String,
+    /// Where the claim comes from.
+    pub source: Source,
+    /// Whom the claim accuses.
+    pub accused: Option<String>,
+    /// Event type.
+    pub event_type: String,
+    /// When it happened.
+    pub occurred: Interval,
+    /// Where it happened.
+    pub location: Option<LocationView>,
+    /// Casualties by party and category.
+    pub casualties: Vec<Casualty>,
+    /// Provisions the claim says were violated.
+    pub provisions_violated: Vec<String>,
+    /// The claim's words.
+    pub narrative: Narrative,
+    /// Evidence.
+    pub attachments: Vec<Attachment>,
+    /// Labels.
+    pub tags: Vec<String>,
+}
+
+impl Claim {
+    /// The claim as read back, its location resolved against the scenario's gazetteer.
+    pub fn view(
+        id: String,
+        seq: u64,
+        received_at: DateTime<Utc>,
+        actor: String,
+        body: ClaimBody,
+        scenario: &Scenario,
+    ) -> Claim {
+        let location = body.location.and_then(|l| {
+            let place = l.place.as_ref().and_then(|p| scenario.place(p.as_str()));
+            let geometry = l.geometry.or_else(|| place.map(|p| Geometry::Point(p.position())))?;
+            Some(LocationView {
+                place: place.map(|p| PlaceRef { id: p.id.to_string(), name: p.names.en().to_owned() }),
+                geometry,
+                precision: l.precision,
+                radius_m: l.precision.radius_m(),
+            })
+        });
+        Claim {
+            id,
+            seq,
+            received_at,
+            actor,
+            claimant: body.claimant.into(),
+            source: body.source,
+            accused: body.accused.map(Into::into),
+            event_type: body.event_type.into(),
+            occurred: body.occurred,
+            location,
+            casualties: body.casualties,
+            provisions_violated: body.provisions_violated.into_iter().map(Into::into).collect(),
+            narrative: body.narrative,
+            attachments: body.attachments,
+            tags: body.tags.into_iter().map(Into::into).collect(),
+        }
+    }
+}

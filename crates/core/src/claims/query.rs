@@ -1,0 +1,170 @@
+//! Filters for listing claims.
+
+use crate::error::FieldErrors;
+use crate::geo::BBox;
+use crate::ids::{EventTypeId, PartyId};
+use crate::scenario::Scenario;
+use crate::time::TimeInput;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Page size when none is asked for.
+pub const DEFAULT_LIMIT: u32 = 50;
+/// Largest page size.
+pub const MAX_LIMIT: u32 = 500;
+
+/// Query parameters of `GET /claims`, as written in the URL.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimQuery {
+    /// `min_lon,min_lat,max_lon,max_lat`: claims whose location meets the box.
+    pub bbox: Option<String>,
+    /// Claims whose occurrence ends at or after this time (RFC 3339, `YYYY-MM-DD` or `YYYY-MM`).
+    pub from: Option<String>,
+    /// Claims whose occurrence starts at or before this time.
+    pub to: Option<String>,
+    /// Event type id; several separated by commas.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub event_type: Option<String>,
+    /// Claimant party id.
+    pub claimant: Option<String>,
+    /// Accused party id.
+    pub accused: Option<String>,
+    /// Full-text search in the narratives, in any language.
+    pub q: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<String>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// A checked claim filter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClaimFilter {
+    /// Location box.
+    pub bbox: Option<BBox>,
+    /// Occurrence overlaps from this time on.
+    pub from: Option<DateTime<Utc>>,
+    /// Occurrence overlaps up to this time.
+    pub to: Option<DateTime<Utc>>,
+    /// Any of these event types.
+    pub event_types: Vec<EventTypeId>,
+    /// Claimant.
+    pub claimant: Option<PartyId>,
+    /// Accused.
+    pub accused: Option<PartyId>,
+    /// Search text.
+    pub q: Option<String>,
+    /// Page size.
+    pub limit: u32,
+    /// Only claims with a sequence number below this.
+    pub before_seq: Option<u64>,
+}
+
+/// Encodes a page position as an opaque cursor.
+pub fn encode_cursor(seq: u64) -> String {
+    format!("s{seq}")
+}
+
+fn decode_cursor(s: &str) -> Result<u64, String> {
+    s.strip_prefix('s')
+        .and_then(|n| n.parse::<u64>().ok())
+        .ok_or_else(|| format!("{s:?} is not a cursor from a previous page"))
+}
+
+impl ClaimQuery {
+    /// Checks the parameters; unknown parties and event types are errors, not empty pages.
+    pub fn parse(&self, scenario: &Scenario) -> Result<ClaimFilter, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let bbox = self.bbox.as_deref().and_then(|b| e.take("bbox", BBox::parse(b)));
+        let from = self.from.as_deref().and_then(|s| e.take("from", TimeInput::parse(s))).map(|t| t.start());
+        let to = self.to.as_deref().and_then(|s| e.take("to", TimeInput::parse(s))).map(|t| t.end());
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            e.push("to", "is before from");
+        }
+        let mut event_types = Vec::new();
+        for t in self.event_type.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+            match EventTypeId::parse(t) {
+                Ok(id) if scenario.taxonomy.get(id.as_str()).is_some() => event_types.push(id),
+                Ok(id) => e.push("type", format!("no event type {:?} in the taxonomy", id.as_str())),
+                Err(err) => e.push("type", err.to_string()),
+            }
+        }
+        let mut party = |v: &Option<String>, field: &str| {
+            v.as_deref().map(str::trim).and_then(|s| match PartyId::parse(s) {
+                Ok(id) if scenario.party(id.as_str()).is_some() => Some(id),
+                Ok(id) => {
+                    e.push(field, format!("no party {:?} in this scenario", id.as_str()));
+                    None
+                }
+                Err(err) => {
+                    e.push(field, err.to_string());
+                    None
+                }
+            })
+        };
+        let claimant = party(&self.claimant, "claimant");
+        let accused = party(&self.accused, "accused");
+        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
+        if q.as_ref().is_some_and(|q| q.chars().count() > 500) {
+            e.push("q", "is longer than 500 characters");
+        }
+        let limit = match self.limit.as_deref() {
+            None => DEFAULT_LIMIT,
+            Some(s) => match s.trim().parse::<u32>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    e.push("limit", format!("must be a whole number from 1 to {MAX_LIMIT}"));
+                    DEFAULT_LIMIT
+                }
+            },
+        };
+        let before_seq = self.cursor.as_deref().and_then(|c| e.take("cursor", decode_cursor(c)));
+        e.into_result(ClaimFilter { bbox, from, to, event_types, claimant, accused, q, limit, before_seq })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::tests_support::scenario;
+
+    #[test]
+    fn parses_every_parameter() {
+        let q = ClaimQuery {
+            bbox: Some("45,39,47,41".into()),
+            from: Some("2021-11-01".into()),
+            to: Some("2021-11-30".into()),
+            event_type: Some("shelling".into()),
+            claimant: Some("AAA".into()),
+            accused: Some("BBB".into()),
+            q: Some(" обстрел ".into()),
+            limit: Some("10".into()),
+            cursor: Some(encode_cursor(42)),
+        };
+        let f = q.parse(&scenario()).expect("valid");
+        assert_eq!(f.limit, 10);
+        assert_eq!(f.before_seq, Some(42));
+        assert_eq!(f.q.as_deref(), Some("обстрел"));
+        assert_eq!(crate::time::fmt(f.to.expect("set")), "2021-11-30T23:59:59.999Z");
+    }
+
+    #[test]
+    fn bad_parameters_are_all_named() {
+        let q = ClaimQuery {
+            bbox: Some("1,2,3".into()),
+            event_type: Some("nope".into()),
+            claimant: Some("ZZZ".into()),
+            limit: Some("0".into()),
+            cursor: Some("garbage".into()),
+            ..Default::default()
+        };
+        let e = q.parse(&scenario()).expect_err("invalid");
+        let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["bbox", "type", "claimant", "limit", "cursor"]);
+    }
+}

@@ -1,0 +1,51 @@
+//! truce-server: the HTTP API.
+//!
+//! Thin axum handlers: extract, call a core parser and a store command or query, map the
+//! result. No SQL and no business rules live here. Errors are mapped to HTTP in one place
+//! (`error::ApiError`), and the OpenAPI document is generated from the handlers' own
+//! annotations.
+
+mod error;
+mod openapi;
+mod routes;
+
+pub use error::{ApiError, ErrorBody};
+pub use openapi::ApiDoc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use std::future::Future;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use truce_store::Store;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The journal and projections.
+    pub store: Store,
+}
+
+impl AppState {
+    /// State over an open store.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    routes::router().layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// Serves the application on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

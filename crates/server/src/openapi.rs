@@ -1,0 +1,28 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations.
+
+use utoipa::OpenApi;
+
+/// The truce HTTP API.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "truce API",
+        description = "Ceasefire monitoring and verification: claims, scenario, gazetteer. \
+                       Errors are JSON: {\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"reason\"}]}}."
+    ),
+    paths(
+        crate::routes::claims::submit,
+        crate::routes::claims::get_one,
+        crate::routes::claims::list,
+        crate::routes::meta::get_scenario,
+        crate::routes::places::search,
+        crate::routes::meta::health,
+        crate::routes::meta::openapi,
+    ),
+    tags(
+        (name = "claims", description = "What each party, monitor or source says happened"),
+        (name = "scenario", description = "The agreement and its gazetteer"),
+        (name = "meta", description = "Health and this document"),
+    )
+)]
+pub struct ApiDoc;

@@ -1,0 +1,131 @@
+//! Claims: submit, read one, list with filters.
+
+use super::scenario;
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use truce_core::FieldErrors;
+use truce_core::claims::{Claim, ClaimInput, ClaimQuery};
+use truce_core::journal::{Actor, Command};
+use truce_store::{ClaimPage, Projected};
+
+/// Parses a JSON body into `T`: 400 when it is not JSON, 422 naming the field whose type
+/// is wrong.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+    let bytes = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(crate::MAX_BODY_BYTES)
+        } else {
+            ApiError::MalformedJson(r.body_text())
+        }
+    })?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let mut f = FieldErrors::new();
+                let field = if path == "." { String::new() } else { path };
+                f.push(field, strip_position(&inner.to_string()));
+                ApiError::WrongShape(f)
+            }
+            _ => ApiError::MalformedJson(inner.to_string()),
+        }
+    })?;
+    de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    Ok(value)
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+/// Submit a claim.
+///
+/// The claim is validated against the scenario; every bad field is reported at once and
+/// nothing is written. On success the claim is durable in the journal before the answer.
+#[utoipa::path(
+    post, path = "/api/v1/claims", tag = "claims",
+    request_body = ClaimInput,
+    responses(
+        (status = 201, description = "Recorded", body = Claim),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    )
+)]
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let input: ClaimInput = parse_json(body)?;
+    let scenario = scenario(&state)?;
+    let claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
+    let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
+    let Projected::Claim(claim) = appended.projected else {
+        return Err(ApiError::Internal("a claim submission projected something else".into()));
+    };
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/claims/{}", claim.id)) {
+        headers.insert(header::LOCATION, v);
+    }
+    Ok((StatusCode::CREATED, headers, Json(claim)).into_response())
+}
+
+/// Read one claim.
+#[utoipa::path(
+    get, path = "/api/v1/claims/{id}", tag = "claims",
+    params(("id" = String, Path, description = "Claim id (ULID)")),
+    responses(
+        (status = 200, body = Claim),
+        (status = 404, body = ErrorBody),
+    )
+)]
+pub(crate) async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    match state.store.claim(id.clone()).await? {
+        Some(raw) => Ok(([(header::CONTENT_TYPE, "application/json")], raw.get().to_owned()).into_response()),
+        None => Err(ApiError::NotFound(format!("no claim with id {id:?}"))),
+    }
+}
+
+/// A page of claims.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ClaimPageDoc {
+    /// Claims, newest submission first.
+    items: Vec<Claim>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+/// List claims, filtered, newest submission first, with cursor pagination.
+#[utoipa::path(
+    get, path = "/api/v1/claims", tag = "claims",
+    params(ClaimQuery),
+    responses(
+        (status = 200, body = ClaimPageDoc),
+        (status = 400, description = "Invalid parameters", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<ClaimQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ClaimPage>, ApiError> {
+    let Query(query) = query.map_err(|r| {
+        let mut f = FieldErrors::new();
+        f.push("", r.body_text());
+        ApiError::BadQuery(f)
+    })?;
+    let scenario = scenario(&state)?;
+    let filter = query.parse(&scenario).map_err(ApiError::BadQuery)?;
+    Ok(Json(state.store.claims(filter).await?))
+}

@@ -1,0 +1,26 @@
+//! Routes under `/api/v1`, plus a small index page.
+
+pub(crate) mod claims;
+pub(crate) mod meta;
+pub(crate) mod places;
+
+use crate::{AppState, error::ApiError};
+use axum::Router;
+use axum::routing::get;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(meta::index))
+        .route("/api/v1/claims", get(claims::list).post(claims::submit))
+        .route("/api/v1/claims/{id}", get(claims::get_one))
+        .route("/api/v1/scenario", get(meta::get_scenario))
+        .route("/api/v1/places", get(places::search))
+        .route("/api/v1/health", get(meta::health))
+        .route("/api/v1/openapi.json", get(meta::openapi))
+        .fallback(|uri: axum::http::Uri| async move { ApiError::NotFound(format!("no route for {}", uri.path())) })
+}
+
+/// The scenario, or 503 when the database has none.
+pub(crate) fn scenario(state: &AppState) -> Result<std::sync::Arc<truce_core::scenario::Scenario>, ApiError> {
+    state.store.scenario().ok_or(ApiError::NotInitialised)
+}

@@ -1,0 +1,268 @@
+//! Reads: claims, places, journal headers.
+
+use super::Store;
+use super::project::MS_PER_HOUR as HOUR_MS;
+use crate::StoreError;
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, ToSql, params};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use truce_core::claims::{ClaimFilter, encode_cursor};
+use truce_core::scenario::Place;
+use truce_core::text::{Stemmers, fold};
+
+/// A page of claims, as the stored JSON of each.
+#[derive(Debug, Serialize)]
+pub struct ClaimPage {
+    /// The claims, newest submission first.
+    pub items: Vec<Box<RawValue>>,
+    /// Cursor for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A gazetteer place found by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceMatch {
+    /// The place.
+    pub place: Place,
+    /// The name that matched.
+    pub matched: String,
+    /// The language of the name that matched.
+    pub matched_lang: String,
+}
+
+/// The header of a journal entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryHeader {
+    /// Sequence number.
+    pub seq: u64,
+    /// Entry id.
+    pub id: String,
+    /// Kind.
+    pub kind: String,
+    /// Actor.
+    pub actor: String,
+    /// Received at.
+    pub received_at: DateTime<Utc>,
+    /// SHA-256 of the payload, hex.
+    pub payload_sha256: String,
+}
+
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Builds the FTS5 query for search text: every term required, each quoted.
+fn fts_query(q: &str) -> Option<String> {
+    thread_local! {
+        static STEMMERS: Stemmers = Stemmers::default();
+    }
+    let terms = STEMMERS.with(|s| s.terms(q));
+    if terms.is_empty() {
+        return None;
+    }
+    Some(terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" "))
+}
+
+impl Store {
+    /// One claim by id, as its stored JSON.
+    pub async fn claim(&self, id: String) -> Result<Option<Box<RawValue>>, StoreError> {
+        self.read(move |c| {
+            let body: Option<String> =
+                c.prepare_cached("SELECT body FROM claims WHERE id = ?1")?.query_row([&id], |r| r.get(0)).optional()?;
+            body.map(|b| RawValue::from_string(b).map_err(StoreError::from)).transpose()
+        })
+        .await
+    }
+
+    /// Claims matching a filter, newest submission first, one page at a time.
+    pub async fn claims(&self, filter: ClaimFilter) -> Result<ClaimPage, StoreError> {
+        self.read(move |c| {
+            let mut sql = String::from("SELECT c.seq, c.body FROM ");
+            let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+            let mut clauses: Vec<String> = Vec::new();
+            let arg = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
+                args.push(v);
+                format!("?{}", args.len())
+            };
+            if let Some(b) = filter.bbox {
+                // The R*Tree drives the query when there is a box.
+                sql.push_str("claims_rtree r CROSS JOIN claims c ON c.seq = r.seq");
+                clauses.push(format!("r.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
+                clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
+                clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));
+                clauses.push(format!("r.max_lat >= {}", arg(Box::new(b.min_lat), &mut args)));
+                if let Some(to) = filter.to {
+                    clauses.push(format!(
+                        "r.min_t <= {}",
+                        arg(Box::new(to.timestamp_millis() as f64 / HOUR_MS + 1.0), &mut args)
+                    ));
+                }
+                if let Some(from) = filter.from {
+                    clauses.push(format!(
+                        "r.max_t >= {}",
+                        arg(Box::new(from.timestamp_millis() as f64 / HOUR_MS - 1.0), &mut args)
+                    ));
+                }
+            } else {
+                sql.push_str("claims c");
+            }
+            if let Some(from) = filter.from {
+                clauses.push(format!("c.occurred_to >= {}", arg(Box::new(from.timestamp_millis()), &mut args)));
+            }
+            if let Some(to) = filter.to {
+                clauses.push(format!("c.occurred_from <= {}", arg(Box::new(to.timestamp_millis()), &mut args)));
+            }
+            if !filter.event_types.is_empty() {
+                let list: Vec<String> =
+                    filter.event_types.iter().map(|t| arg(Box::new(t.as_str().to_owned()), &mut args)).collect();
+                clauses.push(format!("c.event_type IN ({})", list.join(", ")));
+            }
+            if let Some(p) = &filter.claimant {
+                clauses.push(format!("c.claimant = {}", arg(Box::new(p.as_str().to_owned()), &mut args)));
+            }
+            if let Some(p) = &filter.accused {
+                clauses.push(format!("c.accused = {}", arg(Box::new(p.as_str().to_owned()), &mut args)));
+            }
+            if let Some(q) = &filter.q {
+                match fts_query(q) {
+                    Some(m) => clauses.push(format!(
+                        "c.seq IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH {})",
+                        arg(Box::new(m), &mut args)
+                    )),
+                    None => return Ok(ClaimPage { items: Vec::new(), next_cursor: None }),
+                }
+            }
+            if let Some(before) = filter.before_seq {
+                clauses.push(format!("c.seq < {}", arg(Box::new(before as i64), &mut args)));
+            }
+            if !clauses.is_empty() {
+                sql.push_str(" WHERE ");
+                sql.push_str(&clauses.join(" AND "));
+            }
+            let limit = i64::from(filter.limit);
+            sql.push_str(&format!(" ORDER BY c.seq DESC LIMIT {}", arg(Box::new(limit + 1), &mut args)));
+
+            let mut stmt = c.prepare_cached(&sql)?;
+            let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+            let mut rows = stmt.query(params.as_slice())?;
+            let mut items = Vec::new();
+            let mut last_seq = None;
+            let mut more = false;
+            while let Some(row) = rows.next()? {
+                if items.len() as i64 == limit {
+                    more = true;
+                    break;
+                }
+                let seq: i64 = row.get(0)?;
+                let body: String = row.get(1)?;
+                items.push(RawValue::from_string(body)?);
+                last_seq = Some(seq as u64);
+            }
+            let next_cursor = if more { last_seq.map(encode_cursor) } else { None };
+            Ok(ClaimPage { items, next_cursor })
+        })
+        .await
+    }
+
+    /// Gazetteer places whose name or alias, in any language and script, starts with `q`
+    /// or has a word starting with `q`. Exact matches first, then preferred names.
+    pub async fn places(&self, q: String, limit: u32) -> Result<Vec<PlaceMatch>, StoreError> {
+        self.read(move |c| {
+            let norm = fold(q.trim());
+            if norm.is_empty() {
+                return Ok(Vec::new());
+            }
+            let e = escape_like(&norm);
+            let mut stmt = c.prepare_cached(
+                "SELECT n.place_id, n.name, n.lang, n.norm, n.preferred, p.body
+                 FROM place_names n JOIN places p ON p.id = n.place_id
+                 WHERE n.norm LIKE ?1 ESCAPE '\\' OR n.norm LIKE ?2 ESCAPE '\\' OR n.norm LIKE ?3 ESCAPE '\\'",
+            )?;
+            let rows = stmt.query_map(params![format!("{e}%"), format!("% {e}%"), format!("%-{e}%")], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?;
+            let mut hits = Vec::new();
+            for row in rows {
+                let (id, name, lang, n, preferred, body) = row?;
+                let rank = (n != norm, !n.starts_with(&norm), !preferred, n.chars().count());
+                hits.push((rank, id, name, lang, body));
+            }
+            hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            let mut out: Vec<PlaceMatch> = Vec::new();
+            for (_, id, name, lang, body) in hits {
+                if out.iter().any(|m| m.place.id.as_str() == id) {
+                    continue;
+                }
+                out.push(PlaceMatch { place: serde_json::from_str(&body)?, matched: name, matched_lang: lang });
+                if out.len() >= limit as usize {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Number of entries in the journal.
+    pub async fn journal_len(&self) -> Result<u64, StoreError> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM journal", [], |r| r.get::<_, i64>(0))? as u64)).await
+    }
+
+    /// `journal_len` from synchronous code.
+    pub fn journal_len_blocking(&self) -> Result<u64, StoreError> {
+        self.read_blocking(|c| Ok(c.query_row("SELECT count(*) FROM journal", [], |r| r.get::<_, i64>(0))? as u64))
+    }
+
+    /// Headers of journal entries from `from` on, at most `limit`.
+    pub async fn entries(&self, from: u64, limit: u32) -> Result<Vec<EntryHeader>, StoreError> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, id, kind, actor, received_at, payload_sha256 FROM journal WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![from as i64, limit], |r| {
+                let sha: Vec<u8> = r.get(5)?;
+                Ok(EntryHeader {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    id: r.get(1)?,
+                    kind: r.get(2)?,
+                    actor: r.get(3)?,
+                    received_at: truce_core::time::from_millis(r.get(4)?),
+                    payload_sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
+                })
+            })?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("a%b_c\\"), "a\\%b\\_c\\\\");
+    }
+
+    #[test]
+    fn fts_query_quotes_every_term() {
+        assert_eq!(fts_query("Shelling!  positions").as_deref(), Some("\"shell\" \"posit\""));
+        assert_eq!(fts_query("?!"), None);
+    }
+}
