@@ -8,6 +8,11 @@ use truce::client::{Client, expect};
 use truce::{bundle, scenario_dir, server};
 use truce_store::Store;
 
+// The server allocates per request on every worker; mimalloc's per-thread heaps keep that
+// off glibc malloc's shared arenas (measured: see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// truce: ceasefire monitoring and verification.
 ///
 /// Claims from each party, from monitors and from the press, kept in one append-only

@@ -317,3 +317,44 @@ fn bad_query_parameters_are_400_naming_each() {
         a.body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
     assert_eq!(named, ["bbox", "from", "claimant", "limit"]);
 }
+
+#[test]
+fn a_batch_is_recorded_whole_or_not_at_all() {
+    let app = TestApp::spawn();
+    let before = app.journal_len();
+    let claims: Vec<Value> = (0..5)
+        .map(|i| {
+            let mut c = claim();
+            c["narrative"]["text"] = json!(format!("Batch claim {i}"));
+            c
+        })
+        .collect();
+    let a = app.client.post_raw("/api/v1/claims/batch", &json!({"claims": claims}).to_string()).expect("answer");
+    assert_eq!(a.status, 201, "{:?}", a.body);
+    let items = a.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 5);
+    assert_eq!(app.journal_len(), before + 5);
+    for (i, item) in items.iter().enumerate() {
+        assert_eq!(item["narrative"]["text"], format!("Batch claim {i}"));
+        let id = item["id"].as_str().expect("id");
+        assert_eq!(app.get(&format!("/api/v1/claims/{id}"), &[]).body, *item);
+    }
+
+    let mut bad = claims.clone();
+    bad[1]["accused"] = json!("NOPE");
+    bad[3]["location"] = json!({"place": "atlantis"});
+    let before = app.journal_len();
+    let a = app.client.post_raw("/api/v1/claims/batch", &json!({"claims": bad}).to_string()).expect("answer");
+    assert_eq!(a.status, 422);
+    let named: Vec<&str> =
+        a.body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    assert_eq!(named, ["claims[1].accused", "claims[3].location.place"]);
+    assert_eq!(app.journal_len(), before, "nothing of a bad batch is written");
+
+    for body in [json!({"claims": []}), json!({"claims": vec![claim(); 1001]})] {
+        let a = app.client.post_raw("/api/v1/claims/batch", &body.to_string()).expect("answer");
+        assert_eq!(a.status, 422);
+        assert_eq!(a.body["error"]["fields"][0]["field"], "claims");
+    }
+    assert_eq!(app.journal_len(), before);
+}

@@ -67,11 +67,18 @@ fn fold_letter(c: char) -> char {
 /// Light normalisation before stemming: NFKC, lower case, Arabic diacritics and tatweel
 /// removed, ё written е, Eastern Arabic digits as ASCII digits.
 pub fn light(s: &str) -> String {
-    s.nfkc()
-        .flat_map(char::to_lowercase)
-        .filter(|c| !is_arabic_mark(*c))
-        .map(|c| if c == 'ё' { 'е' } else { digit(c) })
-        .collect()
+    let step = |it: &mut dyn Iterator<Item = char>| -> String {
+        it.flat_map(char::to_lowercase)
+            .filter(|c| !is_arabic_mark(*c))
+            .map(|c| if c == 'ё' { 'е' } else { digit(c) })
+            .collect()
+    };
+    // Most text is already NFKC; skip the normaliser's buffering when it provably is.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        step(&mut s.chars())
+    } else {
+        step(&mut s.nfkc())
+    }
 }
 
 /// Full folding, for matching names and stems: NFKD with every combining mark removed,
@@ -79,6 +86,12 @@ pub fn light(s: &str) -> String {
 /// dotless ı as i, ə as e. `Laçın`, `Lacin` and `LACIN` fold alike, as do `أذربيجان`
 /// and `اذربيجان`.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    if s.chars().all(is_plain) {
+        return s.chars().flat_map(char::to_lowercase).map(fold_letter).collect();
+    }
     s.nfkc()
         .flat_map(char::to_lowercase)
         .map(fold_letter)
@@ -88,6 +101,16 @@ pub fn fold(s: &str) -> String {
         .map(fold_letter)
         .nfc()
         .collect()
+}
+
+/// Letters that no normalisation form changes and that carry no combining mark: for text
+/// made only of these, `fold` is a per-letter mapping.
+fn is_plain(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c as u32,
+            0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 // Arabic letters and digits
+            | 0x0410..=0x0418 | 0x041A..=0x0438 | 0x043A..=0x044F // Cyrillic, without Й/й
+            | 0x0531..=0x0556 | 0x0561..=0x0586) // Armenian, without the ligature և
 }
 
 /// The words of `s`: maximal runs of letters and digits.
@@ -214,6 +237,29 @@ mod tests {
     fn english_inflections() {
         assert!(shares_a_term("Heavy shelling was reported", "shelled"));
         assert!(shares_a_term("positions were SHELLED", "shelling"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_general_path() {
+        for s in ["Shelling", "ABC-12", "обстрел", "ﻻ", "ﬁre", "Ǆ", "é"] {
+            let general: String = s.nfkc().flat_map(char::to_lowercase).collect();
+            assert_eq!(light(s), general, "{s}");
+        }
+        assert_eq!(fold("Lachin"), "lachin");
+        for s in ["ОБСТРЕЛ", "أذربيجان", "آمن", "مدينة", "Լաչին", "Йошкар", "ёлка", "Laçın", "٣"]
+        {
+            let general: String = s
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .map(fold_letter)
+                .collect::<String>()
+                .nfkd()
+                .filter(|c| !is_combining_mark(*c) && !is_arabic_mark(*c))
+                .map(fold_letter)
+                .nfc()
+                .collect();
+            assert_eq!(fold(s), general, "{s}");
+        }
     }
 
     #[test]

@@ -22,6 +22,9 @@ use truce_store::Store;
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// Largest body of a batch submission, in bytes.
+pub const MAX_BATCH_BODY_BYTES: usize = 16 * 1024 * 1024;
+
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {

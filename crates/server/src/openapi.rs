@@ -12,6 +12,7 @@ use utoipa::OpenApi;
     ),
     paths(
         crate::routes::claims::submit,
+        crate::routes::claims::submit_batch,
         crate::routes::claims::get_one,
         crate::routes::claims::list,
         crate::routes::meta::get_scenario,

@@ -316,6 +316,64 @@ pub struct Claim {
     pub tags: Vec<String>,
 }
 
+/// The fields of a claim's view that do not depend on the journal entry, serialised in
+/// the order `Claim` has them.
+#[derive(Serialize)]
+struct ViewTail<'a> {
+    claimant: &'a str,
+    source: &'a Source,
+    accused: Option<&'a str>,
+    event_type: &'a str,
+    occurred: &'a Interval,
+    location: Option<LocationView>,
+    casualties: &'a [Casualty],
+    provisions_violated: Vec<&'a str>,
+    narrative: &'a Narrative,
+    attachments: &'a [Attachment],
+    tags: Vec<&'a str>,
+}
+
+/// Resolves a claim's location against the gazetteer.
+pub fn resolve_location(location: Option<&Location>, scenario: &Scenario) -> Option<LocationView> {
+    let l = location?;
+    let place = l.place.as_ref().and_then(|p| scenario.place(p.as_str()));
+    let geometry = l.geometry.clone().or_else(|| place.map(|p| Geometry::Point(p.position())))?;
+    Some(LocationView {
+        place: place.map(|p| PlaceRef { id: p.id.to_string(), name: p.names.en().to_owned() }),
+        geometry,
+        precision: l.precision,
+        radius_m: l.precision.radius_m(),
+    })
+}
+
+/// The JSON of a claim's view without its entry fields (id, seq, received_at, actor).
+/// It can be computed before the claim reaches the journal; `assemble_view` completes it.
+pub fn view_tail(body: &ClaimBody, scenario: &Scenario) -> Result<String, serde_json::Error> {
+    serde_json::to_string(&ViewTail {
+        claimant: body.claimant.as_str(),
+        source: &body.source,
+        accused: body.accused.as_ref().map(PartyId::as_str),
+        event_type: body.event_type.as_str(),
+        occurred: &body.occurred,
+        location: resolve_location(body.location.as_ref(), scenario),
+        casualties: &body.casualties,
+        provisions_violated: body.provisions_violated.iter().map(ProvisionId::as_str).collect(),
+        narrative: &body.narrative,
+        attachments: &body.attachments,
+        tags: body.tags.iter().map(Tag::as_str).collect(),
+    })
+}
+
+/// The JSON of a claim's view: the entry fields followed by `tail` from `view_tail`.
+pub fn assemble_view(id: &str, seq: u64, received_at: DateTime<Utc>, actor: &str, tail: &str) -> String {
+    let actor = serde_json::Value::String(actor.to_owned());
+    let rest = tail.strip_prefix('{').unwrap_or(tail);
+    format!(
+        "{{\"id\":\"{id}\",\"seq\":{seq},\"received_at\":\"{}\",\"actor\":{actor},{rest}",
+        crate::time::fmt(received_at)
+    )
+}
+
 impl Claim {
     /// The claim as read back, its location resolved against the scenario's gazetteer.
     pub fn view(
@@ -326,16 +384,7 @@ impl Claim {
         body: ClaimBody,
         scenario: &Scenario,
     ) -> Claim {
-        let location = body.location.and_then(|l| {
-            let place = l.place.as_ref().and_then(|p| scenario.place(p.as_str()));
-            let geometry = l.geometry.or_else(|| place.map(|p| Geometry::Point(p.position())))?;
-            Some(LocationView {
-                place: place.map(|p| PlaceRef { id: p.id.to_string(), name: p.names.en().to_owned() }),
-                geometry,
-                precision: l.precision,
-                radius_m: l.precision.radius_m(),
-            })
-        });
+        let location = resolve_location(body.location.as_ref(), scenario);
         Claim {
             id,
             seq,
@@ -353,5 +402,36 @@ impl Claim {
             attachments: body.attachments,
             tags: body.tags.into_iter().map(Into::into).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::tests_support::scenario;
+
+    #[test]
+    fn assembled_view_is_the_view() {
+        let input: ClaimInput = serde_json::from_value(serde_json::json!({
+            "claimant": "AAA",
+            "source": {"kind": "media", "name": "Paper \"quoted\""},
+            "accused": "BBB",
+            "event_type": "shelling",
+            "occurred": {"from": "2021-11-16"},
+            "location": {"place": "town"},
+            "casualties": [{"party": "AAA", "category": "civilian", "killed": {"min": 3, "max": 5}}],
+            "narrative": {"lang": "ru", "text": "Обстрел"},
+            "tags": ["x"]
+        }))
+        .expect("shape");
+        let sc = scenario();
+        let body = input.validate(&sc).expect("valid");
+        let at = crate::time::from_millis(1_637_000_000_123);
+        let tail = view_tail(&body, &sc).expect("serialises");
+        let text = assemble_view("01ARZ3NDEKTSV4RRFFQ69G5FAV", 7, at, "demo \"x\"", &tail);
+        let parsed: Claim = serde_json::from_str(&text).expect("valid JSON");
+        let direct = Claim::view("01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), 7, at, "demo \"x\"".into(), body, &sc);
+        assert_eq!(parsed, direct);
+        assert_eq!(text, serde_json::to_string(&direct).expect("serialises"));
     }
 }

@@ -16,10 +16,13 @@ use truce_store::{ClaimPage, Projected};
 
 /// Parses a JSON body into `T`: 400 when it is not JSON, 422 naming the field whose type
 /// is wrong.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result<T, ApiError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<T, ApiError> {
     let bytes = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge(crate::MAX_BODY_BYTES)
+            ApiError::TooLarge(limit)
         } else {
             ApiError::MalformedJson(r.body_text())
         }
@@ -67,7 +70,7 @@ pub(crate) async fn submit(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let input: ClaimInput = parse_json(body)?;
+    let input: ClaimInput = parse_json(body, crate::MAX_BODY_BYTES)?;
     let scenario = scenario(&state)?;
     let claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
     let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
@@ -75,10 +78,11 @@ pub(crate) async fn submit(
         return Err(ApiError::Internal("a claim submission projected something else".into()));
     };
     let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/claims/{}", claim.id)) {
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/claims/{}", appended.id)) {
         headers.insert(header::LOCATION, v);
     }
-    Ok((StatusCode::CREATED, headers, Json(claim)).into_response())
+    Ok((StatusCode::CREATED, headers, String::from(Box::<str>::from(claim))).into_response())
 }
 
 /// Read one claim.
@@ -128,4 +132,81 @@ pub(crate) async fn list(
     let scenario = scenario(&state)?;
     let filter = query.parse(&scenario).map_err(ApiError::BadQuery)?;
     Ok(Json(state.store.claims(filter).await?))
+}
+
+/// Most claims in one batch.
+pub const MAX_BATCH_CLAIMS: usize = 1000;
+
+/// A batch of claims.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClaimBatch {
+    /// The claims, at most 1000.
+    claims: Vec<ClaimInput>,
+}
+
+/// The claims recorded by a batch, in the order given.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct ClaimBatchDoc {
+    /// One claim per input, in order.
+    items: Vec<Claim>,
+}
+
+/// Submit up to 1000 claims at once, all or none.
+///
+/// For bulk submission (a party's reporting system, an import). Every claim is validated
+/// first; if any field of any claim is bad, the answer names each one (`claims[3].accused`)
+/// and nothing is written. Otherwise every claim becomes its own journal entry, all in one
+/// transaction, durable before the answer.
+#[utoipa::path(
+    post, path = "/api/v1/claims/batch", tag = "claims",
+    request_body = ClaimBatch,
+    responses(
+        (status = 201, description = "All recorded", body = ClaimBatchDoc),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid fields; nothing was written", body = ErrorBody),
+    )
+)]
+pub(crate) async fn submit_batch(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let batch: ClaimBatch = parse_json(body, crate::MAX_BATCH_BODY_BYTES)?;
+    let scenario = scenario(&state)?;
+    let mut errors = FieldErrors::new();
+    if batch.claims.is_empty() {
+        errors.push("claims", "at least one claim is required");
+    }
+    if batch.claims.len() > MAX_BATCH_CLAIMS {
+        errors.push("claims", format!("at most {MAX_BATCH_CLAIMS} claims per batch, not {}", batch.claims.len()));
+    }
+    let mut errors = errors.into_result(FieldErrors::new()).map_err(ApiError::Invalid)?;
+    let mut commands = Vec::with_capacity(batch.claims.len());
+    for (i, input) in batch.claims.into_iter().enumerate() {
+        match input.validate(&scenario) {
+            Ok(claim) => commands.push(Command::SubmitClaim(Box::new(claim))),
+            Err(e) => {
+                for f in e.0 {
+                    errors.push(format!("claims[{i}].{}", f.field), f.reason);
+                }
+            }
+        }
+    }
+    errors.into_result(()).map_err(ApiError::Invalid)?;
+    let appended = state.store.execute_all(Actor::anonymous(), commands).await?;
+    let mut out = String::with_capacity(appended.len() * 1024 + 16);
+    out.push_str("{\"items\":[");
+    for (i, a) in appended.into_iter().enumerate() {
+        let Projected::Claim(claim) = a.projected else {
+            return Err(ApiError::Internal("a claim submission projected something else".into()));
+        };
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(claim.get());
+    }
+    out.push_str("]}");
+    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], out).into_response())
 }

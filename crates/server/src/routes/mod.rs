@@ -12,6 +12,11 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(meta::index))
         .route("/api/v1/claims", get(claims::list).post(claims::submit))
+        .route(
+            "/api/v1/claims/batch",
+            axum::routing::post(claims::submit_batch)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BATCH_BODY_BYTES)),
+        )
         .route("/api/v1/claims/{id}", get(claims::get_one))
         .route("/api/v1/scenario", get(meta::get_scenario))
         .route("/api/v1/places", get(places::search))

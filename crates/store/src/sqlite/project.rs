@@ -1,12 +1,18 @@
 //! Projection: how each journal entry changes the query tables. Used by the live write
 //! path and by rebuilds alike, so both give the same state.
+//!
+//! The expensive part of a command (canonical JSON, its hash, stemming, the claim's view)
+//! is `prepare`d by the caller, in parallel, before the command reaches the single writer;
+//! the writer only assigns the entry's sequence, id and time, and runs the inserts.
 
 use crate::StoreError;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::value::RawValue;
 use std::sync::Arc;
-use truce_core::claims::Claim;
-use truce_core::journal::Command;
+use truce_core::claims::{assemble_view, resolve_location, view_tail};
+use truce_core::geo::BBox;
+use truce_core::journal::{Command, sha256};
 use truce_core::scenario::Scenario;
 use truce_core::text::{Stemmers, fold};
 use ulid::Ulid;
@@ -20,17 +26,74 @@ pub(super) struct Entry<'a> {
     pub actor: &'a str,
 }
 
+/// Milliseconds in an hour: the R*Tree's time axis is in hours.
 pub(super) const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// A command with everything the writer needs already computed.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub kind: &'static str,
+    pub payload: Vec<u8>,
+    pub digest: [u8; 32],
+    pub what: What,
+}
+
+#[derive(Debug)]
+pub(crate) enum What {
+    Scenario(Box<Scenario>),
+    Claim(PreparedClaim),
+}
+
+#[derive(Debug)]
+pub(crate) struct PreparedClaim {
+    view_tail: String,
+    terms: String,
+    claimant: String,
+    accused: Option<String>,
+    event_type: String,
+    from_ms: i64,
+    to_ms: i64,
+    bbox: Option<BBox>,
+}
+
+thread_local! {
+    static STEMMERS: Stemmers = Stemmers::default();
+}
+
+/// Computes a command's payload, hash and projected rows. `scenario` is the one loaded
+/// when the command is prepared; a claim needs one.
+pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<Prepared, StoreError> {
+    let kind = command.kind();
+    let payload = command.canonical_payload()?;
+    let digest = sha256(&payload);
+    let what = match command {
+        Command::LoadScenario(s) => What::Scenario(s),
+        Command::SubmitClaim(body) => {
+            let sc = scenario.ok_or(StoreError::NotInitialised)?;
+            let bbox = resolve_location(body.location.as_ref(), sc).map(|l| l.geometry.bbox());
+            What::Claim(PreparedClaim {
+                view_tail: view_tail(&body, sc)?,
+                terms: STEMMERS.with(|s| s.terms(&body.narrative.text).join(" ")),
+                claimant: body.claimant.to_string(),
+                accused: body.accused.as_ref().map(ToString::to_string),
+                event_type: body.event_type.to_string(),
+                from_ms: body.occurred.from.timestamp_millis(),
+                to_ms: body.occurred.to.timestamp_millis(),
+                bbox,
+            })
+        }
+    };
+    Ok(Prepared { kind, payload, digest, what })
+}
 
 pub(super) fn apply(
     tx: &Transaction<'_>,
     entry: &Entry<'_>,
-    command: &Command,
+    prepared: &Prepared,
     scenario: &mut Option<Arc<Scenario>>,
-    stemmers: &Stemmers,
 ) -> Result<Projected, StoreError> {
-    match command {
-        Command::LoadScenario(s) => {
+    match &prepared.what {
+        What::Scenario(s) => {
             tx.execute(
                 "INSERT INTO scenario (one, seq, body) VALUES (1, ?1, ?2)",
                 params![entry.seq as i64, serde_json::to_string(s.as_ref())?],
@@ -48,37 +111,16 @@ pub(super) fn apply(
             *scenario = Some(Arc::new(s.as_ref().clone()));
             Ok(Projected::Scenario)
         }
-        Command::SubmitClaim(body) => {
-            let Some(sc) = scenario.as_deref() else {
-                return Err(StoreError::NotInitialised);
-            };
-            let terms = stemmers.terms(&body.narrative.text).join(" ");
-            let claim = Claim::view(
-                entry.id.to_string(),
-                entry.seq,
-                entry.received_at,
-                entry.actor.to_owned(),
-                body.as_ref().clone(),
-                sc,
-            );
+        What::Claim(c) => {
             let seq = entry.seq as i64;
+            let id = entry.id.to_string();
+            let body = assemble_view(&id, entry.seq, entry.received_at, entry.actor, &c.view_tail);
             tx.prepare_cached(
-                "INSERT INTO claims (seq, id, claimant, accused, event_type, occurred_from, occurred_to, received_at, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO claims (seq, claimant, accused, event_type, occurred_from, occurred_to)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![
-                seq,
-                claim.id,
-                claim.claimant,
-                claim.accused,
-                claim.event_type,
-                claim.occurred.from.timestamp_millis(),
-                claim.occurred.to.timestamp_millis(),
-                entry.received_at.timestamp_millis(),
-                serde_json::to_string(&claim)?
-            ])?;
-            if let Some(loc) = &claim.location {
-                let b = loc.geometry.bbox();
+            .execute(params![seq, c.claimant, c.accused, c.event_type, c.from_ms, c.to_ms])?;
+            if let Some(b) = c.bbox {
                 tx.prepare_cached(
                     "INSERT INTO claims_rtree (seq, min_lon, max_lon, min_lat, max_lat, min_t, max_t)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -89,15 +131,15 @@ pub(super) fn apply(
                     b.max_lon,
                     b.min_lat,
                     b.max_lat,
-                    claim.occurred.from.timestamp_millis() as f64 / MS_PER_HOUR,
-                    claim.occurred.to.timestamp_millis() as f64 / MS_PER_HOUR
+                    c.from_ms as f64 / MS_PER_HOUR,
+                    c.to_ms as f64 / MS_PER_HOUR
                 ])?;
             }
-            if !terms.is_empty() {
+            if !c.terms.is_empty() {
                 tx.prepare_cached("INSERT INTO claims_fts (rowid, terms) VALUES (?1, ?2)")?
-                    .execute(params![seq, terms])?;
+                    .execute(params![seq, c.terms])?;
             }
-            Ok(Projected::Claim(Box::new(claim)))
+            Ok(Projected::Claim(RawValue::from_string(body)?))
         }
     }
 }

@@ -7,8 +7,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, ToSql, params};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use truce_core::claims::{ClaimFilter, encode_cursor};
+use truce_core::claims::{ClaimBody, ClaimFilter, assemble_view, encode_cursor, view_tail};
+use truce_core::journal::{DecodeError, kind};
 use truce_core::scenario::Place;
+use truce_core::scenario::Scenario;
 use truce_core::text::{Stemmers, fold};
 
 /// A page of claims, as the stored JSON of each.
@@ -48,6 +50,38 @@ pub struct EntryHeader {
     pub payload_sha256: String,
 }
 
+/// The journal columns a claim's view is built from.
+struct ViewRow {
+    seq: u64,
+    id: String,
+    received_at: i64,
+    actor: String,
+    payload: Vec<u8>,
+}
+
+impl ViewRow {
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<ViewRow> {
+        Ok(ViewRow {
+            seq: r.get::<_, i64>(0)? as u64,
+            id: r.get(1)?,
+            received_at: r.get(2)?,
+            actor: r.get(3)?,
+            payload: r.get(4)?,
+        })
+    }
+
+    fn view(self, scenario: &Scenario) -> Result<Box<RawValue>, StoreError> {
+        let body: ClaimBody = serde_json::from_slice(&self.payload).map_err(|e| StoreError::Decode {
+            seq: self.seq,
+            source: DecodeError::Payload { kind: kind::CLAIM_SUBMITTED.into(), source: e },
+        })?;
+        let tail = view_tail(&body, scenario)?;
+        let json =
+            assemble_view(&self.id, self.seq, truce_core::time::from_millis(self.received_at), &self.actor, &tail);
+        Ok(RawValue::from_string(json)?)
+    }
+}
+
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -72,20 +106,24 @@ fn fts_query(q: &str) -> Option<String> {
 }
 
 impl Store {
-    /// One claim by id, as its stored JSON.
+    /// One claim by id, as its JSON view.
     pub async fn claim(&self, id: String) -> Result<Option<Box<RawValue>>, StoreError> {
+        let Some(scenario) = self.scenario() else { return Ok(None) };
         self.read(move |c| {
-            let body: Option<String> =
-                c.prepare_cached("SELECT body FROM claims WHERE id = ?1")?.query_row([&id], |r| r.get(0)).optional()?;
-            body.map(|b| RawValue::from_string(b).map_err(StoreError::from)).transpose()
+            let row = c
+                .prepare_cached("SELECT seq, id, received_at, actor, payload FROM journal WHERE id = ?1 AND kind = ?2")?
+                .query_row(params![id, kind::CLAIM_SUBMITTED], ViewRow::read)
+                .optional()?;
+            row.map(|r| r.view(&scenario)).transpose()
         })
         .await
     }
 
     /// Claims matching a filter, newest submission first, one page at a time.
     pub async fn claims(&self, filter: ClaimFilter) -> Result<ClaimPage, StoreError> {
+        let Some(scenario) = self.scenario() else { return Err(StoreError::NotInitialised) };
         self.read(move |c| {
-            let mut sql = String::from("SELECT c.seq, c.body FROM ");
+            let mut sql = String::from("SELECT j.seq, j.id, j.received_at, j.actor, j.payload FROM ");
             let mut args: Vec<Box<dyn ToSql>> = Vec::new();
             let mut clauses: Vec<String> = Vec::new();
             let arg = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
@@ -94,7 +132,9 @@ impl Store {
             };
             if let Some(b) = filter.bbox {
                 // The R*Tree drives the query when there is a box.
-                sql.push_str("claims_rtree r CROSS JOIN claims c ON c.seq = r.seq");
+                sql.push_str(
+                    "claims_rtree r CROSS JOIN claims c ON c.seq = r.seq CROSS JOIN journal j ON j.seq = c.seq",
+                );
                 clauses.push(format!("r.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
                 clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
                 clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));
@@ -112,7 +152,7 @@ impl Store {
                     ));
                 }
             } else {
-                sql.push_str("claims c");
+                sql.push_str("claims c CROSS JOIN journal j ON j.seq = c.seq");
             }
             if let Some(from) = filter.from {
                 clauses.push(format!("c.occurred_to >= {}", arg(Box::new(from.timestamp_millis()), &mut args)));
@@ -161,10 +201,9 @@ impl Store {
                     more = true;
                     break;
                 }
-                let seq: i64 = row.get(0)?;
-                let body: String = row.get(1)?;
-                items.push(RawValue::from_string(body)?);
-                last_seq = Some(seq as u64);
+                let r = ViewRow::read(row)?;
+                last_seq = Some(r.seq);
+                items.push(r.view(&scenario)?);
             }
             let next_cursor = if more { last_seq.map(encode_cursor) } else { None };
             Ok(ClaimPage { items, next_cursor })

@@ -1,16 +1,15 @@
 //! The single writer: appends commands to the journal and projects them, committing in
 //! groups.
 
-use super::project;
+use super::project::{self, Prepared, What};
 use crate::{StoreError, migrate};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior, params};
+use serde_json::value::RawValue;
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
-use truce_core::claims::Claim;
-use truce_core::journal::{Actor, Command, sha256};
+use truce_core::journal::{Actor, Command};
 use truce_core::scenario::Scenario;
-use truce_core::text::Stemmers;
 use ulid::Ulid;
 
 /// A journal entry just made durable.
@@ -33,22 +32,29 @@ pub struct Appended {
 pub enum Projected {
     /// The scenario was loaded.
     Scenario,
-    /// A claim was recorded.
-    Claim(Box<Claim>),
+    /// A claim was recorded: its JSON as served.
+    Claim(Box<RawValue>),
 }
 
 /// A command waiting for its group's commit, with where to send the answer.
-type Pending = (Actor, Command, oneshot::Sender<Result<Appended, StoreError>>);
+type Pending = (Actor, Vec<Prepared>, Reply);
 
 pub(super) enum Job {
-    Append { actor: Actor, command: Command, reply: oneshot::Sender<Result<Appended, StoreError>> },
-    Rebuild { reply: oneshot::Sender<Result<u64, StoreError>> },
+    /// Commands appended together, all or none, in one transaction.
+    Append {
+        actor: Actor,
+        prepared: Vec<Prepared>,
+        reply: Reply,
+    },
+    Rebuild {
+        reply: oneshot::Sender<Result<u64, StoreError>>,
+    },
 }
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Job::Append { command, .. } => write!(f, "Append({})", command.kind()),
+            Job::Append { prepared, .. } => write!(f, "Append({} commands)", prepared.len()),
             Job::Rebuild { .. } => f.write_str("Rebuild"),
         }
     }
@@ -60,8 +66,43 @@ pub(super) struct WriterState {
     max_batch: usize,
     shared: Arc<RwLock<Option<Arc<Scenario>>>>,
     scenario: Option<Arc<Scenario>>,
-    stemmers: Stemmers,
     ids: ulid::Generator,
+    syncer: Option<std::sync::mpsc::Sender<Group>>,
+}
+
+pub(super) type Reply = oneshot::Sender<Result<Vec<Appended>, StoreError>>;
+/// The answers of one committed group.
+type Group = Vec<(Reply, Result<Vec<Appended>, StoreError>)>;
+
+/// Makes committed groups durable and only then answers their callers.
+///
+/// The writer commits with `synchronous=NORMAL`, which in WAL mode writes the commit to
+/// the WAL without waiting for the disk. This thread then `fdatasync`s the WAL and answers
+/// every group committed before the sync began. The writer meanwhile builds the next group,
+/// so the disk's flush latency overlaps with work instead of stalling it. Checkpoints keep
+/// SQLite's own syncing (NORMAL syncs the WAL before a checkpoint and the database after).
+fn sync_loop(wal: std::fs::File, rx: std::sync::mpsc::Receiver<Group>) {
+    while let Ok(first) = rx.recv() {
+        let mut groups = vec![first];
+        while let Ok(g) = rx.try_recv() {
+            groups.push(g);
+        }
+        let synced = wal.sync_data();
+        if let Err(e) = &synced {
+            tracing::error!(error = %e, "fdatasync of the WAL failed; the writes are not known to be durable");
+        }
+        for (reply, result) in groups.into_iter().flatten() {
+            let answer = match (&synced, result) {
+                (Ok(()), r) => r,
+                (Err(e), Ok(a)) => Err(StoreError::Internal(format!(
+                    "{} entries were written but their flush to disk failed ({e}); they may or may not survive a power loss",
+                    a.len()
+                ))),
+                (Err(_), Err(e)) => Err(e),
+            };
+            let _ = reply.send(answer);
+        }
+    }
 }
 
 impl WriterState {
@@ -69,15 +110,30 @@ impl WriterState {
         conn: Connection,
         max_batch: usize,
         shared: Arc<RwLock<Option<Arc<Scenario>>>>,
+        wal: Option<std::path::PathBuf>,
     ) -> Result<Self, StoreError> {
+        let syncer = match wal {
+            None => None,
+            Some(path) => {
+                let file = std::fs::OpenOptions::new().read(true).write(true).open(&path).map_err(|e| {
+                    StoreError::Internal(format!("cannot open the write-ahead log {}: {e}", path.display()))
+                })?;
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::Builder::new()
+                    .name("truce-sync".into())
+                    .spawn(move || sync_loop(file, rx))
+                    .map_err(|e| StoreError::Internal(format!("cannot start the sync thread: {e}")))?;
+                Some(tx)
+            }
+        };
         let mut state = WriterState {
             conn,
             next_seq: 0,
             max_batch: max_batch.max(1),
             shared,
             scenario: None,
-            stemmers: Stemmers::default(),
             ids: ulid::Generator::new(),
+            syncer,
         };
         let stored: Option<String> = state
             .conn
@@ -108,16 +164,20 @@ impl WriterState {
         let mut batch: Vec<Pending> = Vec::new();
         while let Some(job) = rx.blocking_recv() {
             let mut next = Some(job);
+            let mut commands = 0;
             while let Some(job) = next.take() {
                 match job {
-                    Job::Append { actor, command, reply } => batch.push((actor, command, reply)),
+                    Job::Append { actor, prepared, reply } => {
+                        commands += prepared.len();
+                        batch.push((actor, prepared, reply));
+                    }
                     Job::Rebuild { reply } => {
                         self.commit_batch(&mut batch);
                         let r = self.rebuild();
                         let _ = reply.send(r);
                     }
                 }
-                if batch.len() < self.max_batch {
+                if commands < self.max_batch {
                     next = rx.try_recv().ok();
                 }
             }
@@ -137,8 +197,21 @@ impl WriterState {
         match results {
             Ok(results) => {
                 self.publish_scenario();
-                for (reply, r) in replies.into_iter().zip(results) {
-                    let _ = reply.send(r);
+                let group: Vec<_> = replies.into_iter().zip(results).collect();
+                match &self.syncer {
+                    // Answered once the syncer's fdatasync of the WAL covers this commit.
+                    Some(syncer) => {
+                        if let Err(std::sync::mpsc::SendError(group)) = syncer.send(group) {
+                            for (reply, _) in group {
+                                let _ = reply.send(Err(StoreError::Closed));
+                            }
+                        }
+                    }
+                    None => {
+                        for (reply, r) in group {
+                            let _ = reply.send(r);
+                        }
+                    }
                 }
             }
             Err(e) => {
@@ -156,47 +229,34 @@ impl WriterState {
     /// Appends and projects every command of the group in one transaction. A command that
     /// conflicts with the journal's state gets its own error and writes nothing; a database
     /// failure fails the whole group.
-    fn append_all(
-        &mut self,
-        batch: &[Pending],
-    ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    fn append_all(&mut self, batch: &[Pending]) -> Result<Vec<Result<Vec<Appended>, StoreError>>, StoreError> {
+        let WriterState { conn, next_seq, scenario, ids, .. } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
-        for (actor, command, _) in batch {
-            // Conflicts are decided before anything is written, so no savepoint is needed.
-            let conflict = match command {
-                Command::LoadScenario(_) if self.scenario.is_some() => {
-                    Some(StoreError::Conflict("a scenario is already loaded in this database".into()))
+        for (actor, job, _) in batch {
+            // Conflicts are decided before anything of the job is written, so no savepoint
+            // is needed: a job is appended whole or not at all.
+            let mut loaded = scenario.is_some();
+            let mut conflict = None;
+            for prepared in job {
+                match prepared.what {
+                    What::Scenario(_) if loaded => {
+                        conflict = Some(StoreError::Conflict("a scenario is already loaded in this database".into()));
+                    }
+                    What::Scenario(_) => loaded = true,
+                    What::Claim(_) if !loaded => conflict = Some(StoreError::NotInitialised),
+                    What::Claim(_) => {}
                 }
-                Command::SubmitClaim(_) if self.scenario.is_none() => Some(StoreError::NotInitialised),
-                _ => None,
-            };
+            }
             if let Some(c) = conflict {
                 out.push(Err(c));
                 continue;
             }
-            let seq = self.next_seq;
-            let id = self.ids.generate().unwrap_or_else(|_| Ulid::new());
-            let received_at = Utc::now();
-            let payload = command.canonical_payload()?;
-            let digest = sha256(&payload);
-            tx.prepare_cached(
-                "INSERT INTO journal (seq, id, kind, actor, received_at, payload, payload_sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                seq as i64,
-                id.to_string(),
-                command.kind(),
-                actor.as_str(),
-                received_at.timestamp_millis(),
-                payload,
-                &digest[..]
-            ])?;
-            let entry = project::Entry { seq, id, received_at, actor: actor.as_str() };
-            let projected = project::apply(&tx, &entry, command, &mut self.scenario, &self.stemmers)?;
-            self.next_seq += 1;
-            out.push(Ok(Appended { seq, id, kind: command.kind(), received_at, projected }));
+            let mut appended = Vec::with_capacity(job.len());
+            for prepared in job {
+                appended.push(append_one(&tx, next_seq, ids, scenario, actor, prepared)?);
+            }
+            out.push(Ok(appended));
         }
         tx.commit()?;
         Ok(out)
@@ -220,8 +280,9 @@ impl WriterState {
                 let id = Ulid::from_string(&id_text)
                     .map_err(|e| StoreError::Internal(format!("journal entry {seq} has a bad id {id_text:?}: {e}")))?;
                 let command = Command::decode(&kind, &payload).map_err(|source| StoreError::Decode { seq, source })?;
+                let prepared = project::prepare(command, scenario.as_deref())?;
                 let entry = project::Entry { seq, id, received_at, actor: &actor };
-                project::apply(&tx, &entry, &command, &mut scenario, &self.stemmers)?;
+                project::apply(&tx, &entry, &prepared, &mut scenario)?;
                 n += 1;
             }
         }
@@ -235,4 +296,35 @@ impl WriterState {
         self.publish_scenario();
         Ok(n)
     }
+}
+
+/// Appends one prepared command to the journal and projects it, inside `tx`.
+fn append_one(
+    tx: &rusqlite::Transaction<'_>,
+    next_seq: &mut u64,
+    ids: &mut ulid::Generator,
+    scenario: &mut Option<Arc<Scenario>>,
+    actor: &Actor,
+    prepared: &Prepared,
+) -> Result<Appended, StoreError> {
+    let seq = *next_seq;
+    let id = ids.generate().unwrap_or_else(|_| Ulid::new());
+    let received_at = Utc::now();
+    tx.prepare_cached(
+        "INSERT INTO journal (seq, id, kind, actor, received_at, payload, payload_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        seq as i64,
+        id.to_string(),
+        prepared.kind,
+        actor.as_str(),
+        received_at.timestamp_millis(),
+        prepared.payload,
+        &prepared.digest[..]
+    ])?;
+    let entry = project::Entry { seq, id, received_at, actor: actor.as_str() };
+    let projected = project::apply(tx, &entry, prepared, scenario)?;
+    *next_seq += 1;
+    Ok(Appended { seq, id, kind: prepared.kind, received_at, projected })
 }

@@ -1,0 +1,321 @@
+//! Claims benchmark (run with `cargo bench -p truce --bench claims`; see BENCHMARKS.md).
+//!
+//! 1. Ingest: sustained claim submission over HTTP on loopback from concurrent clients,
+//!    each claim durably committed (group commit, WAL flushed with fdatasync) before its
+//!    201; once one claim per request, once in batches.
+//! 2. Query: p50/p99 latency over HTTP of a bbox + time query against a database of
+//!    1,000,000 claims.
+//!
+//! Environment: TRUCE_BENCH_INGEST (claims to submit, default 200000),
+//! TRUCE_BENCH_CLIENTS (concurrent connections, default 512 for single claims and 32 for
+//! batches), TRUCE_BENCH_BATCH (claims per batch request, default 100), TRUCE_BENCH
+//! (all, ingest, batch or query), TRUCE_BENCH_CLAIMS (claims in
+//! the query database, default 1000000), TRUCE_BENCH_QUERIES (default 2000),
+//! TRUCE_BENCH_DIR (where databases go, default target/bench).
+
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use truce::client::Client;
+use truce_core::claims::ClaimInput;
+use truce_core::journal::{Actor, Command};
+use truce_store::{Store, StoreOptions};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// A small deterministic generator, so every run submits the same claims.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const BOX: [f64; 4] = [44.5, 38.5, 47.5, 41.0];
+const START: i64 = 1_604_966_400; // 2020-11-10
+const DAYS: i64 = 1_050;
+
+fn random_claim(r: &mut Rng) -> Value {
+    let lon = BOX[0] + r.unit() * (BOX[2] - BOX[0]);
+    let lat = BOX[1] + r.unit() * (BOX[3] - BOX[1]);
+    let t = START + (r.unit() * (DAYS * 86_400) as f64) as i64;
+    let from = chrono::DateTime::from_timestamp(t, 0).unwrap_or_default();
+    let to = from + chrono::Duration::hours(1 + (r.next() % 6) as i64);
+    let (claimant, accused) = if r.next().is_multiple_of(2) { ("ARM", "AZE") } else { ("AZE", "ARM") };
+    let t_ = *r.pick(&["shelling", "small_arms_fire", "sniper_fire", "drone_strike", "armed_clash", "incursion"]);
+    let narrative = r.pick(&[
+        (
+            "en",
+            "Positions came under small-arms and mortar fire overnight; the patrol reported shelling near the village.",
+        ),
+        ("ru", "Позиции подверглись обстрелу из стрелкового оружия и миномётов в ночное время."),
+        ("ar", "تعرضت المواقع لإطلاق نار من أسلحة خفيفة وقذائف هاون خلال الليل، وتجددت الاشتباكات."),
+    ]);
+    json!({
+        "claimant": claimant,
+        "source": {"kind": "party_report", "name": "Benchmark liaison"},
+        "accused": accused,
+        "event_type": t_,
+        "occurred": {"from": truce_core::time::fmt(from), "to": truce_core::time::fmt(to), "precision": "hour"},
+        "location": {"geometry": {"type": "Point", "coordinates": [(lon * 1e5).round() / 1e5, (lat * 1e5).round() / 1e5]}, "precision": "approximate"},
+        "casualties": [{"party": accused, "category": "military", "wounded": (r.next() % 4)}],
+        "provisions_violated": ["P1"],
+        "narrative": {"lang": narrative.0, "text": narrative.1},
+        "tags": ["bench"]
+    })
+}
+
+fn bench_dir() -> PathBuf {
+    let d = std::env::var("TRUCE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench"));
+    std::fs::create_dir_all(&d).expect("bench dir");
+    d
+}
+
+fn fresh_db(name: &str, options: StoreOptions) -> Store {
+    let path = bench_dir().join(name);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let store = Store::open_with(&path, options).expect("open");
+    truce::bundle::init(&store, truce::bundle::scenario().expect("scenario")).expect("init");
+    store
+}
+
+struct Server {
+    base: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(store: Store) -> Server {
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+        let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let _ = rt.block_on(truce_server::serve(listener, truce_server::AppState::new(store), async {
+                let _ = rx.await;
+            }));
+        });
+        Server { base: format!("http://{addr}"), shutdown: Some(tx), thread: Some(thread) }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Submits `total` claims over `connections` keep-alive HTTP/1.1 connections driven by
+/// one client thread (an async client, so the load generator does not crowd the server
+/// off the machine's two cores with hundreds of threads).
+async fn submit_all(
+    addr: std::net::SocketAddr,
+    path: &'static str,
+    bodies: Arc<Vec<bytes::Bytes>>,
+    per_request: u64,
+    total: u64,
+    connections: u64,
+) -> u64 {
+    let next = Arc::new(AtomicU64::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..connections {
+        let (bodies, next) = (bodies.clone(), next.clone());
+        tasks.spawn(async move {
+            let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.expect("handshake");
+            tokio::spawn(conn);
+            let mut ok = 0u64;
+            loop {
+                let i = next.fetch_add(per_request, Ordering::Relaxed);
+                if i >= total {
+                    break ok;
+                }
+                let req = hyper::Request::post(path)
+                    .header("host", addr.to_string())
+                    .header("content-type", "application/json")
+                    .body(http_body_util::Full::new(bodies[((i / per_request) % bodies.len() as u64) as usize].clone()))
+                    .expect("request");
+                sender.ready().await.expect("connection ready");
+                let res = sender.send_request(req).await.expect("answer");
+                let status = res.status();
+                let body = http_body_util::BodyExt::collect(res.into_body()).await.expect("body").to_bytes();
+                assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+                ok += per_request;
+            }
+        });
+    }
+    let mut acknowledged = 0;
+    while let Some(r) = tasks.join_next().await {
+        acknowledged += r.expect("client task");
+    }
+    acknowledged
+}
+
+/// Claims per request: 1 posts to /api/v1/claims, more posts batches to /api/v1/claims/batch.
+fn ingest(per_request: u64) {
+    let total = env_u64("TRUCE_BENCH_INGEST", 200_000) / per_request * per_request;
+    let connections = env_u64("TRUCE_BENCH_CLIENTS", if per_request == 1 { 512 } else { 32 });
+    let store = fresh_db("ingest.db", StoreOptions::default());
+    let before = store.journal_len_blocking().expect("len");
+    let server = Server::start(store.clone());
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().expect("addr");
+    let mut r = Rng(0x5eed);
+    let claims: Vec<Value> = (0..1000).map(|_| random_claim(&mut r)).collect();
+    let (path, bodies): (&'static str, Vec<bytes::Bytes>) = if per_request == 1 {
+        ("/api/v1/claims", claims.iter().map(|c| bytes::Bytes::from(c.to_string())).collect())
+    } else {
+        let batches = claims
+            .chunks(per_request as usize)
+            .map(|chunk| bytes::Bytes::from(json!({ "claims": chunk }).to_string()))
+            .collect();
+        ("/api/v1/claims/batch", batches)
+    };
+    let client = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime");
+    let started = Instant::now();
+    let acknowledged = client.block_on(submit_all(addr, path, Arc::new(bodies), per_request, total, connections));
+    let elapsed = started.elapsed();
+    drop(server);
+    let written = store.journal_len_blocking().expect("len") - before;
+    assert_eq!(written, acknowledged, "every acknowledged claim is in the journal");
+    println!(
+        "ingest ({per_request} claim(s) per request, POST {path}): {acknowledged} claims on {connections} connections in {:.2} s = {:.0} claims/s durably committed (target >= 20000)",
+        elapsed.as_secs_f64(),
+        acknowledged as f64 / elapsed.as_secs_f64()
+    );
+}
+
+fn fill(store: &Store, n: u64) {
+    let scenario = store.scenario().expect("scenario");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let started = Instant::now();
+    let mut r = Rng(0xfeed);
+    const CHUNK: u64 = 20_000;
+    let mut done = 0;
+    while done < n {
+        let k = CHUNK.min(n - done);
+        let commands: Vec<Command> = (0..k)
+            .map(|_| {
+                let input: ClaimInput = serde_json::from_value(random_claim(&mut r)).expect("shape");
+                Command::SubmitClaim(Box::new(input.validate(&scenario).expect("valid")))
+            })
+            .collect();
+        rt.block_on(async {
+            let tasks: Vec<_> = commands
+                .into_iter()
+                .map(|c| {
+                    let s = store.clone();
+                    tokio::spawn(async move { s.execute(Actor::system(), c).await })
+                })
+                .collect();
+            for t in tasks {
+                t.await.expect("task").expect("append");
+            }
+        });
+        done += k;
+        if done.is_multiple_of(200_000) || done == n {
+            eprintln!("  filled {done}/{n} claims ({:.0}/s)", done as f64 / started.elapsed().as_secs_f64());
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn query() {
+    let n = env_u64("TRUCE_BENCH_CLAIMS", 1_000_000);
+    let queries = env_u64("TRUCE_BENCH_QUERIES", 2_000);
+    let path = bench_dir().join("query.db");
+    let reuse = std::env::var("TRUCE_BENCH_REUSE").is_ok() && path.exists();
+    let store = if reuse {
+        Store::open(&path).expect("open")
+    } else {
+        let s = fresh_db("query.db", StoreOptions { durable: false, ..StoreOptions::default() });
+        fill(&s, n);
+        drop(s);
+        Store::open(&path).expect("reopen")
+    };
+    let claims = store.journal_len_blocking().expect("len") - 1;
+    let server = Server::start(store);
+    let client = Client::new(&server.base);
+    let mut r = Rng(0xbeef);
+    for (name, size_deg, days) in [("bbox 0.2°×0.2° + 7 days", 0.2, 7), ("bbox 1°×1° + 30 days", 1.0, 30)] {
+        let mut lat = Vec::with_capacity(queries as usize);
+        let mut hits = 0usize;
+        for i in 0..queries + 100 {
+            let lon = BOX[0] + r.unit() * (BOX[2] - BOX[0] - size_deg);
+            let la = BOX[1] + r.unit() * (BOX[3] - BOX[1] - size_deg);
+            let day = START + (r.unit() * ((DAYS - days) * 86_400) as f64) as i64;
+            let from = chrono::DateTime::from_timestamp(day, 0).unwrap_or_default();
+            let to = from + chrono::Duration::days(days);
+            let q = vec![
+                ("bbox", format!("{lon:.4},{la:.4},{:.4},{:.4}", lon + size_deg, la + size_deg)),
+                ("from", truce_core::time::fmt(from)),
+                ("to", truce_core::time::fmt(to)),
+                ("limit", "50".to_owned()),
+            ];
+            let t = Instant::now();
+            let a = client.get("/api/v1/claims", &q).expect("answer");
+            let d = t.elapsed();
+            assert_eq!(a.status, 200);
+            if i >= 100 {
+                lat.push(d);
+                hits += a.body["items"].as_array().map(Vec::len).unwrap_or(0);
+            }
+        }
+        lat.sort();
+        println!(
+            "query ({name}, limit 50) over {claims} claims, {queries} queries over HTTP: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, mean hits {:.1} (target p99 < 10 ms)",
+            percentile(&lat, 0.5).as_secs_f64() * 1e3,
+            percentile(&lat, 0.99).as_secs_f64() * 1e3,
+            lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+            hits as f64 / queries as f64
+        );
+    }
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` passes nothing: run tiny then.
+    let args: Vec<String> = std::env::args().collect();
+    if !args.iter().any(|a| a == "--bench") {
+        return;
+    }
+    let which = std::env::var("TRUCE_BENCH").unwrap_or_else(|_| "all".into());
+    if which == "all" || which == "ingest" {
+        ingest(1);
+    }
+    if which == "all" || which == "ingest" || which == "batch" {
+        ingest(env_u64("TRUCE_BENCH_BATCH", 100).max(2));
+    }
+    if which == "all" || which == "query" {
+        query();
+    }
+}

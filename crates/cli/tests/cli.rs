@@ -1,0 +1,90 @@
+//! The `truce` binary: help, submit, claims list, init errors.
+
+mod common;
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_truce");
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN).args(args).output().expect("run truce");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_documents_every_command() {
+    let (ok, help, _) = run(&["--help"]);
+    assert!(ok);
+    for cmd in ["demo", "init", "serve", "submit", "claims", "rebuild"] {
+        assert!(help.lines().any(|l| l.trim_start().starts_with(cmd)), "{cmd} in --help:\n{help}");
+    }
+    for (cmd, flag) in [
+        (vec!["demo", "--help"], "--listen"),
+        (vec!["init", "--help"], "--scenario"),
+        (vec!["serve", "--help"], "--db"),
+        (vec!["submit", "--help"], "--server"),
+        (vec!["claims", "list", "--help"], "--bbox"),
+        (vec!["rebuild", "--help"], "--db"),
+    ] {
+        let (ok, text, _) = run(&cmd);
+        assert!(ok, "{cmd:?}");
+        assert!(text.contains(flag), "{cmd:?} documents {flag}");
+    }
+}
+
+#[test]
+fn submit_and_list_through_the_api() {
+    let app = common::TestApp::spawn();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("claim.json");
+    std::fs::write(&file, common::claim().to_string()).expect("write claim");
+    let path = file.to_string_lossy().into_owned();
+    let (ok, out, err) = run(&["submit", &path, "--server", &app.base]);
+    assert!(ok, "{err}");
+    let id = out.trim().to_owned();
+    assert_eq!(id.len(), 26, "a ULID: {out}");
+
+    let (ok, table, err) = run(&["claims", "list", "--server", &app.base, "--claimant", "ARM"]);
+    assert!(ok, "{err}");
+    assert!(table.contains(&id), "{table}");
+    let (ok, json, _) = run(&["claims", "list", "--server", &app.base, "--json", "--all", "--limit", "1"]);
+    assert!(ok);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().expect("one line")).expect("JSON line");
+    assert_eq!(first["id"], id.as_str());
+
+    let mut bad = common::claim();
+    bad["location"] = serde_json::json!({"geometry": {"type": "Point", "coordinates": [46.0, 95.0]}});
+    std::fs::write(&file, bad.to_string()).expect("write claim");
+    let (ok, _, err) = run(&["submit", &path, "--server", &app.base]);
+    assert!(!ok);
+    assert!(err.contains("location.geometry.coordinates[1]"), "{err}");
+}
+
+#[test]
+fn init_names_the_file_and_field_of_a_scenario_error() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/nagorno-karabakh-2020");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for f in ["scenario.toml", "zones.geojson", "posts.geojson", "gazetteer.json", "gazetteer-overlay.toml"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).expect("copy");
+    }
+    let posts = std::fs::read_to_string(dir.path().join("posts.geojson")).expect("read");
+    let broken = posts.replacen("\"operator\": \"RUS\"", "\"operator\": \"XYZ\"", 1);
+    assert_ne!(broken, posts, "the fixture has a RUS operator to break");
+    std::fs::write(dir.path().join("posts.geojson"), broken).expect("write");
+    let db = dir.path().join("x.db");
+    let (ok, _, err) = run(&["init", "--scenario", &dir.path().to_string_lossy(), "--db", &db.to_string_lossy()]);
+    assert!(!ok);
+    assert!(err.contains("posts.geojson") && err.contains(".operator") && err.contains("XYZ"), "{err}");
+    assert!(!db.exists(), "nothing is created for a bad scenario");
+}
+
+#[test]
+fn serve_refuses_a_missing_database() {
+    let (ok, _, err) = run(&["serve", "--db", "/nonexistent/truce.db", "--listen", "127.0.0.1:0"]);
+    assert!(!ok);
+    assert!(err.contains("truce init"), "{err}");
+}
