@@ -345,4 +345,22 @@ mod tests {
         let back: Geometry = serde_json::from_value(v).expect("parses");
         assert_eq!(back, g);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn bbox_parse_never_panics_and_keeps_order(s in "[-0-9.,eE ]{0,40}") {
+            if let Ok(b) = BBox::parse(&s) {
+                proptest::prop_assert!(b.min_lon <= b.max_lon && b.min_lat <= b.max_lat);
+                proptest::prop_assert!((-180.0..=180.0).contains(&b.min_lon) && (-90.0..=90.0).contains(&b.max_lat));
+            }
+        }
+
+        #[test]
+        fn any_box_in_range_round_trips(a in -180.0f64..180.0, b in -90.0f64..90.0, w in 0.0f64..10.0, h in 0.0f64..10.0) {
+            let (max_lon, max_lat) = ((a + w).min(180.0), (b + h).min(90.0));
+            let text = format!("{a},{b},{max_lon},{max_lat}");
+            let parsed = BBox::parse(&text).expect("in range");
+            proptest::prop_assert_eq!(parsed, BBox { min_lon: a, min_lat: b, max_lon, max_lat });
+        }
+    }
 }

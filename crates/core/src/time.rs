@@ -251,4 +251,19 @@ mod tests {
     fn local_times_without_offset_are_refused() {
         assert!(TimeInput::parse("2021-11-16T03:00:00").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn time_parse_never_panics(s in "[0-9TZ:+.-]{0,30}") {
+            if let Ok(t) = TimeInput::parse(&s) {
+                proptest::prop_assert!(t.start() <= t.end());
+            }
+        }
+
+        #[test]
+        fn every_valid_day_covers_24_hours(y in 1900i32..2200, m in 1u32..=12, d in 1u32..=28) {
+            let t = TimeInput::parse(&format!("{y:04}-{m:02}-{d:02}")).expect("valid day");
+            proptest::prop_assert_eq!(t.end() - t.start(), Duration::days(1) - Duration::milliseconds(1));
+        }
+    }
 }

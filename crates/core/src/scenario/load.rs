@@ -83,8 +83,7 @@ struct RawZoneProps {
     illustrative: bool,
     #[serde(default, with = "super::opt_millis")]
     valid_from: Option<DateTime<Utc>>,
-    #[serde(default)]
-    source: Option<String>,
+    source: String,
     #[serde(default)]
     provisions: Vec<ProvisionId>,
 }
@@ -133,9 +132,10 @@ struct OverlayPlace {
     names: Names,
     #[serde(default)]
     aliases: BTreeMap<Lang, Vec<String>>,
-    note: Option<String>,
-    #[allow(dead_code)]
-    reviewed: Option<String>,
+    /// Why the entry exists and how sure it is: required, the overlay is reviewed data.
+    note: String,
+    /// Date of the last human review (YYYY-MM-DD): required.
+    reviewed: String,
 }
 
 struct Issues(Vec<ScenarioIssue>);
@@ -389,7 +389,7 @@ fn load_zones(file: &(String, String), issues: &mut Issues) -> Option<Vec<Zone>>
                 geometry,
                 illustrative: p.illustrative,
                 valid_from: p.valid_from,
-                source: p.source,
+                source: Some(p.source),
                 provisions: p.provisions,
             });
         }
@@ -488,6 +488,12 @@ fn load_places(
 }
 
 fn merge_overlay(places: &mut Vec<Place>, op: OverlayPlace, file: &str, field: &str, issues: &mut Issues) {
+    if op.note.trim().is_empty() {
+        issues.push(file, format!("{field}.note"), "must say what the entry is and how sure it is");
+    }
+    if chrono::NaiveDate::parse_from_str(&op.reviewed, "%Y-%m-%d").is_err() {
+        issues.push(file, format!("{field}.reviewed"), format!("{:?} is not a date (YYYY-MM-DD)", op.reviewed));
+    }
     if let Some(existing) = places.iter_mut().find(|p| p.id == op.id) {
         for (lang, name) in op.names.0 {
             if let Some(old) = existing.names.0.insert(lang.clone(), name.clone())
@@ -511,12 +517,10 @@ fn merge_overlay(places: &mut Vec<Place>, op: OverlayPlace, file: &str, field: &
             existing.lat = lat;
             existing.lon = lon;
         }
-        if op.country.is_some() {
-            existing.country = op.country;
+        if let Some(c) = op.country {
+            existing.country = Some(c).filter(|c| !c.is_empty());
         }
-        if op.note.is_some() {
-            existing.note = op.note;
-        }
+        existing.note = Some(op.note);
         check_place(existing, file, field, issues);
         return;
     }
@@ -533,7 +537,7 @@ fn merge_overlay(places: &mut Vec<Place>, op: OverlayPlace, file: &str, field: &
         names: op.names,
         aliases: op.aliases,
         geonames_id: None,
-        note: op.note,
+        note: Some(op.note),
     };
     check_place(&place, file, field, issues);
     places.push(place);
@@ -581,13 +585,13 @@ acled_sub_event_type = "Shelling/artillery/missile attack"
             scenario: ("scenario.toml".into(), scenario.into()),
             zones: (
                 "zones.geojson".into(),
-                r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[46,39],[47,40]]},"properties":{"id":"loc","kind":"line_of_contact","names":{"en":"Line"},"illustrative":true}}]}"#.into(),
+                r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[46,39],[47,40]]},"properties":{"id":"loc","kind":"line_of_contact","names":{"en":"Line"},"illustrative":true,"source":"test"}}]}"#.into(),
             ),
             posts: ("posts.geojson".into(), posts.into()),
             gazetteer: ("gazetteer.json".into(), gazetteer.into()),
             overlay: Some((
                 "gazetteer-overlay.toml".into(),
-                "[[places]]\nid = \"hill\"\nkind = \"height\"\nlat = 39.5\nlon = 46.5\nnames = { en = \"Hill 1\" }\n[[places]]\nid = \"town\"\nnames = { ar = \"بلدة\" }\n".into(),
+                "[[places]]\nid = \"hill\"\nkind = \"height\"\nlat = 39.5\nlon = 46.5\nnames = { en = \"Hill 1\" }\nnote = \"test\"\nreviewed = \"2026-11-29\"\n[[places]]\nid = \"town\"\nnames = { ar = \"بلدة\" }\nnote = \"test\"\nreviewed = \"2026-11-29\"\n".into(),
             )),
             taxonomy: ("taxonomy.toml".into(), TAXONOMY.into()),
         }
@@ -627,6 +631,18 @@ acled_sub_event_type = "Shelling/artillery/missile attack"
         let fields: Vec<_> = err.0.iter().map(|i| format!("{}:{}", i.file, i.field)).collect();
         assert!(fields.contains(&"scenario.toml:provisions[0].obligated[0]".to_string()), "{fields:?}");
         assert!(fields.contains(&"posts.geojson:features[0].properties.operator".to_string()), "{fields:?}");
+    }
+
+    #[test]
+    fn overlay_entries_must_be_reviewed() {
+        let mut f = files(SCENARIO, NO_POSTS, GAZ);
+        f.overlay = Some((
+            "gazetteer-overlay.toml".into(),
+            "[[places]]\nid = \"hill\"\nkind = \"height\"\nlat = 39.5\nlon = 46.5\nnames = { en = \"Hill\" }\nnote = \"\"\nreviewed = \"soon\"\n".into(),
+        ));
+        let err = Scenario::load(&f).expect_err("invalid");
+        let fields: Vec<_> = err.0.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(fields, ["places[0].note", "places[0].reviewed"]);
     }
 
     #[test]

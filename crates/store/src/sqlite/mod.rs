@@ -57,7 +57,7 @@ pub(crate) fn configure(conn: &Connection, durable: bool) -> Result<(), StoreErr
     // often, each moving more pages.
     conn.pragma_update(None, "cache_size", -65_536)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.pragma_update(None, "wal_autocheckpoint", 4_000)?;
+    conn.pragma_update(None, "wal_autocheckpoint", 16_000)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(())
 }

@@ -123,7 +123,9 @@ impl Store {
     pub async fn claims(&self, filter: ClaimFilter) -> Result<ClaimPage, StoreError> {
         let Some(scenario) = self.scenario() else { return Err(StoreError::NotInitialised) };
         self.read(move |c| {
-            let mut sql = String::from("SELECT j.seq, j.id, j.received_at, j.actor, j.payload FROM ");
+            // The filters pick a page of sequence numbers from the small projection tables;
+            // only that page is then read from the journal.
+            let mut sql = String::from("SELECT c.seq FROM ");
             let mut args: Vec<Box<dyn ToSql>> = Vec::new();
             let mut clauses: Vec<String> = Vec::new();
             let arg = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
@@ -152,7 +154,7 @@ impl Store {
                     ));
                 }
             } else {
-                sql.push_str("claims c CROSS JOIN journal j ON j.seq = c.seq");
+                sql.push_str("claims c");
             }
             if let Some(from) = filter.from {
                 clauses.push(format!("c.occurred_to >= {}", arg(Box::new(from.timestamp_millis()), &mut args)));
@@ -189,6 +191,9 @@ impl Store {
             }
             let limit = i64::from(filter.limit);
             sql.push_str(&format!(" ORDER BY c.seq DESC LIMIT {}", arg(Box::new(limit + 1), &mut args)));
+            let sql = format!(
+                "SELECT seq, id, received_at, actor, payload FROM journal WHERE seq IN ({sql}) ORDER BY seq DESC"
+            );
 
             let mut stmt = c.prepare_cached(&sql)?;
             let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
