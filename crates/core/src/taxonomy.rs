@@ -138,16 +138,7 @@ impl Taxonomy {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const ONE: &str = r#"
-format = 1
-[[event_types]]
-id = "shelling"
-label = { en = "Shelling" }
-group = "violence"
-acled_event_type = "Explosions/Remote violence"
-acled_sub_event_type = "Shelling/artillery/missile attack"
-"#;
+    use crate::scenario::tests_support::TAXONOMY_TOML as ONE;
 
     #[test]
     fn parses_a_valid_taxonomy() {

@@ -177,11 +177,27 @@ fn required<'a>(v: &'a Option<String>, field: &str, e: &mut FieldErrors) -> Opti
     }
 }
 
-fn party(s: &str, scenario: &Scenario, field: &str, e: &mut FieldErrors) -> Option<PartyId> {
+/// The scenario's party with id `s`, or an error recorded under `field`.
+pub(super) fn party(s: &str, scenario: &Scenario, field: &str, e: &mut FieldErrors) -> Option<PartyId> {
     match PartyId::parse(s) {
         Ok(id) if scenario.party(id.as_str()).is_some() => Some(id),
         Ok(id) => {
             e.push(field, format!("no party {:?} in this scenario", id.as_str()));
+            None
+        }
+        Err(err) => {
+            e.push(field, err.to_string());
+            None
+        }
+    }
+}
+
+/// The taxonomy's event type with id `s`, or an error recorded under `field`.
+pub(super) fn event_type(s: &str, scenario: &Scenario, field: &str, e: &mut FieldErrors) -> Option<EventTypeId> {
+    match EventTypeId::parse(s) {
+        Ok(id) if scenario.taxonomy.get(id.as_str()).is_some() => Some(id),
+        Ok(id) => {
+            e.push(field, format!("no event type {:?} in the taxonomy", id.as_str()));
             None
         }
         Err(err) => {
@@ -249,17 +265,8 @@ impl ClaimInput {
 
         let accused = self.accused.as_deref().and_then(|s| party(s.trim(), scenario, "accused", &mut e));
 
-        let event_type = required(&self.event_type, "event_type", &mut e).and_then(|s| match EventTypeId::parse(s) {
-            Ok(id) if scenario.taxonomy.get(id.as_str()).is_some() => Some(id),
-            Ok(id) => {
-                e.push("event_type", format!("no event type {:?} in the taxonomy", id.as_str()));
-                None
-            }
-            Err(err) => {
-                e.push("event_type", err.to_string());
-                None
-            }
-        });
+        let event_type = required(&self.event_type, "event_type", &mut e)
+            .and_then(|s| event_type(s, scenario, "event_type", &mut e));
 
         let occurred = match &self.occurred {
             None => {

@@ -86,29 +86,17 @@ impl ClaimQuery {
         {
             e.push("to", "is before from");
         }
-        let mut event_types = Vec::new();
-        for t in self.event_type.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
-            match EventTypeId::parse(t) {
-                Ok(id) if scenario.taxonomy.get(id.as_str()).is_some() => event_types.push(id),
-                Ok(id) => e.push("type", format!("no event type {:?} in the taxonomy", id.as_str())),
-                Err(err) => e.push("type", err.to_string()),
-            }
-        }
-        let mut party = |v: &Option<String>, field: &str| {
-            v.as_deref().map(str::trim).and_then(|s| match PartyId::parse(s) {
-                Ok(id) if scenario.party(id.as_str()).is_some() => Some(id),
-                Ok(id) => {
-                    e.push(field, format!("no party {:?} in this scenario", id.as_str()));
-                    None
-                }
-                Err(err) => {
-                    e.push(field, err.to_string());
-                    None
-                }
-            })
-        };
-        let claimant = party(&self.claimant, "claimant");
-        let accused = party(&self.accused, "accused");
+        let event_types: Vec<EventTypeId> = self
+            .event_type
+            .iter()
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .filter_map(|t| super::input::event_type(t, scenario, "type", &mut e))
+            .collect();
+        let claimant =
+            self.claimant.as_deref().and_then(|s| super::input::party(s.trim(), scenario, "claimant", &mut e));
+        let accused = self.accused.as_deref().and_then(|s| super::input::party(s.trim(), scenario, "accused", &mut e));
         let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
         if q.as_ref().is_some_and(|q| q.chars().count() > 500) {
             e.push("q", "is longer than 500 characters");

@@ -546,58 +546,21 @@ fn merge_overlay(places: &mut Vec<Place>, op: OverlayPlace, file: &str, field: &
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const SCENARIO: &str = r#"
-format = 1
-id = "test"
-title = { en = "Test agreement" }
-signed_at = "2020-11-09T20:30:00Z"
-effective_at = "2020-11-09T21:00:00Z"
-languages = ["en"]
-bbox = [44.0, 38.0, 50.0, 42.0]
-
-[[parties]]
-id = "AAA"
-roles = ["belligerent"]
-names = { en = "A" }
-
-[[provisions]]
-id = "P1"
-number = 1
-kind = "ceasefire"
-title = { en = "Ceasefire" }
-text = { en = "Cease fire." }
-obligated = ["AAA"]
-"#;
-
-    const TAXONOMY: &str = r#"
-format = 1
-[[event_types]]
-id = "shelling"
-label = { en = "Shelling" }
-group = "violence"
-acled_event_type = "Explosions/Remote violence"
-acled_sub_event_type = "Shelling/artillery/missile attack"
-"#;
+    use crate::scenario::tests_support::{self, NO_FEATURES as NO_POSTS, SCENARIO_TOML as SCENARIO};
 
     fn files(scenario: &str, posts: &str, gazetteer: &str) -> ScenarioFiles {
-        ScenarioFiles {
-            scenario: ("scenario.toml".into(), scenario.into()),
-            zones: (
-                "zones.geojson".into(),
-                r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[46,39],[47,40]]},"properties":{"id":"loc","kind":"line_of_contact","names":{"en":"Line"},"illustrative":true,"source":"test"}}]}"#.into(),
-            ),
-            posts: ("posts.geojson".into(), posts.into()),
-            gazetteer: ("gazetteer.json".into(), gazetteer.into()),
-            overlay: Some((
-                "gazetteer-overlay.toml".into(),
-                "[[places]]\nid = \"hill\"\nkind = \"height\"\nlat = 39.5\nlon = 46.5\nnames = { en = \"Hill 1\" }\nnote = \"test\"\nreviewed = \"2026-11-29\"\n[[places]]\nid = \"town\"\nnames = { ar = \"بلدة\" }\nnote = \"test\"\nreviewed = \"2026-11-29\"\n".into(),
-            )),
-            taxonomy: ("taxonomy.toml".into(), TAXONOMY.into()),
-        }
+        let mut f = tests_support::files();
+        f.scenario.1 = scenario.into();
+        f.posts.1 = posts.into();
+        f.gazetteer.1 = gazetteer.into();
+        f.zones.1 = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[[46,39],[47,40]]},"properties":{"id":"loc","kind":"line_of_contact","names":{"en":"Line"},"illustrative":true,"source":"test"}}]}"#.into();
+        f.overlay = Some((
+            "gazetteer-overlay.toml".into(),
+            "[[places]]\nid = \"hill\"\nkind = \"height\"\nlat = 39.5\nlon = 46.5\nnames = { en = \"Hill 1\" }\nnote = \"test\"\nreviewed = \"2026-11-29\"\n[[places]]\nid = \"town\"\nnames = { ar = \"بلدة\" }\nnote = \"test\"\nreviewed = \"2026-11-29\"\n".into(),
+        ));
+        f
     }
 
-    const NO_POSTS: &str = r#"{"type":"FeatureCollection","features":[]}"#;
     const GAZ: &str =
         r#"{"format":1,"places":[{"id":"town","kind":"town","lat":39.0,"lon":46.0,"names":{"en":"Town"}}]}"#;
 
@@ -616,7 +579,7 @@ acled_sub_event_type = "Shelling/artillery/missile attack"
         let bad_posts = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[46,95]},"properties":{"id":"op1","kind":"observation_post","names":{"en":"OP"},"operator":"ZZZ"}}]}"#;
         let bad_gaz =
             r#"{"format":1,"places":[{"id":"town","kind":"town","lat":39.0,"lon":46.0,"names":{"ru":"Город"}}]}"#;
-        let scenario = SCENARIO.replace("obligated = [\"AAA\"]", "obligated = [\"BBB\"]");
+        let scenario = SCENARIO.replace("obligated = [\"AAA\"]", "obligated = [\"ZZZ\"]");
         let err = Scenario::load(&files(&scenario, bad_posts, bad_gaz)).expect_err("invalid");
         let text = err.to_string();
         assert!(text.contains("posts.geojson: features[0].geometry.coordinates[1]: latitude 95"), "{text}");
@@ -625,7 +588,7 @@ acled_sub_event_type = "Shelling/artillery/missile attack"
 
     #[test]
     fn semantic_errors_are_all_reported() {
-        let scenario = SCENARIO.replace("obligated = [\"AAA\"]", "obligated = [\"BBB\"]");
+        let scenario = SCENARIO.replace("obligated = [\"AAA\"]", "obligated = [\"ZZZ\"]");
         let bad_posts = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[46,40]},"properties":{"id":"op1","kind":"observation_post","names":{"en":"OP"},"operator":"ZZZ"}}]}"#;
         let err = Scenario::load(&files(&scenario, bad_posts, GAZ)).expect_err("invalid");
         let fields: Vec<_> = err.0.iter().map(|i| format!("{}:{}", i.file, i.field)).collect();

@@ -379,14 +379,11 @@ mod opt_millis {
 pub(crate) mod tests_support {
     use super::*;
 
-    pub(crate) fn scenario() -> Scenario {
-        let files = ScenarioFiles {
-            scenario: (
-                "scenario.toml".into(),
-                r#"
+    /// A two-party agreement with one provision.
+    pub(crate) const SCENARIO_TOML: &str = r#"
 format = 1
 id = "test"
-title = { en = "Test" }
+title = { en = "Test agreement" }
 signed_at = "2020-11-09T20:30:00Z"
 effective_at = "2020-11-09T21:00:00Z"
 languages = ["en"]
@@ -405,19 +402,11 @@ number = 1
 kind = "ceasefire"
 title = { en = "Ceasefire" }
 text = { en = "Cease fire." }
-"#
-                .into(),
-            ),
-            zones: ("zones.geojson".into(), r#"{"type":"FeatureCollection","features":[]}"#.into()),
-            posts: ("posts.geojson".into(), r#"{"type":"FeatureCollection","features":[]}"#.into()),
-            gazetteer: (
-                "gazetteer.json".into(),
-                r#"{"format":1,"places":[{"id":"town","kind":"town","lat":39.0,"lon":46.0,"names":{"en":"Town","ru":"Город"}}]}"#.into(),
-            ),
-            overlay: None,
-            taxonomy: (
-                "taxonomy.toml".into(),
-                r#"
+obligated = ["AAA"]
+"#;
+
+    /// A one-type taxonomy.
+    pub(crate) const TAXONOMY_TOML: &str = r#"
 format = 1
 [[event_types]]
 id = "shelling"
@@ -425,11 +414,27 @@ label = { en = "Shelling" }
 group = "violence"
 acled_event_type = "Explosions/Remote violence"
 acled_sub_event_type = "Shelling/artillery/missile attack"
-"#
-                .into(),
-            ),
-        };
-        match Scenario::load(&files) {
+"#;
+
+    /// An empty FeatureCollection.
+    pub(crate) const NO_FEATURES: &str = r#"{"type":"FeatureCollection","features":[]}"#;
+
+    /// A one-place gazetteer.
+    pub(crate) const GAZETTEER: &str = r#"{"format":1,"places":[{"id":"town","kind":"town","lat":39.0,"lon":46.0,"names":{"en":"Town","ru":"Город"}}]}"#;
+
+    pub(crate) fn files() -> ScenarioFiles {
+        ScenarioFiles {
+            scenario: ("scenario.toml".into(), SCENARIO_TOML.into()),
+            zones: ("zones.geojson".into(), NO_FEATURES.into()),
+            posts: ("posts.geojson".into(), NO_FEATURES.into()),
+            gazetteer: ("gazetteer.json".into(), GAZETTEER.into()),
+            overlay: None,
+            taxonomy: ("taxonomy.toml".into(), TAXONOMY_TOML.into()),
+        }
+    }
+
+    pub(crate) fn scenario() -> Scenario {
+        match Scenario::load(&files()) {
             Ok(s) => s,
             Err(e) => panic!("test scenario: {e}"),
         }
