@@ -43,6 +43,8 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
   echo "  the acknowledged claims."
   echo "- *Ingest*: one client thread with many keep-alive HTTP/1.1 connections, first one"
   echo "  claim per request (\`POST /api/v1/claims\`), then batches (\`POST /api/v1/claims/batch\`)."
+  echo "  Each is run three times on a fresh database: on this shared virtual machine the same"
+  echo "  run varies by up to a quarter from one try to the next."
   echo "- *Query*: \`GET /api/v1/claims?bbox=…&from=…&to=…&limit=50\` over HTTP, one at a time,"
   echo "  random boxes and windows over a database of generated claims spread over the"
   echo "  scenario's area and three years; latency measured at the client."

@@ -188,8 +188,8 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>) -> R
     println!("truce demo: {title}");
     println!("database: {} ({n} demo claims)", db.display());
     runtime()?.block_on(server::run(store, listen, |addr| {
-        println!("web UI: http://{addr}/");
-        println!("API:    http://{addr}/api/v1/claims");
+        println!("open:   http://{addr}/");
+        println!("API:    http://{addr}/api/v1/claims (OpenAPI at /api/v1/openapi.json)");
         println!("listening on http://{addr}");
     }))
 }
@@ -279,7 +279,7 @@ fn list(a: ListArgs) -> Result<()> {
         cursor = page["next_cursor"].as_str().map(str::to_owned);
         match (&cursor, a.all) {
             (Some(_), true) => continue,
-            (Some(c), false) if !a.json => {
+            (Some(c), false) => {
                 eprintln!("more: --cursor {c} (or --all)");
                 break;
             }

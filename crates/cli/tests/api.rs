@@ -32,6 +32,9 @@ fn unknown_claim_is_404_json() {
     let a = app.get("/api/v1/nothing-here", &[]);
     assert_eq!(a.status, 404);
     assert_eq!(a.body["error"]["code"], "not_found");
+    let a = app.client.post_raw("/api/v1/scenario", "{}").expect("answer");
+    assert_eq!(a.status, 405);
+    assert_eq!(a.body["error"]["code"], "method_not_allowed");
 }
 
 #[test]
@@ -238,8 +241,19 @@ fn bad_input_is_refused_with_every_field_named_and_nothing_written() {
             vec!["location.geometry.coordinates[1]"],
         ),
         ("unknown place", with(&|c| c["location"] = json!({"place": "atlantis"})), 422, vec!["location.place"]),
-        ("unknown field", with(&|c| c["colour"] = json!("red")), 422, vec![]),
+        ("unknown field", with(&|c| c["colour"] = json!("red")), 422, vec!["colour"]),
         ("wrong type", with(&|c| c["claimant"] = json!(5)), 422, vec!["claimant"]),
+        (
+            "several wrong types",
+            with(&|c| {
+                c["claimant"] = json!(5);
+                c["event_type"] = json!(["shelling"]);
+                c["casualties"][0]["party"] = json!(true);
+                c["tags"] = json!([1, 2]);
+            }),
+            422,
+            vec!["claimant", "event_type", "casualties[0].party", "tags[0]"],
+        ),
         (
             "everything at once",
             with(&|c| {

@@ -88,3 +88,23 @@ fn serve_refuses_a_missing_database() {
     assert!(!ok);
     assert!(err.contains("truce init"), "{err}");
 }
+
+#[test]
+fn demo_serves_the_seed_articles_claims_at_mount_kilisali() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.db");
+    let (mut child, url) = common::spawn_truce(&["demo", "--listen", "127.0.0.1:0", "--db", &db.to_string_lossy()]);
+    let client = truce::client::Client::new(&url);
+    let page = client.get("/api/v1/claims", &[("limit", "500".into())]).expect("answer");
+    child.kill().expect("stop demo");
+    child.wait().expect("reap");
+    assert_eq!(page.status, 200);
+    let items = page.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), truce::bundle::demo_claims().len());
+    let seed: Vec<&serde_json::Value> =
+        items.iter().filter(|c| c["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "seed-article"))).collect();
+    assert_eq!(seed.len(), 3);
+    assert!(seed.iter().all(|c| c["location"]["place"]["id"] == "mount-kilisali"));
+    let (ok, _, err) = run(&["demo", "--db", &db.to_string_lossy(), "--listen", "127.0.0.1:0"]);
+    assert!(!ok && err.contains("already exists"), "demo never overwrites a database: {err}");
+}

@@ -27,9 +27,18 @@ fn fresh() -> (tempfile::TempDir, Store) {
 }
 
 #[test]
+fn a_second_writer_on_the_same_database_is_refused() {
+    let (dir, store) = fresh();
+    let second = Store::open(dir.path().join("t.db"));
+    assert!(matches!(second, Err(StoreError::Locked(_))), "{second:?}");
+    store.close().expect("close");
+    Store::open(dir.path().join("t.db")).expect("free again once closed").close().expect("close");
+}
+
+#[test]
 fn a_claim_before_the_scenario_is_refused_and_nothing_written() {
     let (dir, store) = fresh();
-    drop(store);
+    store.close().expect("close");
     // Build a command against the bundled scenario, then offer it to an empty store.
     let (_d2, loaded) = fresh();
     truce::bundle::init(&loaded, truce::bundle::scenario().expect("scenario")).expect("init");
@@ -105,8 +114,7 @@ fn a_changed_projection_schema_is_rebuilt_on_open_with_the_same_answers() {
     let filter = ClaimFilter { limit: 500, ..Default::default() };
     let before: Vec<String> =
         rt.block_on(store.claims(filter.clone())).expect("list").items.iter().map(|r| r.get().to_owned()).collect();
-    drop(store);
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    store.close().expect("close");
     let conn = rusqlite_conn(&dir.path().join("t.db"));
     conn.execute("UPDATE meta SET value = 'old' WHERE key = 'projections_checksum'", []).expect("tamper");
     conn.execute("DELETE FROM claims", []).expect("damage the projection");

@@ -185,6 +185,15 @@ impl Stemmers {
     }
 }
 
+thread_local! {
+    static STEMMERS: Stemmers = Stemmers::default();
+}
+
+/// `Stemmers::terms` with this thread's stemmers.
+pub fn search_terms(text: &str) -> Vec<String> {
+    STEMMERS.with(|s| s.terms(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,12 @@ pub enum ApiError {
     /// The database holds no scenario.
     #[error("the database has no scenario loaded; run `truce init` first")]
     NotInitialised,
+    /// The service cannot take this request now.
+    #[error("the service is unavailable: {0}")]
+    Unavailable(String),
+    /// The HTTP method is not one the route takes.
+    #[error("this route does not take that method")]
+    MethodNotAllowed,
     /// The command conflicts with the journal.
     #[error("{0}")]
     Conflict(String),
@@ -69,6 +75,8 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::NotInitialised => (StatusCode::SERVICE_UNAVAILABLE, "not_initialised"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -86,9 +94,11 @@ impl IntoResponse for ApiError {
             _ => Vec::new(),
         };
         let message = match &self {
-            ApiError::MalformedJson(_) | ApiError::NotFound(_) | ApiError::TooLarge(_) | ApiError::Conflict(_) => {
-                self.to_string()
-            }
+            ApiError::MalformedJson(_)
+            | ApiError::NotFound(_)
+            | ApiError::TooLarge(_)
+            | ApiError::Conflict(_)
+            | ApiError::Unavailable(_) => self.to_string(),
             _ if !fields.is_empty() => format!("{}: {}", self, FieldErrors(fields.clone())),
             _ => self.to_string(),
         };
@@ -101,6 +111,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotInitialised => ApiError::NotInitialised,
             StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Stopped(m) => ApiError::Unavailable(m),
             other => ApiError::Internal(other.to_string()),
         }
     }

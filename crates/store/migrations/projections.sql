@@ -35,7 +35,11 @@ CREATE TABLE claims (
     accused       TEXT,
     event_type    TEXT    NOT NULL,
     occurred_from INTEGER NOT NULL,      -- ms UTC
-    occurred_to   INTEGER NOT NULL
+    occurred_to   INTEGER NOT NULL,
+    min_lon       REAL,                  -- exact bounding box of the location, if any
+    min_lat       REAL,
+    max_lon       REAL,
+    max_lat       REAL
 ) STRICT;
 -- Lists are read newest first by seq; party and type filters match large shares of the
 -- claims, so they are checked while walking seq rather than through their own indexes.

@@ -39,6 +39,12 @@ pub enum StoreError {
         /// Checksum of the shipped file.
         expected: String,
     },
+    /// The store has stopped taking writes.
+    #[error("the store accepts no writes: {0}")]
+    Stopped(String),
+    /// Another process has the database open for writing.
+    #[error("{0} is in use by another truce process (serve, rebuild or init); stop it first")]
+    Locked(String),
     /// The writer thread has stopped.
     #[error("the store is closed")]
     Closed,

@@ -2,7 +2,7 @@
 //! changed migration is caught rather than silently skipped.
 
 use crate::StoreError;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 struct Migration {
     version: i64,
@@ -39,8 +39,7 @@ pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
         let expected = checksum(m.sql);
         let stored: Option<String> = conn
             .query_row("SELECT checksum FROM schema_migrations WHERE version = ?1", [m.version], |r| r.get(0))
-            .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+            .optional()?;
         match stored {
             Some(s) if s == expected => continue,
             Some(stored) => {

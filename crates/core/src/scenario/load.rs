@@ -439,8 +439,11 @@ fn load_posts(file: &(String, String), issues: &mut Issues) -> Option<Vec<Post>>
 }
 
 fn check_place(p: &Place, file: &str, field: &str, issues: &mut Issues) {
-    if let Err(r) = Position::new(p.lon, p.lat) {
-        issues.push(file, format!("{field}.lat"), r);
+    if !p.lon.is_finite() || !(-180.0..=180.0).contains(&p.lon) {
+        issues.push(file, format!("{field}.lon"), format!("longitude {} is outside -180..180", p.lon));
+    }
+    if !p.lat.is_finite() || !(-90.0..=90.0).contains(&p.lat) {
+        issues.push(file, format!("{field}.lat"), format!("latitude {} is outside -90..90", p.lat));
     }
     if let Err(r) = p.names.check() {
         issues.push(file, format!("{field}.names"), r);
@@ -513,9 +516,13 @@ fn merge_overlay(places: &mut Vec<Place>, op: OverlayPlace, file: &str, field: &
         if let Some(k) = op.kind {
             existing.kind = k;
         }
-        if let (Some(lat), Some(lon)) = (op.lat, op.lon) {
-            existing.lat = lat;
-            existing.lon = lon;
+        match (op.lat, op.lon) {
+            (Some(lat), Some(lon)) => {
+                existing.lat = lat;
+                existing.lon = lon;
+            }
+            (None, None) => {}
+            _ => issues.push(file, field, "give lat and lon together"),
         }
         if let Some(c) = op.country {
             existing.country = Some(c).filter(|c| !c.is_empty());

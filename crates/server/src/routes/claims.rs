@@ -14,8 +14,9 @@ use truce_core::claims::{Claim, ClaimInput, ClaimQuery};
 use truce_core::journal::{Actor, Command};
 use truce_store::{ClaimPage, Projected};
 
-/// Parses a JSON body into `T`: 400 when it is not JSON, 422 naming the field whose type
-/// is wrong.
+/// Parses a JSON body into `T`: 400 when it is not JSON; 422 naming every field whose
+/// type is wrong. Serde stops at the first such field, so each one found is recorded and
+/// taken out, and the parse is tried again, until it succeeds or nothing more can be taken.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     body: Result<Bytes, BytesRejection>,
     limit: usize,
@@ -27,22 +28,69 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
             ApiError::MalformedJson(r.body_text())
         }
     })?;
+    // The common case: one pass straight from the bytes.
     let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let mut f = FieldErrors::new();
-                let field = if path == "." { String::new() } else { path };
-                f.push(field, strip_position(&inner.to_string()));
-                ApiError::WrongShape(f)
-            }
-            _ => ApiError::MalformedJson(inner.to_string()),
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => {
+            de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+            return Ok(v);
         }
-    })?;
-    de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-    Ok(value)
+        Err(e) if e.inner().classify() != serde_json::error::Category::Data => {
+            return Err(ApiError::MalformedJson(e.into_inner().to_string()));
+        }
+        Err(_) => {}
+    }
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    let mut errors = FieldErrors::new();
+    for _ in 0..64 {
+        let e = match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(v) if errors.is_empty() => return Ok(v),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { path.clone() };
+        errors.push(field, strip_position(&e.inner().to_string()));
+        if !remove_at(&mut value, e.path()) {
+            break;
+        }
+    }
+    Err(ApiError::WrongShape(errors))
+}
+
+/// Takes the value at `path` out of `value` (a whole array when the path ends in an
+/// element, so later indices keep their meaning). False when there is nothing to take.
+fn remove_at(value: &mut serde_json::Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((last, parents)) = segments.split_last() else { return false };
+    let (target, parents) = match last {
+        Segment::Seq { .. } => match parents.split_last() {
+            Some((Segment::Map { key }, rest)) => (key.as_str(), rest),
+            _ => return false,
+        },
+        Segment::Map { key } => (key.as_str(), parents),
+        _ => return false,
+    };
+    let mut node = value;
+    for seg in parents {
+        node = match (seg, node) {
+            (Segment::Map { key }, serde_json::Value::Object(m)) => match m.get_mut(key) {
+                Some(v) => v,
+                None => return false,
+            },
+            (Segment::Seq { index }, serde_json::Value::Array(a)) => match a.get_mut(*index) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match node {
+        serde_json::Value::Object(m) => m.remove(target).is_some(),
+        _ => false,
+    }
 }
 
 fn strip_position(msg: &str) -> String {
@@ -95,6 +143,7 @@ pub(crate) async fn submit(
     )
 )]
 pub(crate) async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    scenario(&state)?;
     match state.store.claim(id.clone()).await? {
         Some(raw) => Ok(([(header::CONTENT_TYPE, "application/json")], raw.get().to_owned()).into_response()),
         None => Err(ApiError::NotFound(format!("no claim with id {id:?}"))),
@@ -182,7 +231,9 @@ pub(crate) async fn submit_batch(
     if batch.claims.len() > MAX_BATCH_CLAIMS {
         errors.push("claims", format!("at most {MAX_BATCH_CLAIMS} claims per batch, not {}", batch.claims.len()));
     }
-    let mut errors = errors.into_result(FieldErrors::new()).map_err(ApiError::Invalid)?;
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
     let mut commands = Vec::with_capacity(batch.claims.len());
     for (i, input) in batch.claims.into_iter().enumerate() {
         match input.validate(&scenario) {

@@ -23,6 +23,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/health", get(meta::health))
         .route("/api/v1/openapi.json", get(meta::openapi))
         .fallback(|uri: axum::http::Uri| async move { ApiError::NotFound(format!("no route for {}", uri.path())) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
 
 /// The scenario, or 503 when the database has none.

@@ -45,6 +45,9 @@ struct Inner {
     jobs: mpsc::Sender<writer::Job>,
     readers: Mutex<Vec<Connection>>,
     scenario: Arc<RwLock<Option<Arc<Scenario>>>>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Held open for the store's life: its lock keeps a second writer out.
+    _lock: std::fs::File,
 }
 
 pub(crate) fn configure(conn: &Connection, durable: bool) -> Result<(), StoreError> {
@@ -72,6 +75,18 @@ impl Store {
     /// `open` with tuning.
     pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
+        let lock_path = {
+            let mut p = path.clone().into_os_string();
+            p.push(".lock");
+            PathBuf::from(p)
+        };
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| StoreError::Internal(format!("cannot open {}: {e}", lock_path.display())))?;
+        lock.try_lock().map_err(|_| StoreError::Locked(path.display().to_string()))?;
         let mut conn = Connection::open(&path)?;
         configure(&conn, options.durable)?;
         migrate::run(&mut conn)?;
@@ -83,11 +98,34 @@ impl Store {
         });
         let state = writer::WriterState::open(conn, options.max_batch, scenario.clone(), wal)?;
         let (tx, rx) = mpsc::channel(options.queue);
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("truce-writer".into())
             .spawn(move || state.run(rx))
             .map_err(|e| StoreError::Internal(format!("cannot start the writer thread: {e}")))?;
-        Ok(Store { inner: Arc::new(Inner { path, jobs: tx, readers: Mutex::new(Vec::new()), scenario }) })
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path,
+                jobs: tx,
+                readers: Mutex::new(Vec::new()),
+                scenario,
+                writer: Mutex::new(Some(writer)),
+                _lock: lock,
+            }),
+        })
+    }
+
+    /// Stops the writer once every accepted command is answered, and waits for it. Fails,
+    /// closing nothing, while other handles on the store are alive.
+    pub fn close(self) -> Result<(), StoreError> {
+        let inner = Arc::try_unwrap(self.inner)
+            .map_err(|_| StoreError::Internal("the store is still in use elsewhere".into()))?;
+        let Inner { jobs, writer, readers, _lock, .. } = inner;
+        drop(jobs);
+        drop(readers);
+        if let Some(t) = writer.lock().ok().and_then(|mut w| w.take()) {
+            t.join().map_err(|_| StoreError::Internal("the writer thread panicked".into()))?;
+        }
+        Ok(())
     }
 
     /// The database file.

@@ -14,7 +14,7 @@ use truce_core::claims::{assemble_view, resolve_location, view_tail};
 use truce_core::geo::BBox;
 use truce_core::journal::{Command, sha256};
 use truce_core::scenario::Scenario;
-use truce_core::text::{Stemmers, fold};
+use truce_core::text::{fold, search_terms};
 use ulid::Ulid;
 
 use super::writer::Projected;
@@ -56,10 +56,6 @@ pub(crate) struct PreparedClaim {
     bbox: Option<BBox>,
 }
 
-thread_local! {
-    static STEMMERS: Stemmers = Stemmers::default();
-}
-
 /// Computes a command's payload, hash and projected rows. `scenario` is the one loaded
 /// when the command is prepared; a claim needs one.
 pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<Prepared, StoreError> {
@@ -73,7 +69,7 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
             let bbox = resolve_location(body.location.as_ref(), sc).map(|l| l.geometry.bbox());
             What::Claim(PreparedClaim {
                 view_tail: view_tail(&body, sc)?,
-                terms: STEMMERS.with(|s| s.terms(&body.narrative.text).join(" ")),
+                terms: search_terms(&body.narrative.text).join(" "),
                 claimant: body.claimant.to_string(),
                 accused: body.accused.as_ref().map(ToString::to_string),
                 event_type: body.event_type.to_string(),
@@ -116,10 +112,22 @@ pub(super) fn apply(
             let id = entry.id.to_string();
             let body = assemble_view(&id, entry.seq, entry.received_at, entry.actor, &c.view_tail);
             tx.prepare_cached(
-                "INSERT INTO claims (seq, claimant, accused, event_type, occurred_from, occurred_to)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO claims (seq, claimant, accused, event_type, occurred_from, occurred_to,
+                                     min_lon, min_lat, max_lon, max_lat)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
-            .execute(params![seq, c.claimant, c.accused, c.event_type, c.from_ms, c.to_ms])?;
+            .execute(params![
+                seq,
+                c.claimant,
+                c.accused,
+                c.event_type,
+                c.from_ms,
+                c.to_ms,
+                c.bbox.map(|b| b.min_lon),
+                c.bbox.map(|b| b.min_lat),
+                c.bbox.map(|b| b.max_lon),
+                c.bbox.map(|b| b.max_lat)
+            ])?;
             if let Some(b) = c.bbox {
                 tx.prepare_cached(
                     "INSERT INTO claims_rtree (seq, min_lon, max_lon, min_lat, max_lat, min_t, max_t)

@@ -11,7 +11,7 @@ use truce_core::claims::{ClaimBody, ClaimFilter, assemble_view, encode_cursor, v
 use truce_core::journal::{DecodeError, kind};
 use truce_core::scenario::Place;
 use truce_core::scenario::Scenario;
-use truce_core::text::{Stemmers, fold};
+use truce_core::text::{fold, search_terms};
 
 /// A page of claims, as the stored JSON of each.
 #[derive(Debug, Serialize)]
@@ -95,10 +95,7 @@ fn escape_like(s: &str) -> String {
 
 /// Builds the FTS5 query for search text: every term required, each quoted.
 fn fts_query(q: &str) -> Option<String> {
-    thread_local! {
-        static STEMMERS: Stemmers = Stemmers::default();
-    }
-    let terms = STEMMERS.with(|s| s.terms(q));
+    let terms = search_terms(q);
     if terms.is_empty() {
         return None;
     }
@@ -134,9 +131,12 @@ impl Store {
             };
             if let Some(b) = filter.bbox {
                 // The R*Tree drives the query when there is a box.
-                sql.push_str(
-                    "claims_rtree r CROSS JOIN claims c ON c.seq = r.seq CROSS JOIN journal j ON j.seq = c.seq",
-                );
+                sql.push_str("claims_rtree r CROSS JOIN claims c ON c.seq = r.seq");
+                // The R*Tree's 32-bit bounds are rounded outwards; the exact ones are on claims.
+                clauses.push(format!("c.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
+                clauses.push(format!("c.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
+                clauses.push(format!("c.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));
+                clauses.push(format!("c.max_lat >= {}", arg(Box::new(b.min_lat), &mut args)));
                 clauses.push(format!("r.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
                 clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
                 clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));

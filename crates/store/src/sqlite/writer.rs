@@ -4,7 +4,7 @@
 use super::project::{self, Prepared, What};
 use crate::{StoreError, migrate};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::value::RawValue;
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
@@ -68,6 +68,10 @@ pub(super) struct WriterState {
     scenario: Option<Arc<Scenario>>,
     ids: ulid::Generator,
     syncer: Option<std::sync::mpsc::Sender<Group>>,
+    sync_thread: Option<std::thread::JoinHandle<()>>,
+    /// Set by the sync thread when a flush fails: from then on nothing more is written,
+    /// since the kernel may have dropped pages that a later flush would not report.
+    flush_failed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 pub(super) type Reply = oneshot::Sender<Result<Vec<Appended>, StoreError>>;
@@ -81,15 +85,20 @@ type Group = Vec<(Reply, Result<Vec<Appended>, StoreError>)>;
 /// every group committed before the sync began. The writer meanwhile builds the next group,
 /// so the disk's flush latency overlaps with work instead of stalling it. Checkpoints keep
 /// SQLite's own syncing (NORMAL syncs the WAL before a checkpoint and the database after).
-fn sync_loop(wal: std::fs::File, rx: std::sync::mpsc::Receiver<Group>) {
+fn sync_loop(wal: std::fs::File, rx: std::sync::mpsc::Receiver<Group>, failed: Arc<std::sync::atomic::AtomicBool>) {
     while let Ok(first) = rx.recv() {
         let mut groups = vec![first];
         while let Ok(g) = rx.try_recv() {
             groups.push(g);
         }
-        let synced = wal.sync_data();
+        let synced = if failed.load(std::sync::atomic::Ordering::SeqCst) {
+            Err(std::io::Error::other("an earlier flush failed"))
+        } else {
+            wal.sync_data()
+        };
         if let Err(e) = &synced {
-            tracing::error!(error = %e, "fdatasync of the WAL failed; the writes are not known to be durable");
+            failed.store(true, std::sync::atomic::Ordering::SeqCst);
+            tracing::error!(error = %e, "fdatasync of the WAL failed; the store accepts no more writes");
         }
         for (reply, result) in groups.into_iter().flatten() {
             let answer = match (&synced, result) {
@@ -112,18 +121,26 @@ impl WriterState {
         shared: Arc<RwLock<Option<Arc<Scenario>>>>,
         wal: Option<std::path::PathBuf>,
     ) -> Result<Self, StoreError> {
-        let syncer = match wal {
-            None => None,
+        let flush_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (syncer, sync_thread) = match wal {
+            None => (None, None),
             Some(path) => {
                 let file = std::fs::OpenOptions::new().read(true).write(true).open(&path).map_err(|e| {
                     StoreError::Internal(format!("cannot open the write-ahead log {}: {e}", path.display()))
                 })?;
+                // SQLite creates the WAL at open; make its directory entry durable before
+                // any write is acknowledged through it.
+                let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+                std::fs::File::open(dir)
+                    .and_then(|d| d.sync_all())
+                    .map_err(|e| StoreError::Internal(format!("cannot flush the directory {}: {e}", dir.display())))?;
                 let (tx, rx) = std::sync::mpsc::channel();
-                std::thread::Builder::new()
+                let failed = flush_failed.clone();
+                let handle = std::thread::Builder::new()
                     .name("truce-sync".into())
-                    .spawn(move || sync_loop(file, rx))
+                    .spawn(move || sync_loop(file, rx, failed))
                     .map_err(|e| StoreError::Internal(format!("cannot start the sync thread: {e}")))?;
-                Some(tx)
+                (Some(tx), Some(handle))
             }
         };
         let mut state = WriterState {
@@ -134,12 +151,13 @@ impl WriterState {
             scenario: None,
             ids: ulid::Generator::new(),
             syncer,
+            sync_thread,
+            flush_failed,
         };
         let stored: Option<String> = state
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'projections_checksum'", [], |r| r.get(0))
-            .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+            .optional()?;
         if stored.as_deref() != Some(migrate::projections_checksum().as_str()) {
             let n = state.rebuild()?;
             if stored.is_some() {
@@ -183,11 +201,24 @@ impl WriterState {
             }
             self.commit_batch(&mut batch);
         }
+        // Let the sync thread answer what it holds, then stop with it.
+        self.syncer.take();
+        if let Some(t) = self.sync_thread.take() {
+            let _ = t.join();
+        }
         tracing::debug!("writer stopped");
     }
 
     fn commit_batch(&mut self, batch: &mut Vec<Pending>) {
         if batch.is_empty() {
+            return;
+        }
+        if self.flush_failed.load(std::sync::atomic::Ordering::SeqCst) {
+            for (_, _, reply) in batch.drain(..) {
+                let _ = reply.send(Err(StoreError::Stopped(
+                    "a flush to disk failed earlier; restart truce after checking the disk".into(),
+                )));
+            }
             return;
         }
         let first_seq = self.next_seq;
