@@ -27,3 +27,15 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The API's shape, reviewed when it changes (`cargo insta review`, or rerun with
+    /// `INSTA_UPDATE=always` and read the diff).
+    #[test]
+    fn openapi_document_snapshot() {
+        insta::assert_json_snapshot!("openapi", ApiDoc::openapi());
+    }
+}

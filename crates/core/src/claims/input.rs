@@ -26,14 +26,18 @@ const MAX_COUNT: u32 = 10_000_000;
 }))]
 pub struct ClaimInput {
     /// Party making the claim (required).
+    #[schema(required = true)]
     pub claimant: Option<String>,
     /// Source of the claim (required).
+    #[schema(required = true)]
     pub source: Option<SourceInput>,
     /// Party accused, or null.
     pub accused: Option<String>,
     /// Event type id from the taxonomy (required).
+    #[schema(required = true)]
     pub event_type: Option<String>,
     /// When it happened (required).
+    #[schema(required = true)]
     pub occurred: Option<IntervalInput>,
     /// Where it happened.
     pub location: Option<LocationInput>,
@@ -44,6 +48,7 @@ pub struct ClaimInput {
     #[serde(default)]
     pub provisions_violated: Vec<String>,
     /// The claim's words in their original language (required).
+    #[schema(required = true)]
     pub narrative: Option<NarrativeInput>,
     /// Evidence by SHA-256.
     #[serde(default)]
@@ -58,8 +63,10 @@ pub struct ClaimInput {
 #[serde(deny_unknown_fields)]
 pub struct SourceInput {
     /// party_report, monitor_report, official_statement, media, social_media, witness, other.
+    #[schema(required = true)]
     pub kind: Option<String>,
     /// Name of the source.
+    #[schema(required = true)]
     pub name: Option<String>,
     /// http(s) URL.
     pub url: Option<String>,
@@ -70,6 +77,7 @@ pub struct SourceInput {
 #[serde(deny_unknown_fields)]
 pub struct IntervalInput {
     /// RFC 3339 with offset, `YYYY-MM-DD` or `YYYY-MM` (required).
+    #[schema(required = true)]
     pub from: Option<String>,
     /// Same forms; defaults to the end of `from`'s precision.
     pub to: Option<String>,
@@ -95,8 +103,10 @@ pub struct LocationInput {
 #[serde(deny_unknown_fields)]
 pub struct CasualtyInput {
     /// Whose casualties (party id).
+    #[schema(required = true)]
     pub party: Option<String>,
     /// military or civilian.
+    #[schema(required = true)]
     pub category: Option<String>,
     /// Count: integer or {"min", "max"}.
     #[schema(value_type = Option<Object>)]
@@ -117,8 +127,10 @@ pub struct CasualtyInput {
 #[serde(deny_unknown_fields)]
 pub struct NarrativeInput {
     /// Language tag, e.g. `ar`.
+    #[schema(required = true)]
     pub lang: Option<String>,
     /// The text.
+    #[schema(required = true)]
     pub text: Option<String>,
 }
 
@@ -127,6 +139,7 @@ pub struct NarrativeInput {
 #[serde(deny_unknown_fields)]
 pub struct AttachmentInput {
     /// SHA-256 of the content, hex.
+    #[schema(required = true)]
     pub sha256: Option<String>,
     /// File name.
     pub name: Option<String>,
