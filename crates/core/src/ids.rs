@@ -111,11 +111,25 @@ string_id!(
     Lang, is_lang, "a language tag such as \"en\", \"ar\" or \"ru\""
 );
 
-/// The id of a journal entry; a claim's id is the id of the entry that submitted it.
-pub type EntryId = ulid::Ulid;
+/// A claim's id: the ULID of the journal entry that submitted it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClaimId(pub ulid::Ulid);
 
-/// A claim's id.
-pub type ClaimId = ulid::Ulid;
+impl ClaimId {
+    /// Parses the 26-character Crockford base-32 form.
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        ulid::Ulid::from_string(s)
+            .map(ClaimId)
+            .map_err(|_| IdError(format!("{s:?} is not a claim id (26 characters of Crockford base 32)")))
+    }
+}
+
+impl fmt::Display for ClaimId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -136,6 +150,14 @@ mod tests {
         assert!(PlaceId::parse("mount kilisali").is_err());
         assert!(PlaceId::parse("").is_err());
         assert!(PlaceId::parse("-x").is_err());
+    }
+
+    #[test]
+    fn claim_ids_are_ulids() {
+        let id = ClaimId::parse("01ARZ3NDEKTSV4RRFFQ69G5FAV").expect("valid");
+        assert_eq!(id.to_string(), "01ARZ3NDEKTSV4RRFFQ69G5FAV");
+        assert!(ClaimId::parse("not-an-id").is_err());
+        assert!(ClaimId::parse("").is_err());
     }
 
     #[test]

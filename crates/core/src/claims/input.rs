@@ -147,6 +147,46 @@ pub struct AttachmentInput {
     pub media_type: Option<String>,
 }
 
+/// Most claims in one batch.
+pub const MAX_BATCH_CLAIMS: usize = 1000;
+
+/// A batch of claims as submitted, recorded all or none.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimBatch {
+    /// The claims, 1 to 1000.
+    #[schema(required = true)]
+    pub claims: Vec<ClaimInput>,
+}
+
+impl ClaimBatch {
+    /// Checks every claim; errors are named `claims[i].field`. All claims, or every error.
+    pub fn validate(self, scenario: &Scenario) -> Result<Vec<ClaimBody>, FieldErrors> {
+        let mut e = FieldErrors::new();
+        if self.claims.is_empty() {
+            e.push("claims", "at least one claim is required");
+        }
+        if self.claims.len() > MAX_BATCH_CLAIMS {
+            e.push("claims", format!("at most {MAX_BATCH_CLAIMS} claims per batch, not {}", self.claims.len()));
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        let mut out = Vec::with_capacity(self.claims.len());
+        for (i, input) in self.claims.into_iter().enumerate() {
+            match input.validate(scenario) {
+                Ok(c) => out.push(c),
+                Err(errs) => {
+                    for f in errs.0 {
+                        e.push(format!("claims[{i}].{}", f.field), f.reason);
+                    }
+                }
+            }
+        }
+        e.into_result(out)
+    }
+}
+
 pub(super) fn parse_count(v: &Value) -> Result<Count, String> {
     let num = |v: &Value, what: &str| -> Result<u32, String> {
         v.as_u64()

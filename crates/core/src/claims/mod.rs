@@ -11,6 +11,7 @@ mod query;
 pub use input::{
     AttachmentInput, CasualtyInput, ClaimInput, IntervalInput, LocationInput, NarrativeInput, SourceInput,
 };
+pub use input::{ClaimBatch, MAX_BATCH_CLAIMS};
 pub use query::{ClaimFilter, ClaimQuery, DEFAULT_LIMIT, MAX_LIMIT, encode_cursor};
 
 use crate::geo::Geometry;

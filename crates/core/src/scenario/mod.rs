@@ -7,8 +7,10 @@
 //! them; every error names the file and the field.
 
 mod load;
+mod places;
 
 pub use load::{ScenarioError, ScenarioFiles, ScenarioIssue};
+pub use places::{PlaceQuery, PlaceSearch};
 
 use crate::geo::{BBox, Geometry, Position};
 use crate::ids::{Lang, PartyId, PlaceId, PostId, ProvisionId, ZoneId};

@@ -10,7 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use truce_core::FieldErrors;
-use truce_core::claims::{Claim, ClaimInput, ClaimQuery};
+use truce_core::claims::{Claim, ClaimBatch, ClaimInput, ClaimQuery};
+use truce_core::ids::ClaimId;
 use truce_core::journal::{Actor, Command};
 use truce_store::{ClaimPage, Projected};
 
@@ -144,7 +145,10 @@ pub(crate) async fn submit(
 )]
 pub(crate) async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     scenario(&state)?;
-    match state.store.claim(id.clone()).await? {
+    let Ok(claim_id) = ClaimId::parse(&id) else {
+        return Err(ApiError::NotFound(format!("no claim with id {id:?}: not a claim id")));
+    };
+    match state.store.claim(claim_id).await? {
         Some(raw) => Ok(([(header::CONTENT_TYPE, "application/json")], raw.get().to_owned()).into_response()),
         None => Err(ApiError::NotFound(format!("no claim with id {id:?}"))),
     }
@@ -183,17 +187,6 @@ pub(crate) async fn list(
     Ok(Json(state.store.claims(filter).await?))
 }
 
-/// Most claims in one batch.
-pub const MAX_BATCH_CLAIMS: usize = 1000;
-
-/// A batch of claims.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ClaimBatch {
-    /// The claims, at most 1000.
-    claims: Vec<ClaimInput>,
-}
-
 /// The claims recorded by a batch, in the order given.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
@@ -224,28 +217,8 @@ pub(crate) async fn submit_batch(
 ) -> Result<Response, ApiError> {
     let batch: ClaimBatch = parse_json(body, crate::MAX_BATCH_BODY_BYTES)?;
     let scenario = scenario(&state)?;
-    let mut errors = FieldErrors::new();
-    if batch.claims.is_empty() {
-        errors.push("claims", "at least one claim is required");
-    }
-    if batch.claims.len() > MAX_BATCH_CLAIMS {
-        errors.push("claims", format!("at most {MAX_BATCH_CLAIMS} claims per batch, not {}", batch.claims.len()));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    let mut commands = Vec::with_capacity(batch.claims.len());
-    for (i, input) in batch.claims.into_iter().enumerate() {
-        match input.validate(&scenario) {
-            Ok(claim) => commands.push(Command::SubmitClaim(Box::new(claim))),
-            Err(e) => {
-                for f in e.0 {
-                    errors.push(format!("claims[{i}].{}", f.field), f.reason);
-                }
-            }
-        }
-    }
-    errors.into_result(()).map_err(ApiError::Invalid)?;
+    let claims = batch.validate(&scenario).map_err(ApiError::Invalid)?;
+    let commands = claims.into_iter().map(|c| Command::SubmitClaim(Box::new(c))).collect();
     let appended = state.store.execute_all(Actor::anonymous(), commands).await?;
     let mut out = String::with_capacity(appended.len() * 1024 + 16);
     out.push_str("{\"items\":[");

@@ -4,18 +4,10 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Query, State};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use truce_core::FieldErrors;
-use truce_core::scenario::Place;
-use utoipa::{IntoParams, ToSchema};
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub(crate) struct PlaceQuery {
-    /// Name or its beginning, in any language or script: `Lach`, `Лачин`, `لاتشين`.
-    q: Option<String>,
-    /// Most results, 1 to 100 (default 20).
-    limit: Option<u32>,
-}
+use truce_core::scenario::{Place, PlaceQuery};
+use utoipa::ToSchema;
 
 /// A place found by name.
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,24 +37,13 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     query: Result<Query<PlaceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PlaceResults>, ApiError> {
-    let Query(q) = query.map_err(|r| {
+    let Query(query) = query.map_err(|r| {
         let mut f = FieldErrors::new();
-        f.push("limit", r.body_text());
+        f.push("", r.body_text());
         ApiError::BadQuery(f)
     })?;
-    let mut e = FieldErrors::new();
-    let text = q.q.unwrap_or_default();
-    if text.trim().is_empty() {
-        e.push("q", "is required");
-    } else if text.chars().count() > 200 {
-        e.push("q", "is longer than 200 characters");
-    }
-    let limit = q.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        e.push("limit", "must be from 1 to 100");
-    }
-    e.into_result(()).map_err(ApiError::BadQuery)?;
-    let hits = state.store.places(text, limit).await?;
+    let search = query.parse().map_err(ApiError::BadQuery)?;
+    let hits = state.store.places(search.q, search.limit).await?;
     Ok(Json(PlaceResults {
         items: hits
             .into_iter()

@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, ToSql, params};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use truce_core::claims::{ClaimBody, ClaimFilter, assemble_view, encode_cursor, view_tail};
+use truce_core::ids::ClaimId;
 use truce_core::journal::{DecodeError, kind};
 use truce_core::scenario::Place;
 use truce_core::scenario::Scenario;
@@ -104,12 +105,12 @@ fn fts_query(q: &str) -> Option<String> {
 
 impl Store {
     /// One claim by id, as its JSON view.
-    pub async fn claim(&self, id: String) -> Result<Option<Box<RawValue>>, StoreError> {
+    pub async fn claim(&self, id: ClaimId) -> Result<Option<Box<RawValue>>, StoreError> {
         let Some(scenario) = self.scenario() else { return Ok(None) };
         self.read(move |c| {
             let row = c
                 .prepare_cached("SELECT seq, id, received_at, actor, payload FROM journal WHERE id = ?1 AND kind = ?2")?
-                .query_row(params![id, kind::CLAIM_SUBMITTED], ViewRow::read)
+                .query_row(params![id.to_string(), kind::CLAIM_SUBMITTED], ViewRow::read)
                 .optional()?;
             row.map(|r| r.view(&scenario)).transpose()
         })
