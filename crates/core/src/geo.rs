@@ -148,14 +148,6 @@ impl Geometry {
         b
     }
 
-    /// A representative point: the point itself, or the centre of the bounding box.
-    pub fn anchor(&self) -> Position {
-        match self {
-            Geometry::Point(p) => *p,
-            _ => self.bbox().centre(),
-        }
-    }
-
     fn for_each_position(&self, f: &mut impl FnMut(&Position)) {
         match self {
             Geometry::Point(p) => f(p),
@@ -243,11 +235,6 @@ impl BBox {
         self.min_lat = self.min_lat.min(p.lat);
         self.max_lon = self.max_lon.max(p.lon);
         self.max_lat = self.max_lat.max(p.lat);
-    }
-
-    /// The centre of the box.
-    pub fn centre(&self) -> Position {
-        Position { lon: (self.min_lon + self.max_lon) / 2.0, lat: (self.min_lat + self.max_lat) / 2.0 }
     }
 
     /// True when `p` lies inside the box or on its edge.

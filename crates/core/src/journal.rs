@@ -28,10 +28,6 @@ impl Actor {
     pub fn anonymous() -> Self {
         Self("anonymous".into())
     }
-    /// An actor read back from the journal.
-    pub fn from_stored(s: String) -> Self {
-        Self(s)
-    }
     /// As text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -163,11 +163,6 @@ impl Interval {
         }
         Some(Interval { from: start, to: end, precision })
     }
-
-    /// True when the two closed intervals share at least one instant.
-    pub fn overlaps(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
-        self.from <= to && self.to >= from
-    }
 }
 
 /// Formats an instant as RFC 3339 UTC with milliseconds: `2021-11-16T00:00:00.000Z`.

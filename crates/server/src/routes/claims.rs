@@ -13,7 +13,7 @@ use truce_core::FieldErrors;
 use truce_core::claims::{Claim, ClaimBatch, ClaimInput, ClaimQuery};
 use truce_core::ids::ClaimId;
 use truce_core::journal::{Actor, Command};
-use truce_store::{ClaimPage, Projected};
+use truce_store::{Appended, ClaimPage, Projected};
 
 /// Parses a JSON body into `T`: 400 when it is not JSON; 422 naming every field whose
 /// type is wrong. Serde stops at the first such field, so each one found is recorded and
@@ -94,6 +94,14 @@ fn remove_at(value: &mut serde_json::Value, path: &serde_path_to_error::Path) ->
     }
 }
 
+/// The JSON of the claim a submission recorded.
+fn claim_json(appended: Appended) -> Result<Box<serde_json::value::RawValue>, ApiError> {
+    match appended.projected {
+        Projected::Claim(claim) => Ok(claim),
+        Projected::Scenario => Err(ApiError::Internal("a claim submission projected a scenario".into())),
+    }
+}
+
 fn strip_position(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_owned(),
@@ -123,12 +131,11 @@ pub(crate) async fn submit(
     let scenario = scenario(&state)?;
     let claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
     let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
-    let Projected::Claim(claim) = appended.projected else {
-        return Err(ApiError::Internal("a claim submission projected something else".into()));
-    };
+    let id = appended.id;
+    let claim = claim_json(appended)?;
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/claims/{}", appended.id)) {
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/claims/{id}")) {
         headers.insert(header::LOCATION, v);
     }
     Ok((StatusCode::CREATED, headers, String::from(Box::<str>::from(claim))).into_response())
@@ -223,9 +230,7 @@ pub(crate) async fn submit_batch(
     let mut out = String::with_capacity(appended.len() * 1024 + 16);
     out.push_str("{\"items\":[");
     for (i, a) in appended.into_iter().enumerate() {
-        let Projected::Claim(claim) = a.projected else {
-            return Err(ApiError::Internal("a claim submission projected something else".into()));
-        };
+        let claim = claim_json(a)?;
         if i > 0 {
             out.push(',');
         }
