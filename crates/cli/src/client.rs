@@ -58,6 +58,38 @@ impl Client {
     }
 }
 
+impl Client {
+    /// GETs `path` as bytes: `Ok(None)` on 404.
+    pub fn get_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let url = format!("{}{path}", self.base);
+        let mut r = self.agent.get(&url).call().with_context(|| format!("GET {url}: no answer from the server"))?;
+        match r.status().as_u16() {
+            200 => Ok(Some(
+                r.body_mut()
+                    .with_config()
+                    .limit(64 * 1024 * 1024)
+                    .read_to_vec()
+                    .with_context(|| format!("GET {url}: reading the body"))?,
+            )),
+            404 => Ok(None),
+            s => bail!("GET {url}: status {s}"),
+        }
+    }
+
+    /// POSTs a text body to `path`; returns status and body text.
+    pub fn post_text(&self, path: &str, body: &str) -> Result<(u16, String)> {
+        let url = format!("{}{path}", self.base);
+        let mut r = self
+            .agent
+            .post(&url)
+            .header("content-type", "text/plain; charset=utf-8")
+            .send(body)
+            .with_context(|| format!("POST {url}: no answer"))?;
+        let status = r.status().as_u16();
+        Ok((status, r.body_mut().read_to_string().unwrap_or_default()))
+    }
+}
+
 /// Formats an error body's fields for a terminal.
 pub fn describe_error(a: &Answer) -> String {
     let e = &a.body["error"];

@@ -6,5 +6,7 @@
 
 pub mod bundle;
 pub mod client;
+pub mod logkey;
 pub mod scenario_dir;
 pub mod server;
+pub mod verify;

@@ -5,8 +5,9 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use truce::client::{Client, expect};
-use truce::{bundle, scenario_dir, server};
-use truce_store::Store;
+use truce::{bundle, logkey, scenario_dir, server, verify};
+use truce_ledger::{Policy, VerifierKey};
+use truce_store::{Store, StoreOptions};
 
 // The server allocates per request on every worker; mimalloc's per-thread heaps keep that
 // off glibc malloc's shared arenas (measured: see BENCHMARKS.md).
@@ -77,6 +78,72 @@ enum Cmd {
         #[arg(long, env = "TRUCE_DB")]
         db: PathBuf,
     },
+    /// The log's key and checkpoints.
+    Log {
+        #[command(subcommand)]
+        command: LogCmd,
+    },
+    /// Check a log without trusting its server: the checkpoint's signature, a full audit of
+    /// every entry and tree hash, consistency with checkpoints saved earlier, inclusion of an
+    /// entry; or an offline tlog-proof file under a tlog-policy.
+    Verify(VerifyArgs),
+    /// Write a C2SP tlog-proof file for one entry: its leaf, its inclusion proof and the
+    /// newest cosigned checkpoint. Anyone can check it offline with `truce verify --proof`.
+    Proof {
+        /// The entry's sequence number.
+        seq: u64,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum LogCmd {
+    /// Print the log's verifier key (give it to every party).
+    Key {
+        /// Database file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
+    },
+    /// Have a running server sign a checkpoint now, and print it.
+    Checkpoint {
+        #[command(flatten)]
+        server: ServerArg,
+    },
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The log as a database file (server stopped, or a copy).
+    #[arg(long, conflicts_with = "server")]
+    db: Option<PathBuf>,
+    /// The log as a running server's base URL.
+    #[arg(long)]
+    server: Option<String>,
+    /// The log's verifier key (`name+keyid+key`), or a file holding it.
+    #[arg(long)]
+    key: Option<String>,
+    /// A checkpoint saved earlier; the log must still extend it. May repeat.
+    #[arg(long = "checkpoint")]
+    checkpoints: Vec<PathBuf>,
+    /// Prove that this entry is in the log.
+    #[arg(long)]
+    seq: Option<u64>,
+    /// Skip the full audit (check signatures and proofs only).
+    #[arg(long)]
+    no_audit: bool,
+    /// Save the log's checkpoint here once verified, for the next run's --checkpoint.
+    #[arg(long)]
+    save: Option<PathBuf>,
+    /// An offline tlog-proof file to check (with --policy; no log needed).
+    #[arg(long, requires = "policy", conflicts_with_all = ["db", "server"])]
+    proof: Option<PathBuf>,
+    /// The tlog-policy file that says which log and witnesses to trust.
+    #[arg(long)]
+    policy: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +213,10 @@ fn main() -> Result<()> {
         Cmd::Submit { file, server } => submit(&file, &server.server),
         Cmd::Claims { command: ClaimsCmd::List(args) } => list(args),
         Cmd::Rebuild { db } => rebuild(&db),
+        Cmd::Log { command: LogCmd::Key { db } } => log_key(&db),
+        Cmd::Log { command: LogCmd::Checkpoint { server } } => log_checkpoint(&server.server),
+        Cmd::Verify(args) => verify_cmd(args),
+        Cmd::Proof { seq, output, server } => proof(seq, output.as_deref(), &server.server),
     }
 }
 
@@ -153,18 +224,29 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
 }
 
-fn create_store(db: &Path) -> Result<Store> {
+fn create_store(db: &Path, scenario_id: &str) -> Result<Store> {
     if db.exists() {
         bail!("{} already exists; choose a new file (init and demo never overwrite a database)", db.display());
     }
-    Store::open(db).with_context(|| format!("creating {}", db.display()))
+    let key_path = logkey::path_for(db);
+    if key_path.exists() {
+        bail!("{} already exists; remove it or choose another database file", key_path.display());
+    }
+    let key = logkey::create(db, &logkey::default_origin(scenario_id))?;
+    Store::open_with(db, StoreOptions { log_key: Some(key), ..StoreOptions::default() })
+        .with_context(|| format!("creating {}", db.display()))
 }
 
 fn open_existing(db: &Path) -> Result<Store> {
     if !db.exists() {
         bail!("{} does not exist; create it with `truce init --scenario DIR --db {}`", db.display(), db.display());
     }
-    Store::open(db).with_context(|| format!("opening {}", db.display()))
+    let log_key = logkey::load(db)?;
+    if log_key.is_none() {
+        tracing::warn!(key = %logkey::path_for(db).display(), "no log key beside the database: no checkpoints will be signed");
+    }
+    Store::open_with(db, StoreOptions { log_key, ..StoreOptions::default() })
+        .with_context(|| format!("opening {}", db.display()))
 }
 
 fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>) -> Result<()> {
@@ -181,12 +263,15 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>) -> R
         Some(dir) => (scenario_dir::load(dir)?, scenario_dir::demo_claims(dir)?),
         None => (bundle::scenario()?, bundle::demo_claims()),
     };
-    let store = create_store(&db)?;
+    let store = create_store(&db, &sc.id)?;
     let title = sc.title.en().to_owned();
     bundle::init(&store, sc)?;
     let n = bundle::load_claims(&store, &claims)?;
     println!("truce demo: {title}");
     println!("database: {} ({n} demo claims)", db.display());
+    if let Some(k) = store.log_key() {
+        println!("log key:  {}", k.note_verifier());
+    }
     runtime()?.block_on(server::run(store, listen, |addr| {
         println!("open:   http://{addr}/");
         println!("API:    http://{addr}/api/v1/claims (OpenAPI at /api/v1/openapi.json)");
@@ -197,13 +282,17 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>) -> R
 fn init(dir: &Path, db: &Path, with_demo_claims: bool) -> Result<()> {
     let sc = scenario_dir::load(dir)?;
     let (id, places) = (sc.id.clone(), sc.places.len());
-    let store = create_store(db)?;
+    let store = create_store(db, &id)?;
     bundle::init(&store, sc)?;
     let mut n = 0;
     if with_demo_claims {
         n = bundle::load_claims(&store, &scenario_dir::demo_claims(dir)?)?;
     }
+    store.checkpoint_blocking().context("signing the first checkpoint")?;
     println!("initialised {} with scenario {id} ({places} places, {n} demo claims)", db.display());
+    if let Some(k) = store.log_key() {
+        println!("log key {} (private key in {})", k.note_verifier(), logkey::path_for(db).display());
+    }
     Ok(())
 }
 
@@ -293,5 +382,73 @@ fn rebuild(db: &Path) -> Result<()> {
     let store = open_existing(db)?;
     let n = store.rebuild_blocking().context("rebuilding the projections")?;
     println!("rebuilt the projections of {} from {n} journal entries", db.display());
+    Ok(())
+}
+
+fn log_key(db: &Path) -> Result<()> {
+    let key = logkey::load(db)?.with_context(|| format!("{} has no log key", db.display()))?;
+    println!("{}", key.note_verifier());
+    Ok(())
+}
+
+fn log_checkpoint(server: &str) -> Result<()> {
+    let body = expect(Client::new(server).post_raw("/api/v1/log/checkpoint", "")?, 200)?;
+    print!("{}", body["checkpoint"]["note"].as_str().unwrap_or("(the log is empty)\n"));
+    Ok(())
+}
+
+fn read_key(arg: &str) -> Result<VerifierKey> {
+    let text = if Path::new(arg).is_file() {
+        std::fs::read_to_string(arg).with_context(|| format!("reading {arg}"))?
+    } else {
+        arg.to_string()
+    };
+    VerifierKey::parse(text.trim()).map_err(|e| anyhow::anyhow!("--key: {e}"))
+}
+
+fn verify_cmd(a: VerifyArgs) -> Result<()> {
+    let lines = if let Some(proof) = &a.proof {
+        let policy_path = a.policy.as_deref().context("--proof needs --policy")?;
+        let policy_text =
+            std::fs::read_to_string(policy_path).with_context(|| format!("reading {}", policy_path.display()))?;
+        let policy = Policy::parse(&policy_text).map_err(|e| anyhow::anyhow!("{}: {e}", policy_path.display()))?;
+        let text = std::fs::read_to_string(proof).with_context(|| format!("reading {}", proof.display()))?;
+        verify::verify_proof(&text, &policy)?
+    } else {
+        let key = read_key(a.key.as_deref().context("--key is required (the log's verifier key)")?)?;
+        let mut saved = Vec::new();
+        for p in &a.checkpoints {
+            saved.push((
+                p.display().to_string(),
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+            ));
+        }
+        let checks = verify::Checks { audit: !a.no_audit, saved, seq: a.seq };
+        let mut src: Box<dyn verify::LogSource> = match (&a.db, &a.server) {
+            (Some(db), _) => Box::new(verify::DbSource(
+                truce_store::LogFile::open(db).with_context(|| format!("opening {}", db.display()))?,
+            )),
+            (None, Some(url)) => Box::new(verify::HttpSource(Client::new(url))),
+            (None, None) => bail!("give the log as --db FILE or --server URL (or a --proof FILE with --policy)"),
+        };
+        let lines = verify::verify(src.as_mut(), &key, &checks)?;
+        if let Some(path) = &a.save {
+            let note = src.checkpoint()?.context("the log has no checkpoint")?;
+            std::fs::write(path, note).with_context(|| format!("writing {}", path.display()))?;
+        }
+        lines
+    };
+    for l in lines {
+        println!("{l}");
+    }
+    Ok(())
+}
+
+fn proof(seq: u64, output: Option<&Path>, server: &str) -> Result<()> {
+    let proof = verify::make_proof(&Client::new(server), seq)?.to_string();
+    match output {
+        Some(p) => std::fs::write(p, proof).with_context(|| format!("writing {}", p.display()))?,
+        None => print!("{proof}"),
+    }
     Ok(())
 }

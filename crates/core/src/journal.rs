@@ -99,6 +99,40 @@ impl Command {
     }
 }
 
+/// The header of a journal entry: what its Merkle leaf commits to. The payload enters only
+/// through its SHA-256, so a payload restricted or erased later never breaks a proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryHeader<'a> {
+    /// Sequence number, the leaf index.
+    pub seq: u64,
+    /// Entry id (ULID text).
+    pub id: &'a str,
+    /// Entry kind.
+    pub kind: &'a str,
+    /// Who appended it.
+    pub actor: &'a str,
+    /// When it was received, ms since the Unix epoch.
+    pub received_at_ms: i64,
+    /// SHA-256 of the canonical payload.
+    pub payload_sha256: &'a [u8],
+}
+
+/// First line of every leaf: the format's name and version.
+pub const LEAF_FORMAT: &str = "truce-entry/v1";
+
+impl EntryHeader<'_> {
+    /// The leaf's bytes: one `key value` line each, in a fixed order, after the format line.
+    /// Ids, kinds and actors never contain a newline.
+    pub fn leaf_bytes(&self) -> Vec<u8> {
+        let hex: String = self.payload_sha256.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "{LEAF_FORMAT}\nseq {}\nid {}\nkind {}\nactor {}\nreceived {}\npayload-sha256 {hex}\n",
+            self.seq, self.id, self.kind, self.actor, self.received_at_ms
+        )
+        .into_bytes()
+    }
+}
+
 /// SHA-256 of `bytes`.
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -140,6 +174,27 @@ mod tests {
         let cmd = Command::LoadScenario(Box::new(scenario()));
         let bytes = cmd.canonical_payload().expect("serialises");
         assert_eq!(Command::decode(kind::SCENARIO_LOADED, &bytes).expect("decodes"), cmd);
+    }
+
+    #[test]
+    fn leaf_bytes_name_every_header_field_in_order() {
+        let digest = [0xabu8; 32];
+        let h = EntryHeader {
+            seq: 7,
+            id: "01JD0000000000000000000000",
+            kind: kind::CLAIM_SUBMITTED,
+            actor: "demo",
+            received_at_ms: 1_605_000_000_000,
+            payload_sha256: &digest,
+        };
+        let text = String::from_utf8(h.leaf_bytes()).expect("utf-8");
+        assert_eq!(
+            text,
+            format!(
+                "truce-entry/v1\nseq 7\nid 01JD0000000000000000000000\nkind claim.submitted\nactor demo\nreceived 1605000000000\npayload-sha256 {}\n",
+                "ab".repeat(32)
+            )
+        );
     }
 
     #[test]

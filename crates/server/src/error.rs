@@ -112,6 +112,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotInitialised => ApiError::NotInitialised,
             StoreError::Conflict(m) => ApiError::Conflict(m),
             StoreError::Stopped(m) => ApiError::Unavailable(m),
+            StoreError::OutOfRange(m) => ApiError::NotFound(m),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -19,10 +19,15 @@ use utoipa::OpenApi;
         crate::routes::places::search,
         crate::routes::meta::health,
         crate::routes::meta::openapi,
+        crate::routes::log::info,
+        crate::routes::log::sign_now,
+        crate::routes::log::inclusion,
+        crate::routes::log::consistency,
     ),
     tags(
         (name = "claims", description = "What each party, monitor or source says happened"),
         (name = "scenario", description = "The agreement and its gazetteer"),
+        (name = "ledger", description = "The tamper-evident log: checkpoints and proofs (tiles at /log/)"),
         (name = "meta", description = "Health and this document"),
     )
 )]

@@ -46,6 +46,9 @@ pub enum StoreError {
     #[error("{0} is in use by another truce process (serve, rebuild or init); stop it first")]
     Locked(String),
     /// The writer thread has stopped.
+    /// A proof or tile was asked for outside the log.
+    #[error("{0}")]
+    OutOfRange(String),
     #[error("the store is closed")]
     Closed,
     /// A blocking task failed.

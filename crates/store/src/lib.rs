@@ -13,4 +13,6 @@ mod migrate;
 mod sqlite;
 
 pub use error::StoreError;
-pub use sqlite::{Appended, ClaimPage, EntryHeader, PlaceMatch, Projected, Store, StoreOptions};
+pub use sqlite::{
+    Appended, AuditEntry, ClaimPage, EntryHeader, LogFile, PlaceMatch, Projected, Store, StoreOptions, StoredCheckpoint,
+};

@@ -10,8 +10,10 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "0001_journal.sql", sql: include_str!("../migrations/0001_journal.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "0001_journal.sql", sql: include_str!("../migrations/0001_journal.sql") },
+    Migration { version: 2, name: "0002_ledger.sql", sql: include_str!("../migrations/0002_ledger.sql") },
+];
 
 /// The projection schema, applied whole (it drops what it creates).
 pub const PROJECTIONS_SQL: &str = include_str!("../migrations/projections.sql");

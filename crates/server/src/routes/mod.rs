@@ -1,6 +1,7 @@
 //! Routes under `/api/v1`, plus a small index page.
 
 pub(crate) mod claims;
+pub(crate) mod log;
 pub(crate) mod meta;
 pub(crate) mod places;
 
@@ -21,6 +22,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/scenario", get(meta::get_scenario))
         .route("/api/v1/places", get(places::search))
         .route("/api/v1/health", get(meta::health))
+        .route("/api/v1/log", get(log::info))
+        .route("/api/v1/log/checkpoint", axum::routing::post(log::sign_now))
+        .route("/api/v1/log/proof/inclusion", get(log::inclusion))
+        .route("/api/v1/log/proof/consistency", get(log::consistency))
+        .route("/log/checkpoint", get(log::checkpoint))
+        .route("/log/tile/{*rest}", get(log::tile))
         .route("/api/v1/openapi.json", get(meta::openapi))
         .fallback(|uri: axum::http::Uri| async move { ApiError::NotFound(format!("no route for {}", uri.path())) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

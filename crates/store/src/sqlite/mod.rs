@@ -1,10 +1,12 @@
 //! The SQLite store: one file in WAL mode, one writer thread with group commit, a pool of
 //! read-only connections.
 
+mod log;
 mod project;
 mod query;
 mod writer;
 
+pub use log::{AuditEntry, LogFile, StoredCheckpoint};
 pub use query::{ClaimPage, EntryHeader, PlaceMatch};
 pub use writer::{Appended, Projected};
 
@@ -12,9 +14,10 @@ use crate::{StoreError, migrate};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use truce_core::journal::{Actor, Command};
 use truce_core::scenario::Scenario;
+use truce_ledger::{Hash, SigningKeyPair};
 
 /// Tuning for a store.
 #[derive(Debug, Clone)]
@@ -25,11 +28,21 @@ pub struct StoreOptions {
     pub queue: usize,
     /// Answer a write only once it is flushed to disk. Only benchmark fills turn this off.
     pub durable: bool,
+    /// The log's signing key. Without one the Merkle log is kept but no checkpoint is signed.
+    pub log_key: Option<SigningKeyPair>,
+    /// How often new entries are checked for and covered by a checkpoint.
+    pub checkpoint_interval: std::time::Duration,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_batch: 1024, queue: 8192, durable: true }
+        Self {
+            max_batch: 1024,
+            queue: 8192,
+            durable: true,
+            log_key: None,
+            checkpoint_interval: std::time::Duration::from_millis(500),
+        }
     }
 }
 
@@ -46,6 +59,8 @@ struct Inner {
     readers: Mutex<Vec<Connection>>,
     scenario: Arc<RwLock<Option<Arc<Scenario>>>>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    checkpoints: watch::Receiver<u64>,
+    log_key: Option<SigningKeyPair>,
     /// Held open for the store's life: its lock keeps a second writer out.
     _lock: std::fs::File,
 }
@@ -96,12 +111,35 @@ impl Store {
             p.push("-wal");
             PathBuf::from(p)
         });
-        let state = writer::WriterState::open(conn, options.max_batch, scenario.clone(), wal)?;
+        let (checkpointed, checkpoints) = watch::channel(0);
+        let state = writer::WriterState::open(
+            conn,
+            options.max_batch,
+            scenario.clone(),
+            wal,
+            options.log_key.clone(),
+            checkpointed,
+        )?;
         let (tx, rx) = mpsc::channel(options.queue);
         let writer = std::thread::Builder::new()
             .name("truce-writer".into())
             .spawn(move || state.run(rx))
             .map_err(|e| StoreError::Internal(format!("cannot start the writer thread: {e}")))?;
+        if options.log_key.is_some() {
+            // Ticks until the store is closed: it holds only a weak handle on the writer.
+            let weak = tx.downgrade();
+            let interval = options.checkpoint_interval;
+            std::thread::Builder::new()
+                .name("truce-checkpointer".into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(interval);
+                        let Some(jobs) = weak.upgrade() else { break };
+                        let _ = jobs.try_send(writer::Job::Checkpoint { reply: None });
+                    }
+                })
+                .map_err(|e| StoreError::Internal(format!("cannot start the checkpoint thread: {e}")))?;
+        }
         Ok(Store {
             inner: Arc::new(Inner {
                 path,
@@ -109,6 +147,8 @@ impl Store {
                 readers: Mutex::new(Vec::new()),
                 scenario,
                 writer: Mutex::new(Some(writer)),
+                checkpoints,
+                log_key: options.log_key,
                 _lock: lock,
             }),
         })
@@ -169,6 +209,98 @@ impl Store {
         let (reply, rx) = oneshot::channel();
         self.inner.jobs.blocking_send(writer::Job::Rebuild { reply }).map_err(|_| StoreError::Closed)?;
         rx.blocking_recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Signs a checkpoint now if entries were appended since the last one; returns the size
+    /// of the newest checkpoint.
+    pub async fn checkpoint_now(&self) -> Result<u64, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.inner.jobs.send(writer::Job::Checkpoint { reply: Some(reply) }).await.map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// `checkpoint_now` from synchronous code.
+    pub fn checkpoint_blocking(&self) -> Result<u64, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .jobs
+            .blocking_send(writer::Job::Checkpoint { reply: Some(reply) })
+            .map_err(|_| StoreError::Closed)?;
+        rx.blocking_recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// The size of the newest checkpoint, updated as new ones are signed.
+    pub fn watch_checkpoints(&self) -> watch::Receiver<u64> {
+        self.inner.checkpoints.clone()
+    }
+
+    /// The log's signing key, if this store signs checkpoints.
+    pub fn log_key(&self) -> Option<&SigningKeyPair> {
+        self.inner.log_key.as_ref()
+    }
+
+    /// Records witness cosignature lines `(witness verifier key, line)` on a checkpoint.
+    pub async fn add_cosignatures(&self, size: u64, lines: Vec<(String, String)>) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.inner.jobs.send(writer::Job::Cosign { size, lines, reply }).await.map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// The newest checkpoint, or the one of `size`, with its cosignatures.
+    pub async fn log_checkpoint(&self, size: Option<u64>) -> Result<Option<StoredCheckpoint>, StoreError> {
+        self.read(move |c| log::checkpoint(c, size)).await
+    }
+
+    /// Checkpoint sizes, newest first.
+    pub async fn log_checkpoint_sizes(&self, limit: u32) -> Result<Vec<u64>, StoreError> {
+        self.read(move |c| log::checkpoint_sizes(c, limit)).await
+    }
+
+    /// The bytes of hash tile `index` at `level`, `width` hashes long, if the log has them.
+    pub async fn log_tile(&self, level: u8, index: u64, width: u16) -> Result<Option<Vec<u8>>, StoreError> {
+        self.read(move |c| log::tile(c, level, index, width)).await
+    }
+
+    /// The leaf bytes of entries `[start, start + count)`.
+    pub async fn log_leaves(&self, start: u64, count: u64) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.read(move |c| log::leaves(c, start, count)).await
+    }
+
+    /// The inclusion proof of entry `seq` in the tree of `size` entries, with that tree's root.
+    pub async fn inclusion_proof(&self, seq: u64, size: u64) -> Result<(Vec<Hash>, Hash), StoreError> {
+        self.read(move |c| {
+            let len = log::size(c)?;
+            if size > len || seq >= size {
+                return Err(StoreError::OutOfRange(format!(
+                    "no entry {seq} in a tree of size {size} (the log has {len} entries)"
+                )));
+            }
+            log::with_source(c, |src| {
+                let proof = truce_ledger::inclusion_proof(src, seq, size).map_err(log::tile_err)?;
+                let root = truce_ledger::tree_root(src, size).map_err(log::tile_err)?;
+                Ok((proof, root))
+            })
+        })
+        .await
+    }
+
+    /// The consistency proof from the tree of `from` entries to the tree of `to`, with both roots.
+    pub async fn consistency_proof(&self, from: u64, to: u64) -> Result<(Vec<Hash>, Hash, Hash), StoreError> {
+        self.read(move |c| {
+            let len = log::size(c)?;
+            if from == 0 || from > to || to > len {
+                return Err(StoreError::OutOfRange(format!(
+                    "no consistency proof from size {from} to size {to} (the log has {len} entries; 1 <= from <= to)"
+                )));
+            }
+            log::with_source(c, |src| {
+                let proof = truce_ledger::consistency_proof(src, from, to).map_err(log::tile_err)?;
+                let r1 = truce_ledger::tree_root(src, from).map_err(log::tile_err)?;
+                let r2 = truce_ledger::tree_root(src, to).map_err(log::tile_err)?;
+                Ok((proof, r1, r2))
+            })
+        })
+        .await
     }
 
     /// The scenario, once loaded.

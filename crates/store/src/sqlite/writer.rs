@@ -1,15 +1,17 @@
 //! The single writer: appends commands to the journal and projects them, committing in
 //! groups.
 
+use super::log;
 use super::project::{self, Prepared, What};
 use crate::{StoreError, migrate};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::value::RawValue;
 use std::sync::{Arc, RwLock};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use truce_core::journal::{Actor, Command};
 use truce_core::scenario::Scenario;
+use truce_ledger::{SigningKeyPair, TileWriter};
 use ulid::Ulid;
 
 /// A journal entry just made durable.
@@ -49,6 +51,17 @@ pub(super) enum Job {
     Rebuild {
         reply: oneshot::Sender<Result<u64, StoreError>>,
     },
+    /// Sign a checkpoint if entries were appended since the last one. Answers the size of
+    /// the newest checkpoint.
+    Checkpoint {
+        reply: Option<oneshot::Sender<Result<u64, StoreError>>>,
+    },
+    /// Record witness cosignature lines (witness key, line) on the checkpoint of `size`.
+    Cosign {
+        size: u64,
+        lines: Vec<(String, String)>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
+    },
 }
 
 impl std::fmt::Debug for Job {
@@ -56,6 +69,8 @@ impl std::fmt::Debug for Job {
         match self {
             Job::Append { prepared, .. } => write!(f, "Append({} commands)", prepared.len()),
             Job::Rebuild { .. } => f.write_str("Rebuild"),
+            Job::Checkpoint { .. } => f.write_str("Checkpoint"),
+            Job::Cosign { size, .. } => write!(f, "Cosign({size})"),
         }
     }
 }
@@ -72,6 +87,14 @@ pub(super) struct WriterState {
     /// Set by the sync thread when a flush fails: from then on nothing more is written,
     /// since the kernel may have dropped pages that a later flush would not report.
     flush_failed: Arc<std::sync::atomic::AtomicBool>,
+    /// The Merkle log's right edge, kept in step with the journal.
+    tiles: TileWriter,
+    /// The log's signing key; without one no checkpoints are signed.
+    log_key: Option<SigningKeyPair>,
+    /// Size of the newest checkpoint, published to watchers.
+    checkpointed: watch::Sender<u64>,
+    /// A second handle on the WAL, to flush entries before a checkpoint covers them.
+    wal: Option<std::fs::File>,
 }
 
 pub(super) type Reply = oneshot::Sender<Result<Vec<Appended>, StoreError>>;
@@ -120,7 +143,15 @@ impl WriterState {
         max_batch: usize,
         shared: Arc<RwLock<Option<Arc<Scenario>>>>,
         wal: Option<std::path::PathBuf>,
+        log_key: Option<SigningKeyPair>,
+        checkpointed: watch::Sender<u64>,
     ) -> Result<Self, StoreError> {
+        let wal_handle = match &wal {
+            Some(path) => Some(std::fs::File::open(path).map_err(|e| {
+                StoreError::Internal(format!("cannot open the write-ahead log {}: {e}", path.display()))
+            })?),
+            None => None,
+        };
         let flush_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (syncer, sync_thread) = match wal {
             None => (None, None),
@@ -153,6 +184,10 @@ impl WriterState {
             syncer,
             sync_thread,
             flush_failed,
+            tiles: TileWriter::new(),
+            log_key,
+            checkpointed,
+            wal: wal_handle,
         };
         let stored: Option<String> = state
             .conn
@@ -169,6 +204,9 @@ impl WriterState {
         }
         state.next_seq =
             state.conn.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| r.get::<_, i64>(0))? as u64;
+        state.tiles = log::restore(&state.conn, state.next_seq)?;
+        let newest = log::checkpoint(&state.conn, None)?.map_or(0, |c| c.size);
+        state.checkpointed.send_replace(newest);
         Ok(state)
     }
 
@@ -193,6 +231,20 @@ impl WriterState {
                         self.commit_batch(&mut batch);
                         let r = self.rebuild();
                         let _ = reply.send(r);
+                    }
+                    Job::Checkpoint { reply } => {
+                        self.commit_batch(&mut batch);
+                        let r = self.checkpoint();
+                        if let Err(e) = &r {
+                            tracing::error!(error = %e, "signing a checkpoint failed");
+                        }
+                        if let Some(reply) = reply {
+                            let _ = reply.send(r);
+                        }
+                    }
+                    Job::Cosign { size, lines, reply } => {
+                        self.commit_batch(&mut batch);
+                        let _ = reply.send(self.cosign(size, &lines));
                     }
                 }
                 if commands < self.max_batch {
@@ -223,6 +275,7 @@ impl WriterState {
         }
         let first_seq = self.next_seq;
         let scenario_before = self.scenario.clone();
+        let tiles_before = self.tiles.clone();
         let results = self.append_all(batch);
         let replies: Vec<_> = batch.drain(..).map(|(_, _, reply)| reply).collect();
         match results {
@@ -249,6 +302,7 @@ impl WriterState {
                 tracing::error!(error = %e, "group commit failed; nothing of this group was written");
                 self.next_seq = first_seq;
                 self.scenario = scenario_before;
+                self.tiles = tiles_before;
                 let msg = e.to_string();
                 for reply in replies {
                     let _ = reply.send(Err(StoreError::Internal(format!("the write was not committed: {msg}"))));
@@ -261,7 +315,7 @@ impl WriterState {
     /// conflicts with the journal's state gets its own error and writes nothing; a database
     /// failure fails the whole group.
     fn append_all(&mut self, batch: &[Pending]) -> Result<Vec<Result<Vec<Appended>, StoreError>>, StoreError> {
-        let WriterState { conn, next_seq, scenario, ids, .. } = self;
+        let WriterState { conn, next_seq, scenario, ids, tiles, .. } = self;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(batch.len());
         for (actor, job, _) in batch {
@@ -285,12 +339,47 @@ impl WriterState {
             }
             let mut appended = Vec::with_capacity(job.len());
             for prepared in job {
-                appended.push(append_one(&tx, next_seq, ids, scenario, actor, prepared)?);
+                appended.push(append_one(&tx, next_seq, ids, scenario, tiles, actor, prepared)?);
             }
             out.push(Ok(appended));
         }
+        log::write_tiles(&tx, tiles)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Signs a checkpoint of everything appended, once it is on disk: a checkpoint must
+    /// never cover an entry that a crash could still take back.
+    fn checkpoint(&mut self) -> Result<u64, StoreError> {
+        let newest = *self.checkpointed.borrow();
+        let Some(key) = &self.log_key else { return Ok(newest) };
+        if self.tiles.size() == newest || self.tiles.size() == 0 {
+            return Ok(newest);
+        }
+        if let Some(wal) = &self.wal {
+            wal.sync_data()
+                .map_err(|e| StoreError::Internal(format!("flushing the journal before a checkpoint: {e}")))?;
+        }
+        log::store_checkpoint(&self.conn, key, &self.tiles, Utc::now().timestamp_millis())?;
+        if let Some(wal) = &self.wal {
+            wal.sync_data().map_err(|e| StoreError::Internal(format!("flushing a checkpoint: {e}")))?;
+        }
+        let size = self.tiles.size();
+        self.checkpointed.send_replace(size);
+        Ok(size)
+    }
+
+    fn cosign(&mut self, size: u64, lines: &[(String, String)]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (witness, line) in lines {
+            tx.prepare_cached(
+                "INSERT INTO log_cosignatures (size, witness, line) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (size, witness) DO NOTHING",
+            )?
+            .execute(params![size as i64, witness, line])?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     fn rebuild(&mut self) -> Result<u64, StoreError> {
@@ -335,19 +424,29 @@ fn append_one(
     next_seq: &mut u64,
     ids: &mut ulid::Generator,
     scenario: &mut Option<Arc<Scenario>>,
+    tiles: &mut TileWriter,
     actor: &Actor,
     prepared: &Prepared,
 ) -> Result<Appended, StoreError> {
     let seq = *next_seq;
     let id = ids.generate().unwrap_or_else(|_| Ulid::new());
     let received_at = Utc::now();
+    let id_text = id.to_string();
+    tiles.append(log::row_leaf(
+        seq,
+        &id_text,
+        prepared.kind,
+        actor.as_str(),
+        received_at.timestamp_millis(),
+        &prepared.digest,
+    ));
     tx.prepare_cached(
         "INSERT INTO journal (seq, id, kind, actor, received_at, payload, payload_sha256)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         seq as i64,
-        id.to_string(),
+        id_text,
         prepared.kind,
         actor.as_str(),
         received_at.timestamp_millis(),

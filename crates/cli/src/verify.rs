@@ -1,0 +1,346 @@
+//! `truce verify` and `truce proof`: checking a log without trusting its server.
+//!
+//! A log is read either from a running server (its tlog-tiles endpoints) or from a database
+//! file with the server stopped. The checks: the checkpoint's signature; a full audit that
+//! recomputes every leaf and tree hash from the entries; consistency with checkpoints saved
+//! earlier; inclusion of one entry; and offline tlog-proof files under a tlog-policy.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use anyhow::{Context, Result};
+use truce_ledger::tiles::{TILE_WIDTH, TileId, TileKind, TileStore, TileWriter, hashes_at, parse_entry_bundle};
+use truce_ledger::{
+    Checkpoint, Hash, Policy, TileSource, TlogProof, VerifierKey, consistency_proof, inclusion_proof, leaf_hash,
+    open_checkpoint, verify_consistency, verify_inclusion,
+};
+use truce_store::LogFile;
+
+use crate::client::Client;
+
+/// One entry as a source gives it.
+#[derive(Debug, Clone)]
+pub struct SourceEntry {
+    /// Its sequence number.
+    pub seq: u64,
+    /// Its leaf bytes.
+    pub leaf: Vec<u8>,
+    /// Whether its payload still hashes to the header's SHA-256 (`None`: not checkable here).
+    pub payload_matches: Option<bool>,
+}
+
+/// Where a log is read from.
+pub trait LogSource {
+    /// The newest checkpoint note, with any cosignatures.
+    fn checkpoint(&mut self) -> Result<Option<String>>;
+    /// Entries `[start, start + count)` of the tree of `size` entries, as stored.
+    fn entries(&mut self, start: u64, count: u64, size: u64) -> Result<Vec<SourceEntry>>;
+    /// Hash tile `index` at `level` as it is in the tree of `size` entries.
+    fn tile(&mut self, level: u8, index: u64, size: u64) -> Result<Option<Vec<u8>>>;
+}
+
+/// A database file, read directly.
+#[derive(Debug)]
+pub struct DbSource(pub LogFile);
+
+impl LogSource for DbSource {
+    fn checkpoint(&mut self) -> Result<Option<String>> {
+        Ok(self.0.checkpoint()?.map(|c| c.cosigned_note()))
+    }
+    fn entries(&mut self, start: u64, count: u64, _size: u64) -> Result<Vec<SourceEntry>> {
+        Ok(self
+            .0
+            .entries(start, count)?
+            .into_iter()
+            .map(|e| SourceEntry { seq: e.seq, leaf: e.leaf, payload_matches: Some(e.payload_matches) })
+            .collect())
+    }
+    fn tile(&mut self, level: u8, index: u64, _size: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self.0.tile(level, index)?)
+    }
+}
+
+/// A running server, read through its tlog-tiles endpoints.
+#[derive(Debug)]
+pub struct HttpSource(pub Client);
+
+fn width(count: u64, index: u64) -> u16 {
+    count.saturating_sub(index * TILE_WIDTH).min(TILE_WIDTH) as u16
+}
+
+impl LogSource for HttpSource {
+    fn checkpoint(&mut self) -> Result<Option<String>> {
+        match self.0.get_bytes("/log/checkpoint")? {
+            Some(b) => Ok(Some(String::from_utf8(b).context("the checkpoint is not UTF-8")?)),
+            None => Ok(None),
+        }
+    }
+    fn entries(&mut self, start: u64, count: u64, size: u64) -> Result<Vec<SourceEntry>> {
+        let index = start / TILE_WIDTH;
+        let id = TileId { kind: TileKind::Entries, index, width: width(size, index) };
+        let Some(bytes) = self.0.get_bytes(&format!("/log/{id}"))? else { return Ok(Vec::new()) };
+        let leaves = parse_entry_bundle(&bytes).with_context(|| format!("{id} is not a valid entry bundle"))?;
+        Ok(leaves
+            .into_iter()
+            .enumerate()
+            .map(|(i, leaf)| SourceEntry {
+                seq: index * TILE_WIDTH + i as u64,
+                leaf: leaf.to_vec(),
+                payload_matches: None,
+            })
+            .filter(|e| e.seq >= start && e.seq < start + count)
+            .collect())
+    }
+    fn tile(&mut self, level: u8, index: u64, size: u64) -> Result<Option<Vec<u8>>> {
+        let id = TileId { kind: TileKind::Hashes(level), index, width: width(hashes_at(level, size), index) };
+        if id.width == 0 {
+            return Ok(None);
+        }
+        self.0.get_bytes(&format!("/log/{id}"))
+    }
+}
+
+/// A verification failure, naming the first bad sequence number when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The first bad sequence number found.
+    pub seq: Option<u64>,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.seq {
+            Some(seq) => write!(f, "verification failed at seq {seq}: {}", self.reason),
+            None => write!(f, "verification failed: {}", self.reason),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+fn fail(seq: Option<u64>, reason: impl Into<String>) -> anyhow::Error {
+    Failure { seq, reason: reason.into() }.into()
+}
+
+struct Tiles<'a> {
+    src: &'a mut dyn LogSource,
+    size: u64,
+}
+
+impl TileStore for Tiles<'_> {
+    type Error = anyhow::Error;
+    fn read_tile(&mut self, level: u8, index: u64) -> Result<Option<Vec<u8>>> {
+        self.src.tile(level, index, self.size)
+    }
+}
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    /// Recompute every leaf and tree hash from the entries.
+    pub audit: bool,
+    /// Checkpoint notes saved earlier, to prove the log still extends them.
+    pub saved: Vec<(String, String)>,
+    /// An entry whose inclusion to prove.
+    pub seq: Option<u64>,
+}
+
+/// Runs the checks; returns the lines of a report. A failure is a [`Failure`].
+pub fn verify(src: &mut dyn LogSource, key: &VerifierKey, checks: &Checks) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let note = src.checkpoint()?.ok_or_else(|| fail(None, "the log has no checkpoint"))?;
+    let cp = open_checkpoint(note.as_bytes(), key)
+        .map_err(|e| fail(None, format!("the log's checkpoint does not verify with {key}: {e}")))?
+        .checkpoint;
+    out.push(format!("checkpoint: signature OK ({}, size {}, root {})", cp.origin, cp.size, cp.root));
+
+    let mut saved = Vec::new();
+    for (name, text) in &checks.saved {
+        let s = open_checkpoint(text.as_bytes(), key)
+            .map_err(|e| fail(None, format!("saved checkpoint {name} does not verify with {key}: {e}")))?
+            .checkpoint;
+        saved.push((name.clone(), s));
+    }
+
+    let mut roots = BTreeMap::new();
+    if checks.audit {
+        let wanted: Vec<u64> = saved.iter().map(|(_, s)| s.size).filter(|&s| s <= cp.size).collect();
+        let root = audit(src, &cp, &wanted, &mut roots)?;
+        if root != cp.root {
+            return Err(fail(
+                None,
+                format!(
+                    "the entries produce root {root}, not the checkpoint's {}: the stored tree and entries were both rewritten",
+                    cp.root
+                ),
+            ));
+        }
+        out.push(format!("audit: {} entries recomputed; every leaf, tree hash and the root match", cp.size));
+        let mut matched: Vec<u64> = Vec::new();
+        let mut differs: Vec<&Checkpoint> = Vec::new();
+        for (_, s) in &saved {
+            match roots.get(&s.size) {
+                Some(r) if *r == s.root => matched.push(s.size),
+                Some(_) => differs.push(s),
+                None => {}
+            }
+        }
+        if let Some(bad) = differs.iter().min_by_key(|s| s.size) {
+            let lo = matched.iter().copied().filter(|&m| m < bad.size).max().unwrap_or(0);
+            let span = if bad.size == lo + 1 {
+                format!("entry {lo} was rewritten")
+            } else {
+                format!("an entry in {lo}..{} was rewritten", bad.size - 1)
+            };
+            return Err(fail(
+                Some(lo),
+                format!(
+                    "fork: the log no longer matches the checkpoint of size {} you hold (root {}); {}{span}",
+                    bad.size,
+                    bad.root,
+                    if lo > 0 { format!("it still matches the one of size {lo}; ") } else { String::new() }
+                ),
+            ));
+        }
+    }
+
+    for (name, s) in &saved {
+        if s.size > cp.size {
+            return Err(fail(
+                Some(cp.size),
+                format!(
+                    "the log's checkpoint (size {}) is older than the one you hold in {name} (size {}): the log was rolled back",
+                    cp.size, s.size
+                ),
+            ));
+        }
+        let mut tiles = TileSource::new(Tiles { src: &mut *src, size: cp.size });
+        let proof =
+            consistency_proof(&mut tiles, s.size, cp.size).map_err(|e| fail(None, format!("reading the tree: {e}")))?;
+        verify_consistency(s.size, cp.size, s.root, cp.root, &proof).map_err(|e| {
+            fail(
+                Some(s.size.saturating_sub(1)),
+                format!(
+                    "fork: no consistency from the checkpoint you hold (size {}) to the log's (size {}): {e}",
+                    s.size, cp.size
+                ),
+            )
+        })?;
+        out.push(format!("consistency: the log extends the checkpoint in {name} (size {} -> {})", s.size, cp.size));
+    }
+
+    if let Some(seq) = checks.seq {
+        if seq >= cp.size {
+            return Err(fail(Some(seq), format!("entry {seq} is not covered by the checkpoint (size {})", cp.size)));
+        }
+        let entry = src
+            .entries(seq, 1, cp.size)?
+            .into_iter()
+            .find(|e| e.seq == seq)
+            .ok_or_else(|| fail(Some(seq), "the log does not have this entry"))?;
+        let mut tiles = TileSource::new(Tiles { src: &mut *src, size: cp.size });
+        let proof =
+            inclusion_proof(&mut tiles, seq, cp.size).map_err(|e| fail(None, format!("reading the tree: {e}")))?;
+        verify_inclusion(seq, cp.size, leaf_hash(&entry.leaf), &proof, cp.root)
+            .map_err(|e| fail(Some(seq), format!("inclusion proof fails: {e}")))?;
+        if entry.payload_matches == Some(false) {
+            return Err(fail(Some(seq), "the entry's payload no longer matches its SHA-256"));
+        }
+        out.push(format!("inclusion: entry {seq} is in the checkpointed tree ({} proof hashes)", proof.len()));
+        out.push(String::from_utf8_lossy(&entry.leaf).trim_end().to_string());
+    }
+    Ok(out)
+}
+
+/// Streams every entry of the checkpointed tree, recomputing leaves and tiles and comparing
+/// them with what is stored. Records the roots at `wanted` sizes. Returns the root.
+fn audit(src: &mut dyn LogSource, cp: &Checkpoint, wanted: &[u64], roots: &mut BTreeMap<u64, Hash>) -> Result<Hash> {
+    let mut writer = TileWriter::new();
+    let mut start = 0u64;
+    while start < cp.size {
+        let count = (cp.size - start).min(TILE_WIDTH);
+        let mut expected = start;
+        for e in src.entries(start, count, cp.size)? {
+            if e.seq != expected {
+                return Err(fail(Some(expected), "the entry is missing (deleted)"));
+            }
+            if e.payload_matches == Some(false) {
+                return Err(fail(Some(e.seq), "the stored payload no longer matches its SHA-256 (altered)"));
+            }
+            writer.append(leaf_hash(&e.leaf));
+            expected += 1;
+            if wanted.contains(&expected) {
+                roots.insert(expected, writer.root());
+            }
+        }
+        if expected < start + count {
+            return Err(fail(Some(expected), "the entry is missing (deleted)"));
+        }
+        let mut first_bad: Option<(u64, String)> = None;
+        for (id, bytes) in writer.take_writes() {
+            let TileKind::Hashes(level) = id.kind else { continue };
+            let stored = src.tile(level, id.index, cp.size)?.unwrap_or_default();
+            let pos = bytes
+                .chunks(Hash::LEN)
+                .zip(stored.chunks(Hash::LEN).map(Some).chain(std::iter::repeat(None)))
+                .position(|(want, got)| got != Some(want));
+            if let Some(p) = pos {
+                let seq = (id.index * TILE_WIDTH + p as u64) << (8 * u32::from(level));
+                if first_bad.as_ref().is_none_or(|(s, _)| seq < *s) {
+                    first_bad = Some((
+                        seq,
+                        format!(
+                            "the stored tree hash {p} of {id} differs from the one recomputed from the entries (the entry or the tree was altered)"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some((seq, reason)) = first_bad {
+            return Err(fail(Some(seq), reason));
+        }
+        start += count;
+    }
+    Ok(writer.root())
+}
+
+/// Builds a tlog-proof for entry `seq` from a server: the newest checkpoint covering it,
+/// with its cosignatures; the entry's leaf goes in the extra data.
+pub fn make_proof(client: &Client, seq: u64) -> Result<TlogProof> {
+    let answer = client.get("/api/v1/log/proof/inclusion", &[("seq", seq.to_string())])?;
+    let body = crate::client::expect(answer, 200).with_context(|| format!("asking for the proof of entry {seq}"))?;
+    let s = |k: &str| body[k].as_str().map(str::to_string).with_context(|| format!("the answer has no {k}"));
+    let proof = body["proof"]
+        .as_array()
+        .context("the answer has no proof")?
+        .iter()
+        .map(|h| h.as_str().and_then(Hash::from_base64).context("a proof hash is not base64 of 32 bytes"))
+        .collect::<Result<Vec<_>>>()?;
+    let checkpoint = s("checkpoint").context("the server has no checkpoint of that size yet")?;
+    Ok(TlogProof { extra: Some(s("leaf")?.into_bytes()), index: seq, proof, checkpoint })
+}
+
+/// Checks a tlog-proof offline under a policy; returns the lines of a report.
+pub fn verify_proof(proof_text: &str, policy: &Policy) -> Result<Vec<String>> {
+    let proof = TlogProof::parse(proof_text).map_err(|e| fail(None, e.to_string()))?;
+    let leaf = proof.extra.clone().ok_or_else(|| fail(Some(proof.index), "the proof carries no entry (extra line)"))?;
+    let verified = proof.verify(leaf_hash(&leaf), policy).map_err(|e| fail(Some(proof.index), e.to_string()))?;
+    let header = String::from_utf8_lossy(&leaf).into_owned();
+    let seq_line = format!("seq {}", proof.index);
+    if !header.lines().any(|l| l == seq_line) {
+        return Err(fail(Some(proof.index), "the entry in the proof names another sequence number than its index"));
+    }
+    let cp = &verified.checkpoint;
+    let cosigners = policy.cosigners(proof.checkpoint.as_bytes());
+    Ok(vec![
+        format!("proof OK: entry {} is in {} at size {} (root {})", proof.index, cp.origin, cp.size, cp.root),
+        format!(
+            "log signature OK; cosigned by {} (quorum {} met)",
+            if cosigners.is_empty() { "nobody".into() } else { cosigners.join(", ") },
+            policy.quorum
+        ),
+        header.trim_end().to_string(),
+    ])
+}

@@ -1,0 +1,239 @@
+//! The Merkle log, read-only: the checkpoint and tiles in the C2SP tlog-tiles layout (so
+//! any tlog-tiles client can mirror it), and inclusion and consistency proofs as JSON.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use truce_core::error::FieldErrors;
+use truce_ledger::Hash;
+use truce_ledger::tiles::{TILE_WIDTH, TileId, TileKind, entry_bundle};
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+
+fn text(body: String, cache: &'static str) -> Response {
+    let mut r = Response::new(Body::from(body));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    r
+}
+
+/// `GET /log/checkpoint`: the newest checkpoint, with the cosignatures it has.
+pub(crate) async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
+    match state.store.log_checkpoint(None).await? {
+        Some(cp) => Ok(text(cp.cosigned_note(), "no-store")),
+        None => Err(ApiError::NotFound("the log has signed no checkpoint yet".into())),
+    }
+}
+
+/// `GET /log/tile/...`: a hash tile or an entry bundle.
+pub(crate) async fn tile(State(state): State<AppState>, Path(rest): Path<String>) -> Result<Response, ApiError> {
+    let id = TileId::parse(&format!("tile/{rest}")).map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let bytes = match id.kind {
+        TileKind::Hashes(level) => state.store.log_tile(level, id.index, id.width).await?,
+        TileKind::Entries => {
+            let start = id.index * TILE_WIDTH;
+            let leaves = state.store.log_leaves(start, u64::from(id.width)).await?;
+            if leaves.len() < usize::from(id.width) { None } else { entry_bundle(leaves.iter().map(Vec::as_slice)) }
+        }
+    };
+    let bytes = bytes.ok_or_else(|| ApiError::NotFound(format!("the log has no {id}")))?;
+    let mut r = Response::new(Body::from(bytes));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    // A tile at a given width never changes.
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    Ok(r)
+}
+
+fn number(q: &HashMap<String, String>, name: &str, errors: &mut FieldErrors) -> Option<u64> {
+    match q.get(name).map(|v| v.trim()) {
+        None | Some("") => None,
+        Some(v) => match v.parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(name, format!("must be a non-negative integer, not {v:?}"));
+                None
+            }
+        },
+    }
+}
+
+fn b64(hashes: &[Hash]) -> Vec<String> {
+    hashes.iter().map(Hash::to_base64).collect()
+}
+
+/// An inclusion proof (RFC 9162 §2.1.3).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct InclusionProof {
+    /// The entry's sequence number (leaf index).
+    seq: u64,
+    /// The tree size the proof is for.
+    size: u64,
+    /// The entry's leaf (its header lines), as text.
+    leaf: String,
+    /// SHA-256(0x00 || leaf), base64.
+    leaf_hash: String,
+    /// The tree head at `size`, base64.
+    root: String,
+    /// Proof hashes from the leaf's sibling up, base64.
+    proof: Vec<String>,
+    /// The signed checkpoint of that size, if the log signed one.
+    checkpoint: Option<String>,
+}
+
+/// Inclusion proof of entry `seq` in the tree of `size` entries (default: the newest checkpoint).
+#[utoipa::path(
+    get, path = "/api/v1/log/proof/inclusion", tag = "ledger",
+    params(("seq" = u64, Query, description = "Entry sequence number"),
+           ("size" = Option<u64>, Query, description = "Tree size; default the newest checkpoint's")),
+    responses((status = 200, body = InclusionProof), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub(crate) async fn inclusion(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<InclusionProof>, ApiError> {
+    let mut errors = FieldErrors::new();
+    let seq = number(&q, "seq", &mut errors);
+    let size = number(&q, "size", &mut errors);
+    if seq.is_none() && !q.contains_key("seq") {
+        errors.push("seq", "is required");
+    }
+    let seq = errors.clone().into_result(seq).map_err(ApiError::BadQuery)?.unwrap_or_default();
+    let size =
+        match size {
+            Some(s) => s,
+            None => state.store.log_checkpoint(None).await?.map(|c| c.size).ok_or_else(|| {
+                ApiError::NotFound("the log has signed no checkpoint yet; give size explicitly".into())
+            })?,
+        };
+    if seq >= size {
+        let mut e = FieldErrors::new();
+        e.push("seq", format!("must be below size ({size})"));
+        return Err(ApiError::BadQuery(e));
+    }
+    let (proof, root) = state.store.inclusion_proof(seq, size).await?;
+    let leaf = state.store.log_leaves(seq, 1).await?.pop().unwrap_or_default();
+    let checkpoint = state.store.log_checkpoint(Some(size)).await?.map(|c| c.cosigned_note());
+    Ok(Json(InclusionProof {
+        seq,
+        size,
+        leaf_hash: truce_ledger::leaf_hash(&leaf).to_base64(),
+        leaf: String::from_utf8_lossy(&leaf).into_owned(),
+        root: root.to_base64(),
+        proof: b64(&proof),
+        checkpoint,
+    }))
+}
+
+/// A consistency proof (RFC 9162 §2.1.4).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ConsistencyProof {
+    /// The older tree size.
+    from: u64,
+    /// The newer tree size.
+    to: u64,
+    /// Tree head at `from`, base64.
+    root_from: String,
+    /// Tree head at `to`, base64.
+    root_to: String,
+    /// Proof hashes, base64.
+    proof: Vec<String>,
+}
+
+/// Consistency proof from the tree of `from` entries to the tree of `to` (default: the newest checkpoint).
+#[utoipa::path(
+    get, path = "/api/v1/log/proof/consistency", tag = "ledger",
+    params(("from" = u64, Query, description = "Older tree size (at least 1)"),
+           ("to" = Option<u64>, Query, description = "Newer tree size; default the newest checkpoint's")),
+    responses((status = 200, body = ConsistencyProof), (status = 422, body = ErrorBody))
+)]
+pub(crate) async fn consistency(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<ConsistencyProof>, ApiError> {
+    let mut errors = FieldErrors::new();
+    let from = number(&q, "from", &mut errors);
+    let to = number(&q, "to", &mut errors);
+    if !q.contains_key("from") {
+        errors.push("from", "is required");
+    }
+    let from = errors.into_result(from).map_err(ApiError::BadQuery)?.unwrap_or_default();
+    let to = match to {
+        Some(t) => t,
+        None => state
+            .store
+            .log_checkpoint(None)
+            .await?
+            .map(|c| c.size)
+            .ok_or_else(|| ApiError::NotFound("the log has signed no checkpoint yet; give to explicitly".into()))?,
+    };
+    let mut e = FieldErrors::new();
+    if from == 0 {
+        e.push("from", "must be at least 1");
+    } else if from > to {
+        e.push("from", format!("must not exceed to ({to})"));
+    }
+    e.into_result(()).map_err(ApiError::BadQuery)?;
+    let (proof, r1, r2) = state.store.consistency_proof(from, to).await?;
+    Ok(Json(ConsistencyProof { from, to, root_from: r1.to_base64(), root_to: r2.to_base64(), proof: b64(&proof) }))
+}
+
+/// The log's identity and newest checkpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LogInfo {
+    /// The origin line of the log's checkpoints.
+    origin: Option<String>,
+    /// The log's verifier key (C2SP signed-note).
+    verifier_key: Option<String>,
+    /// Entries in the log.
+    entries: u64,
+    /// The newest checkpoint.
+    checkpoint: Option<CheckpointInfo>,
+}
+
+/// A signed checkpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CheckpointInfo {
+    /// Tree size.
+    size: u64,
+    /// Tree head, base64.
+    root: String,
+    /// When the log signed it (RFC 3339).
+    signed_at: String,
+    /// The note with every cosignature.
+    note: String,
+}
+
+/// The log: origin, verifier key, size, newest checkpoint.
+#[utoipa::path(get, path = "/api/v1/log", tag = "ledger", responses((status = 200, body = LogInfo)))]
+pub(crate) async fn info(State(state): State<AppState>) -> Result<Json<LogInfo>, ApiError> {
+    let key = state.store.log_key();
+    let cp = state.store.log_checkpoint(None).await?;
+    Ok(Json(LogInfo {
+        origin: key.map(|k| k.name().to_string()),
+        verifier_key: key.map(|k| k.note_verifier().to_string()),
+        entries: state.store.journal_len().await?,
+        checkpoint: cp.map(|c| CheckpointInfo {
+            size: c.size,
+            root: c.root.to_base64(),
+            signed_at: truce_core::time::fmt(truce_core::time::from_millis(c.signed_at_ms)),
+            note: c.cosigned_note(),
+        }),
+    }))
+}
+
+/// Signs a checkpoint now, if entries were appended since the last one.
+#[utoipa::path(post, path = "/api/v1/log/checkpoint", tag = "ledger", responses((status = 200, body = LogInfo)))]
+pub(crate) async fn sign_now(State(state): State<AppState>) -> Result<Response, ApiError> {
+    if state.store.log_key().is_none() {
+        return Err(ApiError::Unavailable("this server has no log key and signs no checkpoints".into()));
+    }
+    state.store.checkpoint_now().await?;
+    Ok((StatusCode::OK, info(State(state)).await?).into_response())
+}
