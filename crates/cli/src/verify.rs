@@ -278,7 +278,9 @@ fn audit(src: &mut dyn LogSource, cp: &Checkpoint, wanted: &[u64], roots: &mut B
         if expected < start + count {
             return Err(fail(Some(expected), "the entry is missing (deleted)"));
         }
-        let mut first_bad: Option<(u64, String)> = None;
+        // The lowest level that disagrees locates the damage best: a changed leaf also
+        // changes every tree hash above it.
+        let mut first_bad: Option<((u8, u64), String)> = None;
         for (id, bytes) in writer.take_writes() {
             let TileKind::Hashes(level) = id.kind else { continue };
             let stored = src.tile(level, id.index, cp.size)?.unwrap_or_default();
@@ -288,9 +290,9 @@ fn audit(src: &mut dyn LogSource, cp: &Checkpoint, wanted: &[u64], roots: &mut B
                 .position(|(want, got)| got != Some(want));
             if let Some(p) = pos {
                 let seq = (id.index * TILE_WIDTH + p as u64) << (8 * u32::from(level));
-                if first_bad.as_ref().is_none_or(|(s, _)| seq < *s) {
+                if first_bad.as_ref().is_none_or(|(at, _)| (level, seq) < *at) {
                     first_bad = Some((
-                        seq,
+                        (level, seq),
                         format!(
                             "the stored tree hash {p} of {id} differs from the one recomputed from the entries (the entry or the tree was altered)"
                         ),
@@ -298,7 +300,7 @@ fn audit(src: &mut dyn LogSource, cp: &Checkpoint, wanted: &[u64], roots: &mut B
                 }
             }
         }
-        if let Some((seq, reason)) = first_bad {
+        if let Some(((_, seq), reason)) = first_bad {
             return Err(fail(Some(seq), reason));
         }
         start += count;
