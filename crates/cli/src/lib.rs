@@ -10,3 +10,4 @@ pub mod logkey;
 pub mod scenario_dir;
 pub mod server;
 pub mod verify;
+pub mod witness;

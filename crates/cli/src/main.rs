@@ -38,6 +38,9 @@ enum Cmd {
         /// Scenario directory to use instead of the bundled one; its demo/claims/*.json are loaded too.
         #[arg(long)]
         scenario: Option<PathBuf>,
+        /// A C2SP tlog-policy naming the witnesses (with URLs) to push checkpoints to, and the quorum.
+        #[arg(long)]
+        witnesses: Option<PathBuf>,
     },
     /// Create a database and load a scenario into it.
     Init {
@@ -59,6 +62,9 @@ enum Cmd {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "TRUCE_LISTEN")]
         listen: SocketAddr,
+        /// A C2SP tlog-policy naming the witnesses (with URLs) to push checkpoints to, and the quorum.
+        #[arg(long)]
+        witnesses: Option<PathBuf>,
     },
     /// Submit a claim (a JSON file, or - for standard input) to a running server.
     Submit {
@@ -87,6 +93,11 @@ enum Cmd {
     /// every entry and tree hash, consistency with checkpoints saved earlier, inclusion of an
     /// entry; or an offline tlog-proof file under a tlog-policy.
     Verify(VerifyArgs),
+    /// Run or set up a witness (C2SP tlog-witness) that cosigns a log's checkpoints.
+    Witness {
+        #[command(subcommand)]
+        command: WitnessCmd,
+    },
     /// Write a C2SP tlog-proof file for one entry: its leaf, its inclusion proof and the
     /// newest cosigned checkpoint. Anyone can check it offline with `truce verify --proof`.
     Proof {
@@ -97,6 +108,35 @@ enum Cmd {
         output: Option<PathBuf>,
         #[command(flatten)]
         server: ServerArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum WitnessCmd {
+    /// Serve `POST /add-checkpoint`: cosign checkpoints of the trusted logs that extend the
+    /// last one cosigned, and refuse forks.
+    Serve {
+        /// The witness's private key file (from `truce witness key`).
+        #[arg(long)]
+        key: PathBuf,
+        /// Directory for the last cosigned checkpoint of each log, and every one cosigned.
+        #[arg(long)]
+        state: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: SocketAddr,
+        /// A trusted log's verifier key (`truce log key`), or a file holding it. May repeat.
+        #[arg(long = "log", required = true)]
+        logs: Vec<String>,
+    },
+    /// Create a witness key; print its cosignature verifier key for the log's policy.
+    Key {
+        /// The witness's name (e.g. witness.arm.example).
+        #[arg(long)]
+        name: String,
+        /// Private key file to create (mode 0600).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -207,9 +247,9 @@ fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Cmd::Demo { db, listen, scenario } => demo(db, listen, scenario),
+        Cmd::Demo { db, listen, scenario, witnesses } => demo(db, listen, scenario, witnesses.as_deref()),
         Cmd::Init { scenario, db, with_demo_claims } => init(&scenario, &db, with_demo_claims),
-        Cmd::Serve { db, listen } => serve(&db, listen),
+        Cmd::Serve { db, listen, witnesses } => serve(&db, listen, witnesses.as_deref()),
         Cmd::Submit { file, server } => submit(&file, &server.server),
         Cmd::Claims { command: ClaimsCmd::List(args) } => list(args),
         Cmd::Rebuild { db } => rebuild(&db),
@@ -217,6 +257,10 @@ fn main() -> Result<()> {
         Cmd::Log { command: LogCmd::Checkpoint { server } } => log_checkpoint(&server.server),
         Cmd::Verify(args) => verify_cmd(args),
         Cmd::Proof { seq, output, server } => proof(seq, output.as_deref(), &server.server),
+        Cmd::Witness { command: WitnessCmd::Serve { key, state, listen, logs } } => {
+            witness_serve(&key, &state, listen, &logs)
+        }
+        Cmd::Witness { command: WitnessCmd::Key { name, out } } => witness_key(&name, &out),
     }
 }
 
@@ -249,7 +293,18 @@ fn open_existing(db: &Path) -> Result<Store> {
         .with_context(|| format!("opening {}", db.display()))
 }
 
-fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>) -> Result<()> {
+/// The server's state, with its witness policy if one is given; starts pushing checkpoints
+/// to the witnesses (call inside the runtime).
+fn app_state(store: Store, witnesses: Option<&Path>) -> Result<truce_server::AppState> {
+    let state = truce_server::AppState::new(store.clone());
+    let Some(path) = witnesses else { return Ok(state) };
+    let key = store.log_key().context("a witness policy needs the log key beside the database")?;
+    let policy = truce::witness::load_policy(path, &key.note_verifier())?;
+    tokio::spawn(truce::witness::push_checkpoints(store, policy.clone()));
+    Ok(state.with_witness_policy(policy))
+}
+
+fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>, witnesses: Option<&Path>) -> Result<()> {
     let (_tmp, db) = match db {
         Some(db) => (None, db),
         None => {
@@ -272,11 +327,15 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>) -> R
     if let Some(k) = store.log_key() {
         println!("log key:  {}", k.note_verifier());
     }
-    runtime()?.block_on(server::run(store, listen, |addr| {
-        println!("open:   http://{addr}/");
-        println!("API:    http://{addr}/api/v1/claims (OpenAPI at /api/v1/openapi.json)");
-        println!("listening on http://{addr}");
-    }))
+    runtime()?.block_on(async move {
+        let state = app_state(store, witnesses)?;
+        server::run_with(state, listen, |addr| {
+            println!("open:   http://{addr}/");
+            println!("API:    http://{addr}/api/v1/claims (OpenAPI at /api/v1/openapi.json)");
+            println!("listening on http://{addr}");
+        })
+        .await
+    })
 }
 
 fn init(dir: &Path, db: &Path, with_demo_claims: bool) -> Result<()> {
@@ -296,13 +355,16 @@ fn init(dir: &Path, db: &Path, with_demo_claims: bool) -> Result<()> {
     Ok(())
 }
 
-fn serve(db: &Path, listen: SocketAddr) -> Result<()> {
+fn serve(db: &Path, listen: SocketAddr, witnesses: Option<&Path>) -> Result<()> {
     let store = open_existing(db)?;
     let Some(sc) = store.scenario() else {
         bail!("{} has no scenario; run `truce init --scenario DIR --db {}` first", db.display(), db.display());
     };
     println!("serving {} ({})", db.display(), sc.title.en());
-    runtime()?.block_on(server::run(store, listen, |addr| println!("listening on http://{addr}")))
+    runtime()?.block_on(async move {
+        let state = app_state(store, witnesses)?;
+        server::run_with(state, listen, |addr| println!("listening on http://{addr}")).await
+    })
 }
 
 fn submit(file: &Path, server: &str) -> Result<()> {
@@ -450,5 +512,25 @@ fn proof(seq: u64, output: Option<&Path>, server: &str) -> Result<()> {
         Some(p) => std::fs::write(p, proof).with_context(|| format!("writing {}", p.display()))?,
         None => print!("{proof}"),
     }
+    Ok(())
+}
+
+fn witness_serve(key: &Path, state: &Path, listen: SocketAddr, logs: &[String]) -> Result<()> {
+    let key = logkey::read(key)?;
+    let logs = logs.iter().map(|l| read_key(l)).collect::<Result<Vec<_>>>()?;
+    let state = truce::witness::WitnessState::open(state, key.clone(), logs.clone())?;
+    runtime()?.block_on(truce::witness::serve(state, listen, |addr| {
+        println!("witness {}", key.cosignature_verifier());
+        for l in &logs {
+            println!("trusts  {l}");
+        }
+        println!("listening on http://{addr}");
+    }))
+}
+
+fn witness_key(name: &str, out: &Path) -> Result<()> {
+    let key = truce_ledger::SigningKeyPair::generate(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    logkey::write_new(out, &key)?;
+    println!("{}", key.cosignature_verifier());
     Ok(())
 }

@@ -30,12 +30,20 @@ pub const MAX_BATCH_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub struct AppState {
     /// The journal and projections.
     pub store: Store,
+    /// The witnesses and quorum that make a checkpoint trusted (C2SP tlog-policy), if any.
+    pub witness_policy: Option<std::sync::Arc<truce_ledger::Policy>>,
 }
 
 impl AppState {
     /// State over an open store.
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self { store, witness_policy: None }
+    }
+
+    /// With the witness policy whose cosignatures the log gathers.
+    pub fn with_witness_policy(mut self, policy: truce_ledger::Policy) -> Self {
+        self.witness_policy = Some(std::sync::Arc::new(policy));
+        self
     }
 }
 

@@ -21,6 +21,7 @@ use utoipa::OpenApi;
         crate::routes::meta::openapi,
         crate::routes::log::info,
         crate::routes::log::sign_now,
+        crate::routes::log::checkpoints,
         crate::routes::log::inclusion,
         crate::routes::log::consistency,
     ),

@@ -208,6 +208,55 @@ pub(crate) struct CheckpointInfo {
     signed_at: String,
     /// The note with every cosignature.
     note: String,
+    /// Policy names of the witnesses whose cosignature verifies.
+    cosigned_by: Vec<String>,
+    /// Witnesses named by the policy, if the log has one.
+    witnesses: Vec<String>,
+    /// The quorum rule's name (`none` when no cosignature is required).
+    quorum: Option<String>,
+    /// Whether the cosignatures meet the quorum.
+    quorum_met: Option<bool>,
+}
+
+fn checkpoint_info(state: &AppState, c: truce_store::StoredCheckpoint) -> CheckpointInfo {
+    let note = c.cosigned_note();
+    let policy = state.witness_policy.as_deref();
+    let cosigned_by = policy.map(|p| p.cosigners(note.as_bytes())).unwrap_or_default();
+    CheckpointInfo {
+        size: c.size,
+        root: c.root.to_base64(),
+        signed_at: truce_core::time::fmt(truce_core::time::from_millis(c.signed_at_ms)),
+        witnesses: policy.map(|p| p.witnesses.iter().map(|w| w.name.clone()).collect()).unwrap_or_default(),
+        quorum: policy.map(|p| p.quorum.clone()),
+        quorum_met: policy.map(|p| p.quorum_met(&cosigned_by)),
+        cosigned_by,
+        note,
+    }
+}
+
+/// The newest checkpoints, with who cosigned each and whether the quorum is met.
+#[utoipa::path(
+    get, path = "/api/v1/log/checkpoints", tag = "ledger",
+    params(("limit" = Option<u32>, Query, description = "How many, newest first (1-100, default 20)")),
+    responses((status = 200, body = Vec<CheckpointInfo>), (status = 422, body = ErrorBody))
+)]
+pub(crate) async fn checkpoints(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<CheckpointInfo>>, ApiError> {
+    let mut errors = FieldErrors::new();
+    let limit = number(&q, "limit", &mut errors).unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        errors.push("limit", "must be 1..100");
+    }
+    errors.into_result(()).map_err(ApiError::BadQuery)?;
+    let mut out = Vec::new();
+    for size in state.store.log_checkpoint_sizes(limit as u32).await? {
+        if let Some(c) = state.store.log_checkpoint(Some(size)).await? {
+            out.push(checkpoint_info(&state, c));
+        }
+    }
+    Ok(Json(out))
 }
 
 /// The log: origin, verifier key, size, newest checkpoint.
@@ -219,12 +268,7 @@ pub(crate) async fn info(State(state): State<AppState>) -> Result<Json<LogInfo>,
         origin: key.map(|k| k.name().to_string()),
         verifier_key: key.map(|k| k.note_verifier().to_string()),
         entries: state.store.journal_len().await?,
-        checkpoint: cp.map(|c| CheckpointInfo {
-            size: c.size,
-            root: c.root.to_base64(),
-            signed_at: truce_core::time::fmt(truce_core::time::from_millis(c.signed_at_ms)),
-            note: c.cosigned_note(),
-        }),
+        checkpoint: cp.map(|c| checkpoint_info(&state, c)),
     }))
 }
 

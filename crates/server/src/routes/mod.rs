@@ -24,6 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/health", get(meta::health))
         .route("/api/v1/log", get(log::info))
         .route("/api/v1/log/checkpoint", axum::routing::post(log::sign_now))
+        .route("/api/v1/log/checkpoints", get(log::checkpoints))
         .route("/api/v1/log/proof/inclusion", get(log::inclusion))
         .route("/api/v1/log/proof/consistency", get(log::consistency))
         .route("/log/checkpoint", get(log::checkpoint))

@@ -1,0 +1,210 @@
+//! Witnesses (C2SP tlog-witness). A party runs `truce witness serve` on its own machine:
+//! it cosigns each checkpoint a log pushes to it, once it has checked the log's signature
+//! and that the new tree extends the last one it cosigned. The log side pushes every new
+//! checkpoint to the witnesses a tlog-policy names, and keeps their cosignatures.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use tokio::sync::Mutex;
+use truce_ledger::witness::{AddCheckpoint, decide};
+use truce_ledger::{Hash, Policy, SigningKeyPair, VerifierKey, parse_note};
+
+/// What a witness keeps for one log origin: the last checkpoint it cosigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Latest {
+    size: u64,
+    root: Hash,
+}
+
+/// The witness's state directory: per origin, `<hash>.latest` (size and root of the last
+/// cosigned checkpoint, replaced atomically) and `<hash>.cosigned` (every checkpoint it
+/// cosigned with its cosignature, appended, so misbehaviour can be proven later).
+#[derive(Debug)]
+pub struct WitnessState {
+    dir: PathBuf,
+    key: SigningKeyPair,
+    logs: Vec<VerifierKey>,
+    latest: Mutex<HashMap<String, Latest>>,
+}
+
+fn file_stem(origin: &str) -> String {
+    Sha256::digest(origin.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+}
+
+impl WitnessState {
+    /// Opens (creating) the state directory and reads what was cosigned before.
+    pub fn open(dir: &Path, key: SigningKeyPair, logs: Vec<VerifierKey>) -> Result<WitnessState> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut latest = HashMap::new();
+        for log in &logs {
+            let path = dir.join(format!("{}.latest", file_stem(log.name())));
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                let mut parts = text.split_whitespace();
+                let size = parts.next().and_then(|s| s.parse().ok());
+                let root = parts.next().and_then(Hash::from_base64);
+                let (Some(size), Some(root)) = (size, root) else {
+                    anyhow::bail!("{} is damaged: expected `<size> <root>`", path.display());
+                };
+                latest.insert(log.name().to_string(), Latest { size, root });
+            }
+        }
+        Ok(WitnessState { dir: dir.to_path_buf(), key, logs, latest: Mutex::new(latest) })
+    }
+
+    /// Handles one add-checkpoint request body: `(status, content type, body)`.
+    pub async fn add_checkpoint(&self, body: &[u8]) -> (u16, &'static str, String) {
+        let req = match AddCheckpoint::parse(body) {
+            Ok(r) => r,
+            Err(refusal) => return (refusal.status, "text/plain; charset=utf-8", format!("{}\n", refusal.message)),
+        };
+        // The check and the update happen under one lock, so two requests cannot roll the
+        // recorded size back.
+        let mut latest = self.latest.lock().await;
+        let decided = decide(&req, &self.logs, |origin| latest.get(origin).map(|l| (l.size, l.root)));
+        let cp = match decided {
+            Ok(cp) => cp,
+            Err(refusal) if refusal.latest_size.is_some() => return (409, "text/x.tlog.size", refusal.message),
+            Err(refusal) => return (refusal.status, "text/plain; charset=utf-8", format!("{}\n", refusal.message)),
+        };
+        let line = self.key.cosign_line(&cp.body(), now_secs());
+        if let Err(e) = self.persist(&cp.origin, cp.size, cp.root, &req.note, &line) {
+            tracing::error!(error = %e, "could not record the cosigned checkpoint");
+            return (500, "text/plain; charset=utf-8", "the witness could not record the checkpoint\n".into());
+        }
+        latest.insert(cp.origin.clone(), Latest { size: cp.size, root: cp.root });
+        (200, "text/plain; charset=utf-8", line)
+    }
+
+    fn persist(&self, origin: &str, size: u64, root: Hash, note: &str, line: &str) -> Result<()> {
+        let stem = file_stem(origin);
+        let history = self.dir.join(format!("{stem}.cosigned"));
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&history)?;
+        // Each record: the note as received, then our cosignature line, then a blank line.
+        writeln!(f, "{note}{line}")?;
+        f.sync_data()?;
+        let tmp = self.dir.join(format!("{stem}.latest.tmp"));
+        let mut t = std::fs::File::create(&tmp)?;
+        writeln!(t, "{size} {}", root.to_base64())?;
+        t.sync_all()?;
+        std::fs::rename(&tmp, self.dir.join(format!("{stem}.latest")))?;
+        std::fs::File::open(&self.dir)?.sync_all()?;
+        Ok(())
+    }
+}
+
+async fn add_checkpoint(State(state): State<Arc<WitnessState>>, body: Bytes) -> Response {
+    let (status, ctype, text) = state.add_checkpoint(&body).await;
+    let mut r = (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), text).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    r
+}
+
+/// The witness's HTTP application: `POST /add-checkpoint`.
+pub fn router(state: Arc<WitnessState>) -> Router {
+    Router::new().route("/add-checkpoint", axum::routing::post(add_checkpoint)).with_state(state)
+}
+
+/// Serves a witness until Ctrl-C or SIGTERM.
+pub async fn serve(state: WitnessState, listen: SocketAddr, banner: impl FnOnce(SocketAddr)) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    banner(addr);
+    axum::serve(listener, router(Arc::new(state))).with_graceful_shutdown(crate::server::shutdown_signal()).await?;
+    Ok(())
+}
+
+/// The log side: pushes each new checkpoint to the witnesses of `policy` that have a URL,
+/// and stores the cosignatures that verify. Runs until the store closes.
+pub async fn push_checkpoints(store: truce_store::Store, policy: Policy) {
+    let mut watch = store.watch_checkpoints();
+    let mut held: HashMap<String, u64> = HashMap::new();
+    loop {
+        let size = *watch.borrow_and_update();
+        if size > 0 {
+            for w in policy.witnesses.iter().filter(|w| w.url.is_some()) {
+                if let Err(e) = push_one(&store, &policy, w, size, &mut held).await {
+                    tracing::warn!(witness = %w.name, size, error = %e, "witness did not cosign");
+                }
+            }
+        }
+        if watch.changed().await.is_err() {
+            break;
+        }
+    }
+}
+
+async fn push_one(
+    store: &truce_store::Store,
+    policy: &Policy,
+    w: &truce_ledger::policy::PolicyWitness,
+    size: u64,
+    held: &mut HashMap<String, u64>,
+) -> Result<()> {
+    let cp = store.log_checkpoint(Some(size)).await?.context("the checkpoint is gone")?;
+    let url = format!("{}/add-checkpoint", w.url.as_deref().unwrap_or_default().trim_end_matches('/'));
+    // Two tries: the first may learn the size the witness holds from a 409.
+    for _ in 0..2 {
+        let old = held.get(&w.name).copied().unwrap_or(0).min(size);
+        let proof = if old == 0 || old == size { Vec::new() } else { store.consistency_proof(old, size).await?.0 };
+        let body = AddCheckpoint { old_size: old, proof, note: cp.note.clone() }.to_body();
+        let url2 = url.clone();
+        let (status, text) = tokio::task::spawn_blocking(move || -> Result<(u16, String)> {
+            crate::client::Client::new("").post_text(&url2, &body)
+        })
+        .await??;
+        match status {
+            200 => {
+                let signed = format!("{}{text}", cp.note);
+                let good = truce_ledger::cosignatures(&parse_note(signed.as_bytes())?, std::slice::from_ref(&w.key));
+                let lines: Vec<(String, String)> = text
+                    .lines()
+                    .filter(|l| good.iter().any(|g| l.starts_with(&format!("\u{2014} {} ", g.witness.name()))))
+                    .map(|l| (w.key.to_string(), format!("{l}\n")))
+                    .collect();
+                anyhow::ensure!(!lines.is_empty(), "the witness answered no valid cosignature");
+                store.add_cosignatures(size, lines).await?;
+                held.insert(w.name.clone(), size);
+                let cosigned = policy.cosigners(
+                    store.log_checkpoint(Some(size)).await?.map(|c| c.cosigned_note()).unwrap_or_default().as_bytes(),
+                );
+                tracing::info!(witness = %w.name, size, quorum_met = policy.quorum_met(&cosigned), "cosigned");
+                return Ok(());
+            }
+            409 => {
+                let theirs: u64 = text.trim().parse().context("a 409 without a size")?;
+                anyhow::ensure!(
+                    theirs <= size,
+                    "the witness holds size {theirs}, newer than this log's {size}: a fork or a rollback"
+                );
+                held.insert(w.name.clone(), theirs);
+            }
+            s => anyhow::bail!("status {s}: {}", text.trim()),
+        }
+    }
+    anyhow::bail!("the witness kept refusing the old size")
+}
+
+/// Checks and prepares a witness policy for the log whose key is `log`.
+pub fn load_policy(path: &Path, log: &VerifierKey) -> Result<Policy> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let policy = Policy::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if !policy.logs.is_empty() && !policy.logs.iter().any(|(k, _)| k == log) {
+        anyhow::bail!("{}: the policy does not name this log's key {log}", path.display());
+    }
+    Ok(policy)
+}
