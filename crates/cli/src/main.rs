@@ -70,6 +70,10 @@ enum Cmd {
     Submit {
         /// The claim as JSON, in the API's input format.
         file: PathBuf,
+        /// Sign the claim with this private key file (`truce keys new`); the key must be
+        /// registered for the claimant.
+        #[arg(long)]
+        sign: Option<PathBuf>,
         #[command(flatten)]
         server: ServerArg,
     },
@@ -83,6 +87,11 @@ enum Cmd {
         /// Database file.
         #[arg(long, env = "TRUCE_DB")]
         db: PathBuf,
+    },
+    /// Organisations' signing keys for signed claims.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCmd,
     },
     /// The log's key and checkpoints.
     Log {
@@ -106,6 +115,35 @@ enum Cmd {
         /// Write here instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCmd {
+    /// Create a signing key (private key file, mode 0600); print its verifier key.
+    New {
+        /// The key's name (e.g. mod.am/liaison).
+        #[arg(long)]
+        name: String,
+        /// Private key file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Register a verifier key for a party on a running server.
+    Register {
+        /// The party the key signs for.
+        #[arg(long)]
+        party: String,
+        /// The verifier key, or a file holding it.
+        #[arg(long)]
+        key: String,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+    /// List the registered keys.
+    List {
         #[command(flatten)]
         server: ServerArg,
     },
@@ -172,6 +210,10 @@ struct VerifyArgs {
     /// Prove that this entry is in the log.
     #[arg(long)]
     seq: Option<u64>,
+    /// With --seq: the entry must be a claim signed with this submitter key (verifier key or
+    /// file), exactly as recorded.
+    #[arg(long)]
+    signed_by: Option<String>,
     /// Skip the full audit (check signatures and proofs only).
     #[arg(long)]
     no_audit: bool,
@@ -250,7 +292,8 @@ fn main() -> Result<()> {
         Cmd::Demo { db, listen, scenario, witnesses } => demo(db, listen, scenario, witnesses.as_deref()),
         Cmd::Init { scenario, db, with_demo_claims } => init(&scenario, &db, with_demo_claims),
         Cmd::Serve { db, listen, witnesses } => serve(&db, listen, witnesses.as_deref()),
-        Cmd::Submit { file, server } => submit(&file, &server.server),
+        Cmd::Submit { file, sign, server } => submit(&file, sign.as_deref(), &server.server),
+        Cmd::Keys { command } => keys(command),
         Cmd::Claims { command: ClaimsCmd::List(args) } => list(args),
         Cmd::Rebuild { db } => rebuild(&db),
         Cmd::Log { command: LogCmd::Key { db } } => log_key(&db),
@@ -367,12 +410,18 @@ fn serve(db: &Path, listen: SocketAddr, witnesses: Option<&Path>) -> Result<()> 
     })
 }
 
-fn submit(file: &Path, server: &str) -> Result<()> {
-    let text = if file == Path::new("-") {
+fn submit(file: &Path, sign: Option<&Path>, server: &str) -> Result<()> {
+    let mut text = if file == Path::new("-") {
         std::io::read_to_string(std::io::stdin()).context("reading standard input")?
     } else {
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?
     };
+    if let Some(keyfile) = sign {
+        let key = logkey::read(keyfile)?;
+        let claim: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+        text = truce_core::claims::signing::sign_claim(&claim, &key)?.to_string();
+    }
     let answer = Client::new(server).post_raw("/api/v1/claims", &text)?;
     let claim = expect(answer, 201).with_context(|| format!("the server refused {}", file.display()))?;
     println!("{}", claim["id"].as_str().unwrap_or_default());
@@ -485,7 +534,11 @@ fn verify_cmd(a: VerifyArgs) -> Result<()> {
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
             ));
         }
-        let checks = verify::Checks { audit: !a.no_audit, saved, seq: a.seq };
+        let signed_by = a.signed_by.as_deref().map(read_key).transpose()?;
+        if signed_by.is_some() && a.seq.is_none() {
+            bail!("--signed-by needs --seq (the entry of the signed claim)");
+        }
+        let checks = verify::Checks { audit: !a.no_audit, saved, seq: a.seq, signed_by };
         let mut src: Box<dyn verify::LogSource> = match (&a.db, &a.server) {
             (Some(db), _) => Box::new(verify::DbSource(
                 truce_store::LogFile::open(db).with_context(|| format!("opening {}", db.display()))?,
@@ -532,5 +585,28 @@ fn witness_key(name: &str, out: &Path) -> Result<()> {
     let key = truce_ledger::SigningKeyPair::generate(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     logkey::write_new(out, &key)?;
     println!("{}", key.cosignature_verifier());
+    Ok(())
+}
+
+fn keys(command: KeysCmd) -> Result<()> {
+    match command {
+        KeysCmd::New { name, out } => {
+            let key = truce_ledger::SigningKeyPair::generate(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            logkey::write_new(&out, &key)?;
+            println!("{}", key.note_verifier());
+        }
+        KeysCmd::Register { party, key, server } => {
+            let vkey = read_key(&key)?;
+            let body = serde_json::json!({"party": party, "key": vkey.to_string()}).to_string();
+            let answer = expect(Client::new(&server.server).post_raw("/api/v1/keys", &body)?, 201)?;
+            println!("registered {} for {} (entry {})", vkey, party, answer["seq"]);
+        }
+        KeysCmd::List { server } => {
+            let list = expect(Client::new(&server.server).get("/api/v1/keys", &[])?, 200)?;
+            for k in list.as_array().into_iter().flatten() {
+                println!("{:<6} {}", k["party"].as_str().unwrap_or("-"), k["key"].as_str().unwrap_or("-"));
+            }
+        }
+    }
     Ok(())
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use anyhow::{Context, Result};
+use sha2::Digest as _;
 use truce_ledger::tiles::{TILE_WIDTH, TileId, TileKind, TileStore, TileWriter, hashes_at, parse_entry_bundle};
 use truce_ledger::{
     Checkpoint, Hash, Policy, TileSource, TlogProof, VerifierKey, consistency_proof, inclusion_proof, leaf_hash,
@@ -37,6 +38,8 @@ pub trait LogSource {
     fn entries(&mut self, start: u64, count: u64, size: u64) -> Result<Vec<SourceEntry>>;
     /// Hash tile `index` at `level` as it is in the tree of `size` entries.
     fn tile(&mut self, level: u8, index: u64, size: u64) -> Result<Option<Vec<u8>>>;
+    /// The canonical payload of entry `seq`.
+    fn payload(&mut self, seq: u64) -> Result<Option<Vec<u8>>>;
 }
 
 /// A database file, read directly.
@@ -57,6 +60,9 @@ impl LogSource for DbSource {
     }
     fn tile(&mut self, level: u8, index: u64, _size: u64) -> Result<Option<Vec<u8>>> {
         Ok(self.0.tile(level, index)?)
+    }
+    fn payload(&mut self, seq: u64) -> Result<Option<Vec<u8>>> {
+        Ok(self.0.payload(seq)?)
     }
 }
 
@@ -97,6 +103,14 @@ impl LogSource for HttpSource {
             return Ok(None);
         }
         self.0.get_bytes(&format!("/log/{id}"))
+    }
+    fn payload(&mut self, seq: u64) -> Result<Option<Vec<u8>>> {
+        let answer = self.0.get(&format!("/api/v1/log/entries/{seq}"), &[])?;
+        if answer.status == 404 {
+            return Ok(None);
+        }
+        let body = crate::client::expect(answer, 200)?;
+        Ok(Some(serde_json::to_vec(&body["payload"])?))
     }
 }
 
@@ -145,6 +159,8 @@ pub struct Checks {
     pub saved: Vec<(String, String)>,
     /// An entry whose inclusion to prove.
     pub seq: Option<u64>,
+    /// A submitter's key: the entry (`seq`) must be a claim signed with it, exactly as recorded.
+    pub signed_by: Option<VerifierKey>,
 }
 
 /// Runs the checks; returns the lines of a report. A failure is a [`Failure`].
@@ -249,6 +265,9 @@ pub fn verify(src: &mut dyn LogSource, key: &VerifierKey, checks: &Checks) -> Re
             return Err(fail(Some(seq), "the entry's payload no longer matches its SHA-256"));
         }
         out.push(format!("inclusion: entry {seq} is in the checkpointed tree ({} proof hashes)", proof.len()));
+        if let Some(signer) = &checks.signed_by {
+            out.push(check_signature(src, seq, &entry.leaf, signer)?);
+        }
         out.push(String::from_utf8_lossy(&entry.leaf).trim_end().to_string());
     }
     Ok(out)
@@ -345,4 +364,49 @@ pub fn verify_proof(proof_text: &str, policy: &Policy) -> Result<Vec<String>> {
         ),
         header.trim_end().to_string(),
     ])
+}
+
+/// Checks that entry `seq`'s payload is the one its leaf names, and that it carries a claim
+/// signed by `signer` whose signed JSON is exactly what was recorded.
+fn check_signature(src: &mut dyn LogSource, seq: u64, leaf: &[u8], signer: &VerifierKey) -> Result<String> {
+    let payload = src.payload(seq)?.ok_or_else(|| fail(Some(seq), "the log does not serve this entry's payload"))?;
+    let payload: serde_json::Value =
+        serde_json::from_slice(&payload).map_err(|e| fail(Some(seq), format!("the payload is not JSON: {e}")))?;
+    let canonical = serde_json_canonicalizer::to_vec(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
+    let digest: String = sha2::Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect();
+    let named =
+        String::from_utf8_lossy(leaf).lines().find_map(|l| l.strip_prefix("payload-sha256 ").map(str::to_string));
+    if named.as_deref() != Some(digest.as_str()) {
+        return Err(fail(Some(seq), "the payload served is not the one the leaf commits to"));
+    }
+    let sig = &payload["signature"];
+    let key = sig["key"].as_str().ok_or_else(|| fail(Some(seq), "the entry is not a signed claim"))?;
+    if key != format!("{}+{:08x}", signer.name(), signer.key_id()) {
+        return Err(fail(Some(seq), format!("the claim was signed with {key}, not with {}", signer)));
+    }
+    let bytes = sig["sig"]
+        .as_str()
+        .and_then(|s| base64::Engine::decode(&base64::engine::general_purpose::STANDARD, s).ok())
+        .ok_or_else(|| fail(Some(seq), "the signature is not base64"))?;
+    let message = serde_json_canonicalizer::to_vec(&sig["signed"]).map_err(|e| fail(Some(seq), e.to_string()))?;
+    if !signer.verify_detached(&message, &bytes) {
+        return Err(fail(Some(seq), "the claim's signature does not verify with this key"));
+    }
+    // The recorded claim must be what validating the signed JSON under the log's scenario
+    // (entry 0) gives: nothing was added, dropped or changed on the way in.
+    let scenario = src.payload(0)?.ok_or_else(|| fail(Some(0), "the log does not serve its scenario entry"))?;
+    let scenario = match truce_core::journal::Command::decode(truce_core::journal::kind::SCENARIO_LOADED, &scenario) {
+        Ok(truce_core::journal::Command::LoadScenario(s)) => s,
+        _ => return Err(fail(Some(0), "entry 0 is not the scenario")),
+    };
+    let input: truce_core::claims::ClaimInput = serde_json::from_value(sig["signed"].clone())
+        .map_err(|e| fail(Some(seq), format!("the signed JSON is not a claim: {e}")))?;
+    let mut body =
+        input.validate(&scenario).map_err(|e| fail(Some(seq), format!("the signed claim does not validate: {e}")))?;
+    body.signature = serde_json::from_value(sig.clone()).ok();
+    let rebuilt = serde_json_canonicalizer::to_vec(&body).map_err(|e| fail(Some(seq), e.to_string()))?;
+    if rebuilt != canonical {
+        return Err(fail(Some(seq), "the recorded claim differs from the one validated from the signed JSON"));
+    }
+    Ok(format!("signature: entry {seq} is a claim signed by {signer}; the signed JSON is in the entry"))
 }

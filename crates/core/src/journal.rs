@@ -5,6 +5,7 @@
 //! kept beside it. The store appends and projects; this module decides what the bytes are.
 
 use crate::claims::ClaimBody;
+use crate::keys::KeyRegistration;
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -41,6 +42,8 @@ pub enum Command {
     LoadScenario(Box<Scenario>),
     /// Submit a validated claim.
     SubmitClaim(Box<ClaimBody>),
+    /// Register an organisation's signing key.
+    RegisterKey(Box<KeyRegistration>),
 }
 
 /// Entry kinds as stored.
@@ -49,6 +52,8 @@ pub mod kind {
     pub const SCENARIO_LOADED: &str = "scenario.loaded";
     /// A claim was submitted.
     pub const CLAIM_SUBMITTED: &str = "claim.submitted";
+    /// A submitter's signing key was registered.
+    pub const KEY_REGISTERED: &str = "key.registered";
 }
 
 /// Why a stored entry could not be read back.
@@ -73,6 +78,7 @@ impl Command {
         match self {
             Command::LoadScenario(_) => kind::SCENARIO_LOADED,
             Command::SubmitClaim(_) => kind::CLAIM_SUBMITTED,
+            Command::RegisterKey(_) => kind::KEY_REGISTERED,
         }
     }
 
@@ -81,6 +87,7 @@ impl Command {
         match self {
             Command::LoadScenario(s) => serde_json_canonicalizer::to_vec(s.as_ref()),
             Command::SubmitClaim(c) => serde_json_canonicalizer::to_vec(c.as_ref()),
+            Command::RegisterKey(k) => serde_json_canonicalizer::to_vec(k.as_ref()),
         }
     }
 
@@ -93,6 +100,9 @@ impl Command {
             }
             kind::CLAIM_SUBMITTED => {
                 serde_json::from_slice(payload).map(|c| Command::SubmitClaim(Box::new(c))).map_err(err)
+            }
+            kind::KEY_REGISTERED => {
+                serde_json::from_slice(payload).map(|k| Command::RegisterKey(Box::new(k))).map_err(err)
             }
             other => Err(DecodeError::UnknownKind(other.to_owned())),
         }

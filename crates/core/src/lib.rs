@@ -12,6 +12,7 @@ pub mod error;
 pub mod geo;
 pub mod ids;
 pub mod journal;
+pub mod keys;
 pub mod names;
 pub mod scenario;
 pub mod taxonomy;

@@ -22,12 +22,16 @@ use utoipa::OpenApi;
         crate::routes::log::info,
         crate::routes::log::sign_now,
         crate::routes::log::checkpoints,
+        crate::routes::log::entry,
+        crate::routes::keys::register,
+        crate::routes::keys::list,
         crate::routes::log::inclusion,
         crate::routes::log::consistency,
     ),
     tags(
         (name = "claims", description = "What each party, monitor or source says happened"),
         (name = "scenario", description = "The agreement and its gazetteer"),
+        (name = "keys", description = "Organisations' signing keys for signed claims"),
         (name = "ledger", description = "The tamper-evident log: checkpoints and proofs (tiles at /log/)"),
         (name = "meta", description = "Health and this document"),
     )

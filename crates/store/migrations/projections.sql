@@ -6,6 +6,7 @@ DROP TABLE IF EXISTS place_names;
 DROP TABLE IF EXISTS claims;
 DROP TABLE IF EXISTS claims_rtree;
 DROP TABLE IF EXISTS claims_fts;
+DROP TABLE IF EXISTS submitter_keys;
 
 CREATE TABLE scenario (
     one  INTEGER PRIMARY KEY CHECK (one = 1),
@@ -51,3 +52,13 @@ CREATE VIRTUAL TABLE claims_rtree USING rtree (seq, min_lon, max_lon, min_lat, m
 
 -- Terms are normalised and stemmed in Rust (truce_core::text) before they reach FTS5.
 CREATE VIRTUAL TABLE claims_fts USING fts5 (terms, content = '', tokenize = 'unicode61 remove_diacritics 0');
+
+-- Submitters' registered signing keys (C2SP verifier keys), by name and key ID.
+CREATE TABLE submitter_keys (
+    name   TEXT    NOT NULL,
+    key_id INTEGER NOT NULL,
+    party  TEXT    NOT NULL,
+    vkey   TEXT    NOT NULL,
+    seq    INTEGER NOT NULL,
+    PRIMARY KEY (name, key_id)
+) STRICT;

@@ -14,5 +14,6 @@ mod sqlite;
 
 pub use error::StoreError;
 pub use sqlite::{
-    Appended, AuditEntry, ClaimPage, EntryHeader, LogFile, PlaceMatch, Projected, Store, StoreOptions, StoredCheckpoint,
+    Appended, AuditEntry, ClaimPage, EntryHeader, LogFile, PlaceMatch, Projected, RegisteredKey, Store, StoreOptions,
+    StoredCheckpoint,
 };

@@ -56,6 +56,8 @@ pub struct ClaimInput {
     /// Labels such as `demo`.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The submitter's signature over this claim (see `truce submit --sign`).
+    pub signature: Option<signing::SignatureInput>,
 }
 
 /// Source as submitted.
@@ -442,6 +444,7 @@ impl ClaimInput {
                     narrative,
                     attachments,
                     tags,
+                    signature: None,
                 })
             }
             _ => Err(e),

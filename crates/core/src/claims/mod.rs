@@ -7,6 +7,7 @@
 
 mod input;
 mod query;
+pub mod signing;
 
 pub use input::{
     AttachmentInput, CasualtyInput, ClaimInput, IntervalInput, LocationInput, NarrativeInput, SourceInput,
@@ -256,6 +257,18 @@ pub struct ClaimBody {
     #[serde(default)]
     #[schema(value_type = Vec<String>)]
     pub tags: Vec<Tag>,
+    /// The submitter's signature over the claim as submitted, if it was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<signing::ClaimSignature>,
+}
+
+/// Who signed a claim: the key and the signature (the signed JSON is in the journal entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SignatureView {
+    /// The key, `name+keyid`.
+    pub key: String,
+    /// The Ed25519 signature, base64.
+    pub sig: String,
 }
 
 /// A location with its place resolved against the gazetteer.
@@ -315,6 +328,9 @@ pub struct Claim {
     pub attachments: Vec<Attachment>,
     /// Labels.
     pub tags: Vec<String>,
+    /// The submitter's signature, if the claim was signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureView>,
 }
 
 /// The fields of a claim's view that do not depend on the journal entry, serialised in
@@ -332,6 +348,8 @@ struct ViewTail<'a> {
     narrative: &'a Narrative,
     attachments: &'a [Attachment],
     tags: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<SignatureView>,
 }
 
 /// Resolves a claim's location against the gazetteer.
@@ -362,6 +380,7 @@ pub fn view_tail(body: &ClaimBody, scenario: &Scenario) -> Result<String, serde_
         narrative: &body.narrative,
         attachments: &body.attachments,
         tags: body.tags.iter().map(Tag::as_str).collect(),
+        signature: body.signature.as_ref().map(|s| SignatureView { key: s.key.clone(), sig: s.sig.clone() }),
     })
 }
 
@@ -402,6 +421,7 @@ impl Claim {
             narrative: body.narrative,
             attachments: body.attachments,
             tags: body.tags.into_iter().map(Into::into).collect(),
+            signature: body.signature.map(|s| SignatureView { key: s.key, sig: s.sig }),
         }
     }
 }

@@ -10,7 +10,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use truce_core::FieldErrors;
-use truce_core::claims::{Claim, ClaimBatch, ClaimInput, ClaimQuery};
+use truce_core::claims::signing::{PendingSignature, verify_all};
+use truce_core::claims::{Claim, ClaimBatch, ClaimBody, ClaimInput, ClaimQuery};
 use truce_core::ids::ClaimId;
 use truce_core::journal::{Actor, Command};
 use truce_store::{Appended, ClaimPage, Projected};
@@ -98,7 +99,7 @@ fn remove_at(value: &mut serde_json::Value, path: &serde_path_to_error::Path) ->
 fn claim_json(appended: Appended) -> Result<Box<serde_json::value::RawValue>, ApiError> {
     match appended.projected {
         Projected::Claim(claim) => Ok(claim),
-        Projected::Scenario => Err(ApiError::Internal("a claim submission projected a scenario".into())),
+        _ => Err(ApiError::Internal("a claim submission projected something else".into())),
     }
 }
 
@@ -127,9 +128,16 @@ pub(crate) async fn submit(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let bytes = body.as_ref().ok().cloned();
     let input: ClaimInput = parse_json(body, crate::MAX_BODY_BYTES)?;
+    let signed = input.signature.is_some();
     let scenario = scenario(&state)?;
-    let claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
+    let mut claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
+    if signed {
+        let value: serde_json::Value = serde_json::from_slice(bytes.as_deref().unwrap_or_default())
+            .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        attach_signatures(&state, vec![(&value, &mut claim, String::new())]).await?;
+    }
     let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
     let id = appended.id;
     let claim = claim_json(appended)?;
@@ -139,6 +147,38 @@ pub(crate) async fn submit(
         headers.insert(header::LOCATION, v);
     }
     Ok((StatusCode::CREATED, headers, String::from(Box::<str>::from(claim))).into_response())
+}
+
+/// Verifies the signatures of signed claims against the claimants' registered keys and
+/// keeps each in its claim; any bad one fails the whole request with every bad field named.
+async fn attach_signatures(
+    state: &AppState,
+    work: Vec<(&serde_json::Value, &mut ClaimBody, String)>,
+) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::new();
+    let mut pending = Vec::with_capacity(work.len());
+    let mut targets = Vec::with_capacity(work.len());
+    for (value, claim, prefix) in work {
+        match PendingSignature::parse(value, &prefix) {
+            Ok(Some(p)) => {
+                pending.push((p, claim.claimant.clone(), prefix));
+                targets.push(claim);
+            }
+            Ok(None) => {}
+            Err(e) => errors.0.extend(e.0),
+        }
+    }
+    errors.into_result(()).map_err(ApiError::Invalid)?;
+    let refs = pending.iter().map(|(p, _, _)| (p.name.clone(), p.key_id)).collect();
+    let ring = state.store.key_ring(refs).await?;
+    let mut errors = FieldErrors::new();
+    for (result, claim) in verify_all(pending, &ring).into_iter().zip(targets) {
+        match result {
+            Ok(sig) => claim.signature = Some(sig),
+            Err(e) => errors.0.extend(e.0),
+        }
+    }
+    errors.into_result(()).map_err(ApiError::Invalid)
 }
 
 /// Read one claim.
@@ -222,9 +262,24 @@ pub(crate) async fn submit_batch(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let bytes = body.as_ref().ok().cloned();
     let batch: ClaimBatch = parse_json(body, crate::MAX_BATCH_BODY_BYTES)?;
+    let signed: Vec<usize> =
+        batch.claims.iter().enumerate().filter(|(_, c)| c.signature.is_some()).map(|(i, _)| i).collect();
     let scenario = scenario(&state)?;
-    let claims = batch.validate(&scenario).map_err(ApiError::Invalid)?;
+    let mut claims = batch.validate(&scenario).map_err(ApiError::Invalid)?;
+    if !signed.is_empty() {
+        let value: serde_json::Value = serde_json::from_slice(bytes.as_deref().unwrap_or_default())
+            .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        let items = value["claims"].as_array().map(Vec::as_slice).unwrap_or_default();
+        let mut work = Vec::with_capacity(signed.len());
+        for (i, claim) in claims.iter_mut().enumerate() {
+            if let (true, Some(v)) = (signed.contains(&i), items.get(i)) {
+                work.push((v, claim, format!("claims[{i}].")));
+            }
+        }
+        attach_signatures(&state, work).await?;
+    }
     let commands = claims.into_iter().map(|c| Command::SubmitClaim(Box::new(c))).collect();
     let appended = state.store.execute_all(Actor::anonymous(), commands).await?;
     let mut out = String::with_capacity(appended.len() * 1024 + 16);

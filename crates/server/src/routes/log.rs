@@ -281,3 +281,30 @@ pub(crate) async fn sign_now(State(state): State<AppState>) -> Result<Response, 
     state.store.checkpoint_now().await?;
     Ok((StatusCode::OK, info(State(state)).await?).into_response())
 }
+
+/// A journal entry as the log holds it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EntryView {
+    /// Sequence number.
+    seq: u64,
+    /// The leaf (its header lines) as text; SHA-256(0x00 || leaf) is the Merkle leaf hash.
+    leaf: String,
+    /// The canonical payload (RFC 8785 JSON) whose SHA-256 the leaf names.
+    #[schema(value_type = Object)]
+    payload: Box<serde_json::value::RawValue>,
+}
+
+/// One journal entry: its leaf and payload, to check against a proof (and a claim's signature).
+#[utoipa::path(
+    get, path = "/api/v1/log/entries/{seq}", tag = "ledger",
+    params(("seq" = u64, Path, description = "Sequence number")),
+    responses((status = 200, body = EntryView), (status = 404, body = ErrorBody))
+)]
+pub(crate) async fn entry(State(state): State<AppState>, Path(seq): Path<String>) -> Result<Json<EntryView>, ApiError> {
+    let n: u64 = seq.parse().map_err(|_| ApiError::NotFound(format!("no entry {seq:?}: not a sequence number")))?;
+    let (leaf, payload) = state.store.log_entry(n).await?.ok_or_else(|| ApiError::NotFound(format!("no entry {n}")))?;
+    let payload = String::from_utf8(payload).map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;
+    let payload = serde_json::value::RawValue::from_string(payload)
+        .map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;
+    Ok(Json(EntryView { seq: n, leaf: String::from_utf8_lossy(&leaf).into_owned(), payload }))
+}

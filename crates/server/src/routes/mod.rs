@@ -1,6 +1,7 @@
 //! Routes under `/api/v1`, plus a small index page.
 
 pub(crate) mod claims;
+pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod meta;
 pub(crate) mod places;
@@ -25,6 +26,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/log", get(log::info))
         .route("/api/v1/log/checkpoint", axum::routing::post(log::sign_now))
         .route("/api/v1/log/checkpoints", get(log::checkpoints))
+        .route("/api/v1/log/entries/{seq}", get(log::entry))
+        .route("/api/v1/keys", get(keys::list).post(keys::register))
         .route("/api/v1/log/proof/inclusion", get(log::inclusion))
         .route("/api/v1/log/proof/consistency", get(log::consistency))
         .route("/log/checkpoint", get(log::checkpoint))

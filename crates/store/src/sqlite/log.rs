@@ -269,6 +269,11 @@ impl LogFile {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The stored payload of entry `seq`.
+    pub fn payload(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(entry(&self.conn, seq)?.map(|(_, p)| p))
+    }
+
     /// The stored bytes of hash tile `index` at `level`.
     pub fn tile(&self, level: u8, index: u64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(SqlTiles(&self.conn).read_tile(level, index)?)
@@ -283,4 +288,15 @@ impl LogFile {
     pub fn size(&self) -> Result<u64, StoreError> {
         size(&self.conn)
     }
+}
+
+/// An entry's leaf bytes and its stored payload.
+pub type LeafAndPayload = (Vec<u8>, Vec<u8>);
+
+/// Entry `seq`: its leaf bytes and its stored payload.
+pub(crate) fn entry(conn: &Connection, seq: u64) -> Result<Option<LeafAndPayload>, StoreError> {
+    let Some(leaf) = leaves(conn, seq, 1)?.pop() else { return Ok(None) };
+    let payload: Vec<u8> =
+        conn.prepare_cached("SELECT payload FROM journal WHERE seq = ?1")?.query_row([seq as i64], |r| r.get(0))?;
+    Ok(Some((leaf, payload)))
 }

@@ -7,7 +7,7 @@ mod query;
 mod writer;
 
 pub use log::{AuditEntry, LogFile, StoredCheckpoint};
-pub use query::{ClaimPage, EntryHeader, PlaceMatch};
+pub use query::{ClaimPage, EntryHeader, PlaceMatch, RegisteredKey};
 pub use writer::{Appended, Projected};
 
 use crate::{StoreError, migrate};
@@ -264,6 +264,11 @@ impl Store {
     /// The leaf bytes of entries `[start, start + count)`.
     pub async fn log_leaves(&self, start: u64, count: u64) -> Result<Vec<Vec<u8>>, StoreError> {
         self.read(move |c| log::leaves(c, start, count)).await
+    }
+
+    /// Entry `seq`: its leaf bytes and its canonical payload.
+    pub async fn log_entry(&self, seq: u64) -> Result<Option<log::LeafAndPayload>, StoreError> {
+        self.read(move |c| log::entry(c, seq)).await
     }
 
     /// The inclusion proof of entry `seq` in the tree of `size` entries, with that tree's root.

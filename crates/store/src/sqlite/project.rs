@@ -42,6 +42,15 @@ pub(crate) struct Prepared {
 pub(crate) enum What {
     Scenario(Box<Scenario>),
     Claim(PreparedClaim),
+    Key(PreparedKey),
+}
+
+#[derive(Debug)]
+pub(crate) struct PreparedKey {
+    pub name: String,
+    pub key_id: u32,
+    pub party: String,
+    pub vkey: String,
 }
 
 #[derive(Debug)]
@@ -64,6 +73,17 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
     let digest = sha256(&payload);
     let what = match command {
         Command::LoadScenario(s) => What::Scenario(s),
+        Command::RegisterKey(k) => {
+            let v = k
+                .verifier()
+                .ok_or_else(|| StoreError::Internal(format!("registered key {:?} does not parse", k.key)))?;
+            What::Key(PreparedKey {
+                name: v.name().to_string(),
+                key_id: v.key_id(),
+                party: k.party.to_string(),
+                vkey: k.key.clone(),
+            })
+        }
         Command::SubmitClaim(body) => {
             let sc = scenario.ok_or(StoreError::NotInitialised)?;
             let bbox = resolve_location(body.location.as_ref(), sc).map(|l| l.geometry.bbox());
@@ -149,7 +169,23 @@ pub(super) fn apply(
             }
             Ok(Projected::Claim(RawValue::from_string(body)?))
         }
+        What::Key(k) => {
+            tx.prepare_cached(
+                "INSERT INTO submitter_keys (name, key_id, party, vkey, seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![k.name, k.key_id, k.party, k.vkey, entry.seq as i64])?;
+            Ok(Projected::Key)
+        }
     }
+}
+
+/// Whether a key with this name and ID is registered.
+pub(super) fn key_registered(conn: &Connection, name: &str, key_id: u32) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM submitter_keys WHERE name = ?1 AND key_id = ?2")?
+        .query_row(params![name, key_id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 pub(super) fn load_scenario(conn: &Connection) -> Result<Option<Arc<Scenario>>, StoreError> {

@@ -311,3 +311,53 @@ mod tests {
         assert_eq!(fts_query("?!"), None);
     }
 }
+
+/// A registered signing key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegisteredKey {
+    /// The party it signs for.
+    pub party: String,
+    /// The verifier key.
+    pub key: String,
+    /// The journal entry that registered it.
+    pub seq: u64,
+}
+
+impl Store {
+    /// Every registered signing key, oldest first.
+    pub async fn registered_keys(&self) -> Result<Vec<RegisteredKey>, StoreError> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT party, vkey, seq FROM submitter_keys ORDER BY seq")?
+                .query_map([], |r| {
+                    Ok(RegisteredKey { party: r.get(0)?, key: r.get(1)?, seq: r.get::<_, i64>(2)? as u64 })
+                })?
+                .collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    /// The registered keys among `refs` (name, key ID), with their parties.
+    pub async fn key_ring(&self, refs: Vec<(String, u32)>) -> Result<truce_core::claims::signing::KeyRing, StoreError> {
+        self.read(move |c| {
+            let mut ring = truce_core::claims::signing::KeyRing::new();
+            let mut stmt =
+                c.prepare_cached("SELECT party, vkey FROM submitter_keys WHERE name = ?1 AND key_id = ?2")?;
+            for (name, id) in refs {
+                if ring.contains_key(&(name.clone(), id)) {
+                    continue;
+                }
+                let row: Option<(String, String)> =
+                    stmt.query_row(rusqlite::params![name, id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+                if let Some((party, vkey)) = row {
+                    let party = truce_core::ids::PartyId::parse(&party)
+                        .map_err(|e| StoreError::Internal(format!("stored key party {party:?}: {e}")))?;
+                    let key = truce_ledger::VerifierKey::parse(&vkey)
+                        .map_err(|e| StoreError::Internal(format!("stored key {vkey:?}: {e}")))?;
+                    ring.insert((name, id), (party, key));
+                }
+            }
+            Ok(ring)
+        })
+        .await
+    }
+}

@@ -36,6 +36,8 @@ pub enum Projected {
     Scenario,
     /// A claim was recorded: its JSON as served.
     Claim(Box<RawValue>),
+    /// A signing key was registered.
+    Key,
 }
 
 /// A command waiting for its group's commit, with where to send the answer.
@@ -324,13 +326,21 @@ impl WriterState {
             let mut loaded = scenario.is_some();
             let mut conflict = None;
             for prepared in job {
-                match prepared.what {
+                match &prepared.what {
                     What::Scenario(_) if loaded => {
                         conflict = Some(StoreError::Conflict("a scenario is already loaded in this database".into()));
                     }
                     What::Scenario(_) => loaded = true,
-                    What::Claim(_) if !loaded => conflict = Some(StoreError::NotInitialised),
+                    What::Claim(_) | What::Key(_) if !loaded => conflict = Some(StoreError::NotInitialised),
                     What::Claim(_) => {}
+                    What::Key(k) => {
+                        if project::key_registered(&tx, &k.name, k.key_id)? {
+                            conflict = Some(StoreError::Conflict(format!(
+                                "the key {}+{:08x} is already registered",
+                                k.name, k.key_id
+                            )));
+                        }
+                    }
                 }
             }
             if let Some(c) = conflict {

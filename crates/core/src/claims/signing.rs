@@ -1,0 +1,201 @@
+//! Claims signed by their submitter. The signature is a detached Ed25519 signature over the
+//! claim exactly as submitted: its JSON without the `signature` member, in RFC 8785
+//! canonical form. The server verifies it against the claimant's registered keys and keeps
+//! signature and signed JSON in the journal entry, so the organisation can later show that
+//! the recorded claim is what it signed.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use truce_ledger::VerifierKey;
+use utoipa::ToSchema;
+
+use crate::error::FieldErrors;
+use crate::ids::PartyId;
+
+/// The `signature` member of a submitted claim.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureInput {
+    /// The signing key's name and ID, `name+keyid` (a registered key of the claimant).
+    pub key: Option<String>,
+    /// The Ed25519 signature, standard base64 (64 bytes).
+    pub sig: Option<String>,
+}
+
+/// A verified submitter signature, as kept in the journal entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ClaimSignature {
+    /// The key, `name+keyid`.
+    pub key: String,
+    /// The signature, base64.
+    pub sig: String,
+    /// The signed claim JSON (canonical, without `signature`).
+    #[schema(value_type = Object)]
+    pub signed: Value,
+}
+
+/// The bytes a submitter signs: the claim's JSON without `signature`, RFC 8785 canonical.
+pub fn signing_message(claim: &Value) -> Result<Vec<u8>, serde_json::Error> {
+    match claim {
+        Value::Object(map) => {
+            let mut map = map.clone();
+            map.remove("signature");
+            serde_json_canonicalizer::to_vec(&Value::Object(map))
+        }
+        other => serde_json_canonicalizer::to_vec(other),
+    }
+}
+
+/// Signs a claim's JSON and returns it with its `signature` member set.
+pub fn sign_claim(claim: &Value, key: &truce_ledger::SigningKeyPair) -> Result<Value, serde_json::Error> {
+    let message = signing_message(claim)?;
+    let sig = key.sign_detached(&message);
+    let vkey = key.note_verifier();
+    let mut out = claim.clone();
+    if let Value::Object(map) = &mut out {
+        map.insert(
+            "signature".into(),
+            serde_json::json!({"key": format!("{}+{:08x}", vkey.name(), vkey.key_id()), "sig": STANDARD.encode(sig)}),
+        );
+    }
+    Ok(out)
+}
+
+/// A signature parsed and waiting for verification.
+#[derive(Debug, Clone)]
+pub struct PendingSignature {
+    /// Key name.
+    pub name: String,
+    /// Key ID.
+    pub key_id: u32,
+    /// Signature bytes.
+    pub sig: [u8; 64],
+    /// The signed bytes.
+    pub message: Vec<u8>,
+    /// The signed JSON.
+    pub signed: Value,
+}
+
+impl PendingSignature {
+    /// Parses the `signature` member of `claim` (the whole submitted JSON object); `None`
+    /// when the claim is not signed. Field names are prefixed with `prefix`.
+    pub fn parse(claim: &Value, prefix: &str) -> Result<Option<PendingSignature>, FieldErrors> {
+        let Some(sig) = claim.get("signature") else { return Ok(None) };
+        let mut e = FieldErrors::new();
+        let input: SignatureInput = match serde_json::from_value(sig.clone()) {
+            Ok(i) => i,
+            Err(err) => {
+                e.push(format!("{prefix}signature"), err.to_string());
+                return Err(e);
+            }
+        };
+        let key = input.key.as_deref().and_then(|k| {
+            let parsed = k.split_once('+').and_then(|(name, id)| {
+                (id.len() == 8 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+                    .then(|| u32::from_str_radix(id, 16).ok().map(|id| (name.to_string(), id)))
+                    .flatten()
+            });
+            if parsed.is_none() {
+                e.push(format!("{prefix}signature.key"), "must be name+keyid (8 lowercase hex digits)");
+            }
+            parsed
+        });
+        if input.key.is_none() {
+            e.push(format!("{prefix}signature.key"), "is required");
+        }
+        let sig = match input.sig.as_deref().map(|s| STANDARD.decode(s)) {
+            None => {
+                e.push(format!("{prefix}signature.sig"), "is required");
+                None
+            }
+            Some(Ok(b)) => match <[u8; 64]>::try_from(b.as_slice()) {
+                Ok(s) => Some(s),
+                Err(_) => {
+                    e.push(format!("{prefix}signature.sig"), "must be 64 bytes");
+                    None
+                }
+            },
+            Some(Err(_)) => {
+                e.push(format!("{prefix}signature.sig"), "is not standard base64");
+                None
+            }
+        };
+        let message = signing_message(claim).map_err(|err| {
+            let mut e = FieldErrors::new();
+            e.push(prefix.trim_end_matches('.').to_string(), err.to_string());
+            e
+        })?;
+        match (key, sig) {
+            (Some((name, key_id)), Some(sig)) if e.is_empty() => {
+                let signed: Value = serde_json::from_slice(&message).unwrap_or(Value::Null);
+                Ok(Some(PendingSignature { name, key_id, sig, message, signed }))
+            }
+            _ => Err(e),
+        }
+    }
+
+    /// The key's `name+keyid`.
+    pub fn key_ref(&self) -> String {
+        format!("{}+{:08x}", self.name, self.key_id)
+    }
+}
+
+/// Registered keys by (name, key ID): the party each signs for, and the key.
+pub type KeyRing = HashMap<(String, u32), (PartyId, VerifierKey)>;
+
+/// Verifies signatures of claims by `claimant`s; several at once use Ed25519 batch
+/// verification, and only when the batch fails is each checked alone to name the bad ones.
+/// Returns, per claim, its kept signature or the field errors.
+pub fn verify_all(
+    pending: Vec<(PendingSignature, PartyId, String)>,
+    keys: &KeyRing,
+) -> Vec<Result<ClaimSignature, FieldErrors>> {
+    let mut results: Vec<Result<ClaimSignature, FieldErrors>> = Vec::with_capacity(pending.len());
+    let mut batch: Vec<(usize, &VerifierKey)> = Vec::new();
+    for (i, (p, claimant, prefix)) in pending.iter().enumerate() {
+        let mut e = FieldErrors::new();
+        match keys.get(&(p.name.clone(), p.key_id)) {
+            None => e.push(format!("{prefix}signature.key"), format!("{} is not a registered key", p.key_ref())),
+            Some((party, _)) if party != claimant => e.push(
+                format!("{prefix}signature.key"),
+                format!(
+                    "{} is registered for {}, not for the claimant {}",
+                    p.key_ref(),
+                    party.as_str(),
+                    claimant.as_str()
+                ),
+            ),
+            Some((_, key)) => batch.push((i, key)),
+        }
+        results.push(if e.is_empty() {
+            Ok(ClaimSignature { key: p.key_ref(), sig: STANDARD.encode(p.sig), signed: p.signed.clone() })
+        } else {
+            Err(e)
+        });
+    }
+    let bad = |prefix: &str| {
+        let mut e = FieldErrors::new();
+        e.push(format!("{prefix}signature.sig"), "does not verify over the claim with this key");
+        e
+    };
+    let batch_ok = batch.len() > 1 && {
+        let msgs: Vec<&[u8]> = batch.iter().map(|(i, _)| pending[*i].0.message.as_slice()).collect();
+        let sigs: Vec<ed25519_dalek::Signature> =
+            batch.iter().map(|(i, _)| ed25519_dalek::Signature::from_bytes(&pending[*i].0.sig)).collect();
+        let vks: Vec<ed25519_dalek::VerifyingKey> = batch.iter().map(|(_, k)| *k.public_key()).collect();
+        ed25519_dalek::verify_batch(&msgs, &sigs, &vks).is_ok()
+    };
+    if !batch_ok {
+        for (i, key) in batch {
+            let (p, _, prefix) = &pending[i];
+            if !key.verify_detached(&p.message, &p.sig) {
+                results[i] = Err(bad(prefix));
+            }
+        }
+    }
+    results
+}
