@@ -5,11 +5,15 @@
 //!    201; once one claim per request, once in batches.
 //! 2. Query: p50/p99 latency over HTTP of a bbox + time query against a database of
 //!    1,000,000 claims.
+//! 3. Ledger (TRUCE_BENCH=ledger): batch ingest with and without the log key (tiles are
+//!    always written; with the key a checkpoint is also signed every 500 ms), signed-claim
+//!    batch ingest, inclusion-proof generation and a full `truce verify` audit over
+//!    1,000,000 entries.
 //!
 //! Environment: TRUCE_BENCH_INGEST (claims to submit, default 200000),
 //! TRUCE_BENCH_CLIENTS (concurrent connections, default 512 for single claims and 32 for
 //! batches), TRUCE_BENCH_BATCH (claims per batch request, default 100), TRUCE_BENCH
-//! (all, ingest, batch or query), TRUCE_BENCH_REPEAT (runs of each ingest, default 3), TRUCE_BENCH_CLAIMS (claims in
+//! (all, ingest, batch, query or ledger), TRUCE_BENCH_REPEAT (runs of each ingest, default 3), TRUCE_BENCH_CLAIMS (claims in
 //! the query database, default 1000000), TRUCE_BENCH_QUERIES (default 2000),
 //! TRUCE_BENCH_DIR (where databases go, default target/bench).
 
@@ -179,16 +183,50 @@ async fn submit_all(
     acknowledged
 }
 
+/// How an ingest run is set up.
+#[derive(Clone, Copy, PartialEq)]
+enum Ledger {
+    /// No log key: tiles only, no checkpoints.
+    Unsigned,
+    /// A log key: checkpoints signed every 500 ms.
+    Checkpointed,
+    /// A log key, and every claim signed by its submitter.
+    SignedClaims,
+}
+
+fn log_key() -> truce_ledger::SigningKeyPair {
+    truce_ledger::SigningKeyPair::from_seed("truce/bench", [7; 32]).expect("key")
+}
+
 /// Claims per request: 1 posts to /api/v1/claims, more posts batches to /api/v1/claims/batch.
 fn ingest(per_request: u64) {
+    ingest_with(per_request, Ledger::Checkpointed);
+}
+
+fn ingest_with(per_request: u64, ledger: Ledger) -> f64 {
     let total = env_u64("TRUCE_BENCH_INGEST", 200_000) / per_request * per_request;
     let connections = env_u64("TRUCE_BENCH_CLIENTS", if per_request == 1 { 512 } else { 32 });
-    let store = fresh_db("ingest.db", StoreOptions::default());
+    let log_key = (ledger != Ledger::Unsigned).then(log_key);
+    let store = fresh_db("ingest.db", StoreOptions { log_key, ..StoreOptions::default() });
+    let submitter = truce_ledger::SigningKeyPair::from_seed("party.example/liaison", [9; 32]).expect("key");
+    if ledger == Ledger::SignedClaims {
+        let reg =
+            truce_core::keys::KeyInput { party: Some("ARM".into()), key: Some(submitter.note_verifier().to_string()) }
+                .validate(&store.scenario().expect("scenario"))
+                .expect("key");
+        store.execute_blocking(Actor::system(), Command::RegisterKey(Box::new(reg))).expect("register");
+    }
     let before = store.journal_len_blocking().expect("len");
     let server = Server::start(store.clone());
     let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().expect("addr");
     let mut r = Rng(0x5eed);
-    let claims: Vec<Value> = (0..1000).map(|_| random_claim(&mut r)).collect();
+    let mut claims: Vec<Value> = (0..1000).map(|_| random_claim(&mut r)).collect();
+    if ledger == Ledger::SignedClaims {
+        for c in &mut claims {
+            c["claimant"] = json!("ARM");
+            *c = truce_core::claims::signing::sign_claim(c, &submitter).expect("sign");
+        }
+    }
     let (path, bodies): (&'static str, Vec<bytes::Bytes>) = if per_request == 1 {
         ("/api/v1/claims", claims.iter().map(|c| bytes::Bytes::from(c.to_string())).collect())
     } else {
@@ -206,10 +244,92 @@ fn ingest(per_request: u64) {
     let written = store.journal_len_blocking().expect("len") - before;
     assert_eq!(written, acknowledged, "every acknowledged claim is in the journal");
     store.close().expect("close the store");
+    let rate = acknowledged as f64 / elapsed.as_secs_f64();
+    let what = match ledger {
+        Ledger::Unsigned => "no log key",
+        Ledger::Checkpointed => "checkpoints every 500 ms",
+        Ledger::SignedClaims => "checkpoints, every claim signed",
+    };
     println!(
-        "ingest ({per_request} claim(s) per request, POST {path}): {acknowledged} claims on {connections} connections in {:.2} s = {:.0} claims/s durably committed (target >= 20000)",
+        "{}ingest ({per_request} claim(s) per request, POST {path}, {what}): {acknowledged} claims on {connections} connections in {:.2} s = {rate:.0} claims/s durably committed (target >= 20000)",
+        if ledger == Ledger::Checkpointed { "" } else { "ledger " },
         elapsed.as_secs_f64(),
-        acknowledged as f64 / elapsed.as_secs_f64()
+    );
+    rate
+}
+
+/// Ledger figures: checkpointing's cost on batch ingest, signed-claim ingest, and proofs and
+/// a full audit over a database of TRUCE_BENCH_CLAIMS entries.
+fn ledger() {
+    let repeat = env_u64("TRUCE_BENCH_REPEAT", 3);
+    let batch = env_u64("TRUCE_BENCH_BATCH", 100).max(2);
+    if std::env::var("TRUCE_BENCH_SIGNED_ONLY").is_ok() {
+        ingest_with(batch, Ledger::SignedClaims);
+        return;
+    }
+    let (mut plain, mut with_cp, mut signed) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..repeat {
+        plain.push(ingest_with(batch, Ledger::Unsigned));
+        with_cp.push(ingest_with(batch, Ledger::Checkpointed));
+        signed.push(ingest_with(batch, Ledger::SignedClaims));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (p, c, s) = (median(&mut plain), median(&mut with_cp), median(&mut signed));
+    println!(
+        "ledger ingest medians (batches of {batch}): {p:.0}/s without checkpoints, {c:.0}/s with checkpoints ({:+.1}%, target cost <= 10%), {s:.0}/s signed claims (target >= 20000)",
+        (c - p) / p * 100.0
+    );
+
+    let n = env_u64("TRUCE_BENCH_CLAIMS", 1_000_000);
+    let path = bench_dir().join("ledger.db");
+    let key = log_key();
+    if !(std::env::var("TRUCE_BENCH_REUSE").is_ok() && path.exists()) {
+        let s = fresh_db(
+            "ledger.db",
+            StoreOptions { durable: false, log_key: Some(key.clone()), ..StoreOptions::default() },
+        );
+        fill(&s, n);
+        s.checkpoint_blocking().expect("checkpoint");
+        s.close().expect("close");
+    }
+    let store =
+        Store::open_with(&path, StoreOptions { log_key: Some(key.clone()), ..StoreOptions::default() }).expect("open");
+    let size = store.journal_len_blocking().expect("len");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let mut r = Rng(0xabc);
+    let mut lat = Vec::new();
+    for i in 0..2100 {
+        let seq = r.next() % size;
+        let t = Instant::now();
+        let (proof, _) = rt.block_on(store.inclusion_proof(seq, size)).expect("proof");
+        let d = t.elapsed();
+        assert!(!proof.is_empty());
+        if i >= 100 {
+            lat.push(d);
+        }
+    }
+    lat.sort();
+    println!(
+        "ledger inclusion proof over {size} entries, 2000 random entries (Store::inclusion_proof, read from tiles): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms (target p99 < 1 ms)",
+        percentile(&lat, 0.5).as_secs_f64() * 1e3,
+        percentile(&lat, 0.99).as_secs_f64() * 1e3,
+        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    );
+    drop(rt);
+    store.close().expect("close");
+
+    let t = Instant::now();
+    let mut src = truce::verify::DbSource(truce_store::LogFile::open(&path).expect("open"));
+    let checks = truce::verify::Checks { audit: true, ..Default::default() };
+    let report = truce::verify::verify(&mut src, &key.note_verifier(), &checks).expect("the log verifies");
+    let d = t.elapsed();
+    assert!(report.iter().any(|l| l.starts_with("audit:")));
+    println!(
+        "ledger full audit (truce verify --db): {size} entries, every payload hashed, every leaf and tree hash recomputed and compared, in {:.2} s (target < 3 s)",
+        d.as_secs_f64()
     );
 }
 
@@ -324,5 +444,8 @@ fn main() {
     }
     if which == "all" || which == "query" {
         query();
+    }
+    if which == "all" || which == "ledger" {
+        ledger();
     }
 }

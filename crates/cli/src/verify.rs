@@ -388,8 +388,8 @@ fn check_signature(src: &mut dyn LogSource, seq: u64, leaf: &[u8], signer: &Veri
         .as_str()
         .and_then(|s| base64::Engine::decode(&base64::engine::general_purpose::STANDARD, s).ok())
         .ok_or_else(|| fail(Some(seq), "the signature is not base64"))?;
-    let message = serde_json_canonicalizer::to_vec(&sig["signed"]).map_err(|e| fail(Some(seq), e.to_string()))?;
-    if !signer.verify_detached(&message, &bytes) {
+    let signed = sig["signed"].as_str().ok_or_else(|| fail(Some(seq), "the entry keeps no signed JSON"))?;
+    if !signer.verify_detached(signed.as_bytes(), &bytes) {
         return Err(fail(Some(seq), "the claim's signature does not verify with this key"));
     }
     // The recorded claim must be what validating the signed JSON under the log's scenario
@@ -399,8 +399,8 @@ fn check_signature(src: &mut dyn LogSource, seq: u64, leaf: &[u8], signer: &Veri
         Ok(truce_core::journal::Command::LoadScenario(s)) => s,
         _ => return Err(fail(Some(0), "entry 0 is not the scenario")),
     };
-    let input: truce_core::claims::ClaimInput = serde_json::from_value(sig["signed"].clone())
-        .map_err(|e| fail(Some(seq), format!("the signed JSON is not a claim: {e}")))?;
+    let input: truce_core::claims::ClaimInput =
+        serde_json::from_str(signed).map_err(|e| fail(Some(seq), format!("the signed JSON is not a claim: {e}")))?;
     let mut body =
         input.validate(&scenario).map_err(|e| fail(Some(seq), format!("the signed claim does not validate: {e}")))?;
     body.signature = serde_json::from_value(sig.clone()).ok();

@@ -33,9 +33,9 @@ pub struct ClaimSignature {
     pub key: String,
     /// The signature, base64.
     pub sig: String,
-    /// The signed claim JSON (canonical, without `signature`).
-    #[schema(value_type = Object)]
-    pub signed: Value,
+    /// The signed bytes: the claim's JSON without `signature`, RFC 8785 canonical, as a
+    /// string (exactly what the signature covers).
+    pub signed: String,
 }
 
 /// The bytes a submitter signs: the claim's JSON without `signature`, RFC 8785 canonical.
@@ -74,19 +74,18 @@ pub struct PendingSignature {
     pub key_id: u32,
     /// Signature bytes.
     pub sig: [u8; 64],
-    /// The signed bytes.
-    pub message: Vec<u8>,
-    /// The signed JSON.
-    pub signed: Value,
+    /// The signed bytes (canonical JSON).
+    pub message: String,
 }
 
 impl PendingSignature {
-    /// Parses the `signature` member of `claim` (the whole submitted JSON object); `None`
-    /// when the claim is not signed. Field names are prefixed with `prefix`.
-    pub fn parse(claim: &Value, prefix: &str) -> Result<Option<PendingSignature>, FieldErrors> {
-        let Some(sig) = claim.get("signature") else { return Ok(None) };
+    /// Takes the `signature` member out of `claim` (the whole submitted JSON object) and
+    /// computes the signed bytes from what remains; `None` when the claim is not signed.
+    /// Field names are prefixed with `prefix`.
+    pub fn parse(mut claim: Value, prefix: &str) -> Result<Option<PendingSignature>, FieldErrors> {
+        let Some(sig) = claim.as_object_mut().and_then(|m| m.remove("signature")) else { return Ok(None) };
         let mut e = FieldErrors::new();
-        let input: SignatureInput = match serde_json::from_value(sig.clone()) {
+        let input: SignatureInput = match serde_json::from_value(sig) {
             Ok(i) => i,
             Err(err) => {
                 e.push(format!("{prefix}signature"), err.to_string());
@@ -124,15 +123,16 @@ impl PendingSignature {
                 None
             }
         };
-        let message = signing_message(claim).map_err(|err| {
+        let message = serde_json_canonicalizer::to_vec(&claim).map_err(|err| {
             let mut e = FieldErrors::new();
             e.push(prefix.trim_end_matches('.').to_string(), err.to_string());
             e
         })?;
+        // RFC 8785 output is UTF-8 JSON text.
+        let message = String::from_utf8(message).unwrap_or_default();
         match (key, sig) {
             (Some((name, key_id)), Some(sig)) if e.is_empty() => {
-                let signed: Value = serde_json::from_slice(&message).unwrap_or(Value::Null);
-                Ok(Some(PendingSignature { name, key_id, sig, message, signed }))
+                Ok(Some(PendingSignature { name, key_id, sig, message }))
             }
             _ => Err(e),
         }
@@ -172,7 +172,7 @@ pub fn verify_all(
             Some((_, key)) => batch.push((i, key)),
         }
         results.push(if e.is_empty() {
-            Ok(ClaimSignature { key: p.key_ref(), sig: STANDARD.encode(p.sig), signed: p.signed.clone() })
+            Ok(ClaimSignature { key: p.key_ref(), sig: STANDARD.encode(p.sig), signed: p.message.clone() })
         } else {
             Err(e)
         });
@@ -183,7 +183,7 @@ pub fn verify_all(
         e
     };
     let batch_ok = batch.len() > 1 && {
-        let msgs: Vec<&[u8]> = batch.iter().map(|(i, _)| pending[*i].0.message.as_slice()).collect();
+        let msgs: Vec<&[u8]> = batch.iter().map(|(i, _)| pending[*i].0.message.as_bytes()).collect();
         let sigs: Vec<ed25519_dalek::Signature> =
             batch.iter().map(|(i, _)| ed25519_dalek::Signature::from_bytes(&pending[*i].0.sig)).collect();
         let vks: Vec<ed25519_dalek::VerifyingKey> = batch.iter().map(|(_, k)| *k.public_key()).collect();
@@ -192,7 +192,7 @@ pub fn verify_all(
     if !batch_ok {
         for (i, key) in batch {
             let (p, _, prefix) = &pending[i];
-            if !key.verify_detached(&p.message, &p.sig) {
+            if !key.verify_detached(p.message.as_bytes(), &p.sig) {
                 results[i] = Err(bad(prefix));
             }
         }

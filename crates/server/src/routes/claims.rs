@@ -128,15 +128,18 @@ pub(crate) async fn submit(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let bytes = body.as_ref().ok().cloned();
-    let input: ClaimInput = parse_json(body, crate::MAX_BODY_BYTES)?;
+    // A signed claim's JSON is needed again for its signed bytes: parse it once into a
+    // value, then into the typed input.
+    let value = signed_value(&body);
+    let input: ClaimInput = match &value {
+        Some(v) => from_value(v).map_or_else(|| parse_json(body, crate::MAX_BODY_BYTES), Ok)?,
+        None => parse_json(body, crate::MAX_BODY_BYTES)?,
+    };
     let signed = input.signature.is_some();
     let scenario = scenario(&state)?;
     let mut claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
-    if signed {
-        let value: serde_json::Value = serde_json::from_slice(bytes.as_deref().unwrap_or_default())
-            .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-        attach_signatures(&state, vec![(&value, &mut claim, String::new())]).await?;
+    if let (true, Some(value)) = (signed, value) {
+        attach_signatures(&state, vec![(value, &mut claim, String::new())]).await?;
     }
     let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
     let id = appended.id;
@@ -149,11 +152,27 @@ pub(crate) async fn submit(
     Ok((StatusCode::CREATED, headers, String::from(Box::<str>::from(claim))).into_response())
 }
 
+/// The body as a JSON value when it carries a signature (and is JSON), else `None`.
+fn signed_value(body: &Result<Bytes, BytesRejection>) -> Option<serde_json::Value> {
+    let bytes = body.as_ref().ok()?;
+    const NEEDLE: &[u8] = b"\"signature\"";
+    if !bytes.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+        return None;
+    }
+    serde_json::from_slice(bytes).ok()
+}
+
+/// The typed input from a parsed value; `None` when it does not fit (the byte parser then
+/// reports every bad field).
+fn from_value<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
 /// Verifies the signatures of signed claims against the claimants' registered keys and
 /// keeps each in its claim; any bad one fails the whole request with every bad field named.
 async fn attach_signatures(
     state: &AppState,
-    work: Vec<(&serde_json::Value, &mut ClaimBody, String)>,
+    work: Vec<(serde_json::Value, &mut ClaimBody, String)>,
 ) -> Result<(), ApiError> {
     let mut errors = FieldErrors::new();
     let mut pending = Vec::with_capacity(work.len());
@@ -262,19 +281,22 @@ pub(crate) async fn submit_batch(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let bytes = body.as_ref().ok().cloned();
-    let batch: ClaimBatch = parse_json(body, crate::MAX_BATCH_BODY_BYTES)?;
-    let signed: Vec<usize> =
-        batch.claims.iter().enumerate().filter(|(_, c)| c.signature.is_some()).map(|(i, _)| i).collect();
+    let value = signed_value(&body);
+    let batch: ClaimBatch = match &value {
+        Some(v) => from_value(v).map_or_else(|| parse_json(body, crate::MAX_BATCH_BODY_BYTES), Ok)?,
+        None => parse_json(body, crate::MAX_BATCH_BODY_BYTES)?,
+    };
+    let signed: Vec<bool> = batch.claims.iter().map(|c| c.signature.is_some()).collect();
     let scenario = scenario(&state)?;
     let mut claims = batch.validate(&scenario).map_err(ApiError::Invalid)?;
-    if !signed.is_empty() {
-        let value: serde_json::Value = serde_json::from_slice(bytes.as_deref().unwrap_or_default())
-            .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-        let items = value["claims"].as_array().map(Vec::as_slice).unwrap_or_default();
-        let mut work = Vec::with_capacity(signed.len());
-        for (i, claim) in claims.iter_mut().enumerate() {
-            if let (true, Some(v)) = (signed.contains(&i), items.get(i)) {
+    if let (true, Some(mut value)) = (signed.contains(&true), value) {
+        let items = match value.get_mut("claims").map(serde_json::Value::take) {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        let mut work = Vec::with_capacity(items.len());
+        for (i, (claim, v)) in claims.iter_mut().zip(items).enumerate() {
+            if signed.get(i).copied().unwrap_or(false) {
                 work.push((v, claim, format!("claims[{i}].")));
             }
         }

@@ -97,15 +97,15 @@ pub(crate) fn restore(conn: &Connection, size: u64) -> Result<TileWriter, StoreE
     writer.map_err(tile_err)
 }
 
-/// Signs and stores a checkpoint of the tree as `writer` has it. Returns its note.
+/// Signs and stores a checkpoint of the tree of `size` entries with head `root`. Returns its note.
 pub(crate) fn store_checkpoint(
     conn: &Connection,
     key: &SigningKeyPair,
-    writer: &TileWriter,
+    size: u64,
+    root: Hash,
     now_ms: i64,
 ) -> Result<String, StoreError> {
-    let cp =
-        Checkpoint { origin: key.name().to_string(), size: writer.size(), root: writer.root(), extensions: Vec::new() };
+    let cp = Checkpoint { origin: key.name().to_string(), size, root, extensions: Vec::new() };
     let note = key.sign_note(&cp.body());
     conn.prepare_cached(
         "INSERT INTO log_checkpoints (size, root, note, signed_at) VALUES (?1, ?2, ?3, ?4)

@@ -95,8 +95,11 @@ pub(super) struct WriterState {
     log_key: Option<SigningKeyPair>,
     /// Size of the newest checkpoint, published to watchers.
     checkpointed: watch::Sender<u64>,
-    /// A second handle on the WAL, to flush entries before a checkpoint covers them.
-    wal: Option<std::fs::File>,
+    /// Entries known to be on disk: a checkpoint never covers more, so no crash can take
+    /// back an entry a checkpoint (and a witness) has seen.
+    durable: Arc<std::sync::atomic::AtomicU64>,
+    /// Whether writes are flushed at all (benchmark fills are not).
+    flushes: bool,
 }
 
 pub(super) type Reply = oneshot::Sender<Result<Vec<Appended>, StoreError>>;
@@ -110,7 +113,12 @@ type Group = Vec<(Reply, Result<Vec<Appended>, StoreError>)>;
 /// every group committed before the sync began. The writer meanwhile builds the next group,
 /// so the disk's flush latency overlaps with work instead of stalling it. Checkpoints keep
 /// SQLite's own syncing (NORMAL syncs the WAL before a checkpoint and the database after).
-fn sync_loop(wal: std::fs::File, rx: std::sync::mpsc::Receiver<Group>, failed: Arc<std::sync::atomic::AtomicBool>) {
+fn sync_loop(
+    wal: std::fs::File,
+    rx: std::sync::mpsc::Receiver<Group>,
+    failed: Arc<std::sync::atomic::AtomicBool>,
+    durable: Arc<std::sync::atomic::AtomicU64>,
+) {
     while let Ok(first) = rx.recv() {
         let mut groups = vec![first];
         while let Ok(g) = rx.try_recv() {
@@ -124,6 +132,17 @@ fn sync_loop(wal: std::fs::File, rx: std::sync::mpsc::Receiver<Group>, failed: A
         if let Err(e) = &synced {
             failed.store(true, std::sync::atomic::Ordering::SeqCst);
             tracing::error!(error = %e, "fdatasync of the WAL failed; the store accepts no more writes");
+        }
+        if synced.is_ok() {
+            let end = groups
+                .iter()
+                .flatten()
+                .filter_map(|(_, r)| r.as_ref().ok())
+                .flat_map(|v| v.iter().map(|a| a.seq + 1))
+                .max();
+            if let Some(end) = end {
+                durable.fetch_max(end, std::sync::atomic::Ordering::SeqCst);
+            }
         }
         for (reply, result) in groups.into_iter().flatten() {
             let answer = match (&synced, result) {
@@ -148,12 +167,8 @@ impl WriterState {
         log_key: Option<SigningKeyPair>,
         checkpointed: watch::Sender<u64>,
     ) -> Result<Self, StoreError> {
-        let wal_handle = match &wal {
-            Some(path) => Some(std::fs::File::open(path).map_err(|e| {
-                StoreError::Internal(format!("cannot open the write-ahead log {}: {e}", path.display()))
-            })?),
-            None => None,
-        };
+        let durable = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let flushes = wal.is_some();
         let flush_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (syncer, sync_thread) = match wal {
             None => (None, None),
@@ -169,9 +184,10 @@ impl WriterState {
                     .map_err(|e| StoreError::Internal(format!("cannot flush the directory {}: {e}", dir.display())))?;
                 let (tx, rx) = std::sync::mpsc::channel();
                 let failed = flush_failed.clone();
+                let synced = durable.clone();
                 let handle = std::thread::Builder::new()
                     .name("truce-sync".into())
-                    .spawn(move || sync_loop(file, rx, failed))
+                    .spawn(move || sync_loop(file, rx, failed, synced))
                     .map_err(|e| StoreError::Internal(format!("cannot start the sync thread: {e}")))?;
                 (Some(tx), Some(handle))
             }
@@ -189,7 +205,8 @@ impl WriterState {
             tiles: TileWriter::new(),
             log_key,
             checkpointed,
-            wal: wal_handle,
+            durable,
+            flushes,
         };
         let stored: Option<String> = state
             .conn
@@ -207,6 +224,8 @@ impl WriterState {
         state.next_seq =
             state.conn.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| r.get::<_, i64>(0))? as u64;
         state.tiles = log::restore(&state.conn, state.next_seq)?;
+        // What is in the database at open is on disk.
+        state.durable.store(state.next_seq, std::sync::atomic::Ordering::SeqCst);
         let newest = log::checkpoint(&state.conn, None)?.map_or(0, |c| c.size);
         state.checkpointed.send_replace(newest);
         Ok(state)
@@ -358,23 +377,25 @@ impl WriterState {
         Ok(out)
     }
 
-    /// Signs a checkpoint of everything appended, once it is on disk: a checkpoint must
-    /// never cover an entry that a crash could still take back.
+    /// Signs a checkpoint of everything appended and already flushed to disk: a checkpoint
+    /// must never cover an entry that a crash could still take back.
     fn checkpoint(&mut self) -> Result<u64, StoreError> {
         let newest = *self.checkpointed.borrow();
         let Some(key) = &self.log_key else { return Ok(newest) };
-        if self.tiles.size() == newest || self.tiles.size() == 0 {
+        let size = if self.flushes {
+            self.durable.load(std::sync::atomic::Ordering::SeqCst).min(self.tiles.size())
+        } else {
+            self.tiles.size()
+        };
+        if size <= newest {
             return Ok(newest);
         }
-        if let Some(wal) = &self.wal {
-            wal.sync_data()
-                .map_err(|e| StoreError::Internal(format!("flushing the journal before a checkpoint: {e}")))?;
-        }
-        log::store_checkpoint(&self.conn, key, &self.tiles, Utc::now().timestamp_millis())?;
-        if let Some(wal) = &self.wal {
-            wal.sync_data().map_err(|e| StoreError::Internal(format!("flushing a checkpoint: {e}")))?;
-        }
-        let size = self.tiles.size();
+        let root = if size == self.tiles.size() {
+            self.tiles.root()
+        } else {
+            truce_ledger::tree_root(&mut log::source(&self.conn), size).map_err(log::tile_err)?
+        };
+        log::store_checkpoint(&self.conn, key, size, root, Utc::now().timestamp_millis())?;
         self.checkpointed.send_replace(size);
         Ok(size)
     }
