@@ -268,6 +268,7 @@ fn ledger() {
         return;
     }
     let (mut plain, mut with_cp, mut signed) = (Vec::new(), Vec::new(), Vec::new());
+    // TRUCE_BENCH_REPEAT=0 skips the ingest runs (proofs and audit only).
     for _ in 0..repeat {
         plain.push(ingest_with(batch, Ledger::Unsigned));
         with_cp.push(ingest_with(batch, Ledger::Checkpointed));
@@ -277,11 +278,13 @@ fn ledger() {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (p, c, s) = (median(&mut plain), median(&mut with_cp), median(&mut signed));
-    println!(
-        "ledger ingest medians (batches of {batch}): {p:.0}/s without checkpoints, {c:.0}/s with checkpoints ({:+.1}%, target cost <= 10%), {s:.0}/s signed claims (target >= 20000)",
-        (c - p) / p * 100.0
-    );
+    if repeat > 0 {
+        let (p, c, s) = (median(&mut plain), median(&mut with_cp), median(&mut signed));
+        println!(
+            "ledger ingest medians (batches of {batch}): {p:.0}/s without checkpoints, {c:.0}/s with checkpoints ({:+.1}%, target cost <= 10%), {s:.0}/s signed claims (target >= 20000)",
+            (c - p) / p * 100.0
+        );
+    }
 
     let n = env_u64("TRUCE_BENCH_CLAIMS", 1_000_000);
     let path = bench_dir().join("ledger.db");
@@ -294,6 +297,10 @@ fn ledger() {
         fill(&s, n);
         s.checkpoint_blocking().expect("checkpoint");
         s.close().expect("close");
+        // So that `truce verify --db target/bench/ledger.db --key …` can be rerun by hand.
+        let key_path = truce::logkey::path_for(&path);
+        let _ = std::fs::remove_file(&key_path);
+        truce::logkey::write_new(&key_path, &key).expect("key file");
     }
     let store =
         Store::open_with(&path, StoreOptions { log_key: Some(key.clone()), ..StoreOptions::default() }).expect("open");

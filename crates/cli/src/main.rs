@@ -363,15 +363,30 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>, witn
     };
     let store = create_store(&db, &sc.id)?;
     let title = sc.title.en().to_owned();
+    let plan = sc.witnesses.clone();
     bundle::init(&store, sc)?;
     let n = bundle::load_claims(&store, &claims)?;
     println!("truce demo: {title}");
     println!("database: {} ({n} demo claims)", db.display());
-    if let Some(k) = store.log_key() {
-        println!("log key:  {}", k.note_verifier());
-    }
+    let log_vkey = store.log_key().map(|k| k.note_verifier()).context("the demo store has no log key")?;
+    println!("log key:  {log_vkey}");
     runtime()?.block_on(async move {
-        let state = app_state(store, witnesses)?;
+        // The scenario's witnesses, run here with fresh keys unless a policy names real ones.
+        let mut policy_path = witnesses.map(Path::to_path_buf);
+        if let (None, Some(plan)) = (&policy_path, &plan) {
+            let dir = PathBuf::from(format!("{}.witnesses", db.display()));
+            let policy = truce::witness::start_local_witnesses(plan, &log_vkey, &dir).await?;
+            let path = PathBuf::from(format!("{}.policy", db.display()));
+            std::fs::write(&path, policy).with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "witnesses: {} ({} must cosign); tlog-policy for offline proofs: {}",
+                plan.parties.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+                plan.quorum,
+                path.display()
+            );
+            policy_path = Some(path);
+        }
+        let state = app_state(store, policy_path.as_deref())?;
         server::run_with(state, listen, |addr| {
             println!("open:   http://{addr}/");
             println!("API:    http://{addr}/api/v1/claims (OpenAPI at /api/v1/openapi.json)");

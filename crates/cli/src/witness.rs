@@ -128,22 +128,36 @@ pub async fn serve(state: WitnessState, listen: SocketAddr, banner: impl FnOnce(
     Ok(())
 }
 
-/// The log side: pushes each new checkpoint to the witnesses of `policy` that have a URL,
-/// and stores the cosignatures that verify. Runs until the store closes.
+/// The log side: pushes each new checkpoint to every witness of `policy` that has a URL, and
+/// stores the cosignatures that verify. One task per witness, so a slow or absent witness
+/// holds up no other; a witness that missed a checkpoint is retried every few seconds.
 pub async fn push_checkpoints(store: truce_store::Store, policy: Policy) {
+    let policy = Arc::new(policy);
+    for w in policy.witnesses.iter().filter(|w| w.url.is_some()).cloned() {
+        tokio::spawn(push_loop(store.clone(), policy.clone(), w));
+    }
+}
+
+async fn push_loop(store: truce_store::Store, policy: Arc<Policy>, w: truce_ledger::policy::PolicyWitness) {
     let mut watch = store.watch_checkpoints();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
     let mut held: HashMap<String, u64> = HashMap::new();
+    let mut failing = false;
     loop {
         let size = *watch.borrow_and_update();
-        if size > 0 {
-            for w in policy.witnesses.iter().filter(|w| w.url.is_some()) {
-                if let Err(e) = push_one(&store, &policy, w, size, &mut held).await {
-                    tracing::warn!(witness = %w.name, size, error = %e, "witness did not cosign");
+        if size > 0 && held.get(&w.name) != Some(&size) {
+            match push_one(&store, &policy, &w, size, &mut held).await {
+                Ok(()) => failing = false,
+                Err(e) if !failing => {
+                    tracing::warn!(witness = %w.name, size, error = %e, "witness did not cosign; retrying every 5 s");
+                    failing = true;
                 }
+                Err(_) => {}
             }
         }
-        if watch.changed().await.is_err() {
-            break;
+        tokio::select! {
+            changed = watch.changed() => if changed.is_err() { break },
+            _ = tick.tick() => {}
         }
     }
 }
@@ -206,5 +220,36 @@ pub fn load_policy(path: &Path, log: &VerifierKey) -> Result<Policy> {
     if !policy.logs.is_empty() && !policy.logs.iter().any(|(k, _)| k == log) {
         anyhow::bail!("{}: the policy does not name this log's key {log}", path.display());
     }
+    Ok(policy)
+}
+
+/// Starts one witness per party of the scenario's plan inside this process, each with a fresh
+/// key (written to `dir/<party>.key`) and its state under `dir/<party>/`, and returns the
+/// tlog-policy naming them, their local URLs and the plan's quorum. For `truce demo`: a real
+/// deployment has each party run `truce witness serve` on its own machine.
+pub async fn start_local_witnesses(
+    plan: &truce_core::scenario::WitnessPlan,
+    log: &VerifierKey,
+    dir: &Path,
+) -> Result<String> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut policy = format!("log {log}\n");
+    let mut names = Vec::new();
+    for party in &plan.parties {
+        let name = format!("{}/witness/{}", log.name(), party.as_str());
+        let key = SigningKeyPair::generate(&name).map_err(|e| anyhow::anyhow!("witness key {name:?}: {e}"))?;
+        crate::logkey::write_new(&dir.join(format!("{}.key", party.as_str())), &key)?;
+        let state = WitnessState::open(&dir.join(party.as_str()), key.clone(), vec![log.clone()])?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding a witness")?;
+        let addr = listener.local_addr().context("reading a witness address")?;
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router(Arc::new(state))).await {
+                tracing::error!(error = %e, "a demo witness stopped");
+            }
+        });
+        policy.push_str(&format!("witness {} {} http://{addr}\n", party.as_str(), key.cosignature_verifier()));
+        names.push(party.as_str().to_string());
+    }
+    policy.push_str(&format!("group parties {} {}\nquorum parties\n", plan.quorum, names.join(" ")));
     Ok(policy)
 }

@@ -19,7 +19,7 @@ fn run(args: &[&str]) -> (bool, String, String) {
 fn help_documents_every_command() {
     let (ok, help, _) = run(&["--help"]);
     assert!(ok);
-    for cmd in ["demo", "init", "serve", "submit", "claims", "rebuild"] {
+    for cmd in ["demo", "init", "serve", "submit", "claims", "rebuild", "keys", "log", "verify", "witness", "proof"] {
         assert!(help.lines().any(|l| l.trim_start().starts_with(cmd)), "{cmd} in --help:\n{help}");
     }
     for (cmd, flag) in [

@@ -134,12 +134,22 @@ impl EntryHeader<'_> {
     /// The leaf's bytes: one `key value` line each, in a fixed order, after the format line.
     /// Ids, kinds and actors never contain a newline.
     pub fn leaf_bytes(&self) -> Vec<u8> {
-        let hex: String = self.payload_sha256.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "{LEAF_FORMAT}\nseq {}\nid {}\nkind {}\nactor {}\nreceived {}\npayload-sha256 {hex}\n",
+        use std::fmt::Write as _;
+        // Called for every append and every audited entry: one buffer, no per-byte formatting.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(160 + self.id.len() + self.kind.len() + self.actor.len());
+        let _ = write!(
+            out,
+            "{LEAF_FORMAT}\nseq {}\nid {}\nkind {}\nactor {}\nreceived {}\npayload-sha256 ",
             self.seq, self.id, self.kind, self.actor, self.received_at_ms
-        )
-        .into_bytes()
+        );
+        let mut bytes = out.into_bytes();
+        for b in self.payload_sha256 {
+            bytes.push(HEX[usize::from(b >> 4)]);
+            bytes.push(HEX[usize::from(b & 0x0f)]);
+        }
+        bytes.push(b'\n');
+        bytes
     }
 }
 

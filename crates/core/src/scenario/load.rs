@@ -72,6 +72,8 @@ struct RawScenario {
     settings: Settings,
     parties: Vec<Party>,
     provisions: Vec<Provision>,
+    #[serde(default)]
+    witnesses: Option<super::WitnessPlan>,
 }
 
 #[derive(Deserialize)]
@@ -203,6 +205,7 @@ impl Scenario {
             places,
             posts,
             taxonomy,
+            witnesses: raw.witnesses,
         };
         if raw.format != 1 {
             issues.push(sc_name, "format", format!("format {} is not supported; expected 1", raw.format));
@@ -235,6 +238,18 @@ impl Scenario {
         }
         if self.parties.is_empty() {
             e.push("parties", "at least one party is required");
+        }
+        if let Some(w) = &self.witnesses {
+            for (i, p) in w.parties.iter().enumerate() {
+                if self.party(p.as_str()).is_none() {
+                    e.push(format!("witnesses.parties[{i}]"), format!("no party {:?} in parties", p.as_str()));
+                } else if w.parties[..i].contains(p) {
+                    e.push(format!("witnesses.parties[{i}]"), format!("{:?} is listed twice", p.as_str()));
+                }
+            }
+            if w.quorum == 0 || w.quorum as usize > w.parties.len() {
+                e.push("witnesses.quorum", format!("must be between 1 and the {} witnesses listed", w.parties.len()));
+            }
         }
         for (i, p) in self.parties.iter().enumerate() {
             if self.parties[..i].iter().any(|o| o.id == p.id) {
@@ -601,6 +616,23 @@ mod tests {
         let fields: Vec<_> = err.0.iter().map(|i| format!("{}:{}", i.file, i.field)).collect();
         assert!(fields.contains(&"scenario.toml:provisions[0].obligated[0]".to_string()), "{fields:?}");
         assert!(fields.contains(&"posts.geojson:features[0].properties.operator".to_string()), "{fields:?}");
+    }
+
+    #[test]
+    fn witness_plans_name_known_parties_and_a_reachable_quorum() {
+        let with = |plan: &str| SCENARIO.replacen("[[parties]]", &format!("{plan}\n[[parties]]"), 1);
+        let ok = Scenario::load(&files(&with("[witnesses]\nparties = [\"AAA\", \"BBB\"]\nquorum = 2"), NO_POSTS, GAZ))
+            .expect("valid plan");
+        let plan = ok.witnesses.expect("plan");
+        assert_eq!((plan.parties.len(), plan.quorum), (2, 2));
+        let err = Scenario::load(&files(
+            &with("[witnesses]\nparties = [\"AAA\", \"ZZZ\", \"AAA\"]\nquorum = 4"),
+            NO_POSTS,
+            GAZ,
+        ))
+        .expect_err("invalid plan");
+        let fields: Vec<_> = err.0.iter().map(|i| i.field.as_str()).collect();
+        assert_eq!(fields, ["witnesses.parties[1]", "witnesses.parties[2]", "witnesses.quorum"]);
     }
 
     #[test]

@@ -55,6 +55,22 @@ pub struct Scenario {
     pub posts: Vec<Post>,
     /// The event taxonomy.
     pub taxonomy: Taxonomy,
+    /// Which parties run a witness of the log, and how many must cosign a checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witnesses: Option<WitnessPlan>,
+}
+
+/// The agreement's rule for trusting the log: each listed party runs a witness (C2SP
+/// tlog-witness), and a checkpoint counts once `quorum` of them have cosigned it. Witness keys
+/// and addresses belong to a deployment and come with a tlog-policy file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WitnessPlan {
+    /// Parties that each run a witness.
+    #[schema(value_type = Vec<String>)]
+    pub parties: Vec<PartyId>,
+    /// How many of them must cosign (1..=number of parties).
+    pub quorum: u32,
 }
 
 /// Scenario settings.

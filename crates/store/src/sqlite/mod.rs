@@ -339,6 +339,8 @@ impl Store {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(10))?;
+                // Reads of tiles and rows come straight from the page cache, without a copy.
+                c.pragma_update(None, "mmap_size", 1i64 << 36)?;
                 c
             }
         };
