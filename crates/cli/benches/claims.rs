@@ -333,7 +333,7 @@ fn ledger() {
     let checks = truce::verify::Checks { audit: true, ..Default::default() };
     let report = truce::verify::verify(&mut src, &key.note_verifier(), &checks).expect("the log verifies");
     let d = t.elapsed();
-    assert!(report.iter().any(|l| l.starts_with("audit:")));
+    assert!(report.lines.iter().any(|l| l.starts_with("audit:")));
     println!(
         "ledger full audit (truce verify --db): {size} entries, every payload hashed, every leaf and tree hash recomputed and compared, in {:.2} s (target < 3 s)",
         d.as_secs_f64()

@@ -523,13 +523,18 @@ fn log_checkpoint(server: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_key(arg: &str) -> Result<VerifierKey> {
+/// An Ed25519 verifier key (type 0x01) given as text or in a file; `what` names the option.
+fn read_key(arg: &str, what: &str) -> Result<VerifierKey> {
     let text = if Path::new(arg).is_file() {
-        std::fs::read_to_string(arg).with_context(|| format!("reading {arg}"))?
+        std::fs::read_to_string(arg).with_context(|| format!("{what}: reading {arg}"))?
     } else {
         arg.to_string()
     };
-    VerifierKey::parse(text.trim()).map_err(|e| anyhow::anyhow!("--key: {e}"))
+    let key = VerifierKey::parse(text.trim()).map_err(|e| anyhow::anyhow!("{what}: {e}"))?;
+    if key.sig_type() != truce_ledger::note::TYPE_ED25519 {
+        bail!("{what}: {key} is a cosignature (witness) key; a log or signing key is needed");
+    }
+    Ok(key)
 }
 
 fn verify_cmd(a: VerifyArgs) -> Result<()> {
@@ -541,7 +546,7 @@ fn verify_cmd(a: VerifyArgs) -> Result<()> {
         let text = std::fs::read_to_string(proof).with_context(|| format!("reading {}", proof.display()))?;
         verify::verify_proof(&text, &policy)?
     } else {
-        let key = read_key(a.key.as_deref().context("--key is required (the log's verifier key)")?)?;
+        let key = read_key(a.key.as_deref().context("--key is required (the log's verifier key)")?, "--key")?;
         let mut saved = Vec::new();
         for p in &a.checkpoints {
             saved.push((
@@ -549,7 +554,7 @@ fn verify_cmd(a: VerifyArgs) -> Result<()> {
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
             ));
         }
-        let signed_by = a.signed_by.as_deref().map(read_key).transpose()?;
+        let signed_by = a.signed_by.as_deref().map(|k| read_key(k, "--signed-by")).transpose()?;
         if signed_by.is_some() && a.seq.is_none() {
             bail!("--signed-by needs --seq (the entry of the signed claim)");
         }
@@ -561,12 +566,12 @@ fn verify_cmd(a: VerifyArgs) -> Result<()> {
             (None, Some(url)) => Box::new(verify::HttpSource(Client::new(url))),
             (None, None) => bail!("give the log as --db FILE or --server URL (or a --proof FILE with --policy)"),
         };
-        let lines = verify::verify(src.as_mut(), &key, &checks)?;
+        let verified = verify::verify(src.as_mut(), &key, &checks)?;
         if let Some(path) = &a.save {
-            let note = src.checkpoint()?.context("the log has no checkpoint")?;
-            std::fs::write(path, note).with_context(|| format!("writing {}", path.display()))?;
+            // The checkpoint just verified, not a fresh fetch that could differ.
+            std::fs::write(path, &verified.note).with_context(|| format!("writing {}", path.display()))?;
         }
-        lines
+        verified.lines
     };
     for l in lines {
         println!("{l}");
@@ -585,7 +590,7 @@ fn proof(seq: u64, output: Option<&Path>, server: &str) -> Result<()> {
 
 fn witness_serve(key: &Path, state: &Path, listen: SocketAddr, logs: &[String]) -> Result<()> {
     let key = logkey::read(key)?;
-    let logs = logs.iter().map(|l| read_key(l)).collect::<Result<Vec<_>>>()?;
+    let logs = logs.iter().map(|l| read_key(l, "--log")).collect::<Result<Vec<_>>>()?;
     let state = truce::witness::WitnessState::open(state, key.clone(), logs.clone())?;
     runtime()?.block_on(truce::witness::serve(state, listen, |addr| {
         println!("witness {}", key.cosignature_verifier());
@@ -611,7 +616,7 @@ fn keys(command: KeysCmd) -> Result<()> {
             println!("{}", key.note_verifier());
         }
         KeysCmd::Register { party, key, server } => {
-            let vkey = read_key(&key)?;
+            let vkey = read_key(&key, "--key")?;
             let body = serde_json::json!({"party": party, "key": vkey.to_string()}).to_string();
             let answer = expect(Client::new(&server.server).post_raw("/api/v1/keys", &body)?, 201)?;
             println!("registered {} for {} (entry {})", vkey, party, answer["seq"]);

@@ -163,8 +163,17 @@ pub struct Checks {
     pub signed_by: Option<VerifierKey>,
 }
 
-/// Runs the checks; returns the lines of a report. A failure is a [`Failure`].
-pub fn verify(src: &mut dyn LogSource, key: &VerifierKey, checks: &Checks) -> Result<Vec<String>> {
+/// What a successful verification found.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The lines of the report.
+    pub lines: Vec<String>,
+    /// The checkpoint note that was verified (to save for the next run's `--checkpoint`).
+    pub note: String,
+}
+
+/// Runs the checks. A failure is a [`Failure`].
+pub fn verify(src: &mut dyn LogSource, key: &VerifierKey, checks: &Checks) -> Result<Verified> {
     let mut out = Vec::new();
     let note = src.checkpoint()?.ok_or_else(|| fail(None, "the log has no checkpoint"))?;
     let cp = open_checkpoint(note.as_bytes(), key)
@@ -223,6 +232,9 @@ pub fn verify(src: &mut dyn LogSource, key: &VerifierKey, checks: &Checks) -> Re
     }
 
     for (name, s) in &saved {
+        if s.size == 0 {
+            return Err(fail(None, format!("saved checkpoint {name} is of the empty log: there is nothing to prove")));
+        }
         if s.size > cp.size {
             return Err(fail(
                 Some(cp.size),
@@ -266,11 +278,11 @@ pub fn verify(src: &mut dyn LogSource, key: &VerifierKey, checks: &Checks) -> Re
         }
         out.push(format!("inclusion: entry {seq} is in the checkpointed tree ({} proof hashes)", proof.len()));
         if let Some(signer) = &checks.signed_by {
-            out.push(check_signature(src, seq, &entry.leaf, signer)?);
+            out.push(check_signature(src, &cp, seq, &entry.leaf, signer)?);
         }
         out.push(String::from_utf8_lossy(&entry.leaf).trim_end().to_string());
     }
-    Ok(out)
+    Ok(Verified { lines: out, note })
 }
 
 /// Streams every entry of the checkpointed tree, recomputing leaves and tiles and comparing
@@ -349,8 +361,11 @@ pub fn verify_proof(proof_text: &str, policy: &Policy) -> Result<Vec<String>> {
     let leaf = proof.extra.clone().ok_or_else(|| fail(Some(proof.index), "the proof carries no entry (extra line)"))?;
     let verified = proof.verify(leaf_hash(&leaf), policy).map_err(|e| fail(Some(proof.index), e.to_string()))?;
     let header = String::from_utf8_lossy(&leaf).into_owned();
-    let seq_line = format!("seq {}", proof.index);
-    if !header.lines().any(|l| l == seq_line) {
+    let mut lines = header.lines();
+    if lines.next() != Some(truce_core::journal::LEAF_FORMAT) {
+        return Err(fail(Some(proof.index), "the proof's entry is not a truce journal entry"));
+    }
+    if lines.next() != Some(format!("seq {}", proof.index).as_str()) {
         return Err(fail(Some(proof.index), "the entry in the proof names another sequence number than its index"));
     }
     let cp = &verified.checkpoint;
@@ -366,19 +381,39 @@ pub fn verify_proof(proof_text: &str, policy: &Policy) -> Result<Vec<String>> {
     ])
 }
 
-/// Checks that entry `seq`'s payload is the one its leaf names, and that it carries a claim
-/// signed by `signer` whose signed JSON is exactly what was recorded.
-fn check_signature(src: &mut dyn LogSource, seq: u64, leaf: &[u8], signer: &VerifierKey) -> Result<String> {
+/// A header line's value (`key value`) in leaf bytes.
+fn leaf_field(leaf: &[u8], key: &str) -> Option<String> {
+    String::from_utf8_lossy(leaf).lines().find_map(|l| l.strip_prefix(&format!("{key} ")).map(str::to_string))
+}
+
+/// Entry `seq`'s payload, checked against its leaf, which is proven to be in the tree of `cp`.
+fn proven_payload(src: &mut dyn LogSource, cp: &Checkpoint, seq: u64, leaf: &[u8]) -> Result<serde_json::Value> {
+    let mut tiles = TileSource::new(Tiles { src: &mut *src, size: cp.size });
+    let proof = inclusion_proof(&mut tiles, seq, cp.size).map_err(|e| fail(None, format!("reading the tree: {e}")))?;
+    verify_inclusion(seq, cp.size, leaf_hash(leaf), &proof, cp.root)
+        .map_err(|e| fail(Some(seq), format!("inclusion proof fails: {e}")))?;
     let payload = src.payload(seq)?.ok_or_else(|| fail(Some(seq), "the log does not serve this entry's payload"))?;
     let payload: serde_json::Value =
         serde_json::from_slice(&payload).map_err(|e| fail(Some(seq), format!("the payload is not JSON: {e}")))?;
     let canonical = serde_json_canonicalizer::to_vec(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
     let digest: String = sha2::Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect();
-    let named =
-        String::from_utf8_lossy(leaf).lines().find_map(|l| l.strip_prefix("payload-sha256 ").map(str::to_string));
-    if named.as_deref() != Some(digest.as_str()) {
+    if leaf_field(leaf, "payload-sha256").as_deref() != Some(digest.as_str()) {
         return Err(fail(Some(seq), "the payload served is not the one the leaf commits to"));
     }
+    Ok(payload)
+}
+
+/// Checks that entry `seq` (proven in the tree of `cp`) is a claim signed by `signer` whose
+/// signed JSON, validated under the log's own scenario (entry 0), gives the recorded claim.
+fn check_signature(
+    src: &mut dyn LogSource,
+    cp: &Checkpoint,
+    seq: u64,
+    leaf: &[u8],
+    signer: &VerifierKey,
+) -> Result<String> {
+    let payload = proven_payload(src, cp, seq, leaf)?;
+    let canonical = serde_json_canonicalizer::to_vec(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
     let sig = &payload["signature"];
     let key = sig["key"].as_str().ok_or_else(|| fail(Some(seq), "the entry is not a signed claim"))?;
     if key != format!("{}+{:08x}", signer.name(), signer.key_id()) {
@@ -394,7 +429,16 @@ fn check_signature(src: &mut dyn LogSource, seq: u64, leaf: &[u8], signer: &Veri
     }
     // The recorded claim must be what validating the signed JSON under the log's scenario
     // (entry 0) gives: nothing was added, dropped or changed on the way in.
-    let scenario = src.payload(0)?.ok_or_else(|| fail(Some(0), "the log does not serve its scenario entry"))?;
+    let first = src
+        .entries(0, 1, cp.size)?
+        .into_iter()
+        .find(|e| e.seq == 0)
+        .ok_or_else(|| fail(Some(0), "the log does not serve its first entry"))?;
+    if leaf_field(&first.leaf, "kind").as_deref() != Some(truce_core::journal::kind::SCENARIO_LOADED) {
+        return Err(fail(Some(0), "entry 0 is not the scenario"));
+    }
+    let scenario = proven_payload(src, cp, 0, &first.leaf)?;
+    let scenario = serde_json::to_vec(&scenario).map_err(|e| fail(Some(0), e.to_string()))?;
     let scenario = match truce_core::journal::Command::decode(truce_core::journal::kind::SCENARIO_LOADED, &scenario) {
         Ok(truce_core::journal::Command::LoadScenario(s)) => s,
         _ => return Err(fail(Some(0), "entry 0 is not the scenario")),

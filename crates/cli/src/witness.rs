@@ -36,6 +36,8 @@ pub struct WitnessState {
     key: SigningKeyPair,
     logs: Vec<VerifierKey>,
     latest: Mutex<HashMap<String, Latest>>,
+    /// Held for the witness's life: a second witness on the same state could cosign a fork.
+    _lock: std::fs::File,
 }
 
 fn file_stem(origin: &str) -> String {
@@ -50,6 +52,14 @@ impl WitnessState {
     /// Opens (creating) the state directory and reads what was cosigned before.
     pub fn open(dir: &Path, key: SigningKeyPair, logs: Vec<VerifierKey>) -> Result<WitnessState> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let lock_path = dir.join("lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("opening {}", lock_path.display()))?;
+        lock.try_lock().map_err(|_| anyhow::anyhow!("{} is in use by another witness", dir.display()))?;
         let mut latest = HashMap::new();
         for log in &logs {
             let path = dir.join(format!("{}.latest", file_stem(log.name())));
@@ -63,7 +73,7 @@ impl WitnessState {
                 latest.insert(log.name().to_string(), Latest { size, root });
             }
         }
-        Ok(WitnessState { dir: dir.to_path_buf(), key, logs, latest: Mutex::new(latest) })
+        Ok(WitnessState { dir: dir.to_path_buf(), key, logs, latest: Mutex::new(latest), _lock: lock })
     }
 
     /// Handles one add-checkpoint request body: `(status, content type, body)`.
@@ -184,11 +194,16 @@ async fn push_one(
         match status {
             200 => {
                 let signed = format!("{}{text}", cp.note);
-                let good = truce_ledger::cosignatures(&parse_note(signed.as_bytes())?, std::slice::from_ref(&w.key));
-                let lines: Vec<(String, String)> = text
-                    .lines()
-                    .filter(|l| good.iter().any(|g| l.starts_with(&format!("\u{2014} {} ", g.witness.name()))))
-                    .map(|l| (w.key.to_string(), format!("{l}\n")))
+                let note = parse_note(signed.as_bytes())?;
+                // Keep exactly the lines that verify under this witness's key, nothing else.
+                let lines: Vec<(String, String)> = note
+                    .signatures
+                    .iter()
+                    .filter(|sig| {
+                        sig.name == w.key.name() && sig.key_id == w.key.key_id() && w.key.verify(&note.text, &sig.sig)
+                    })
+                    .take(1)
+                    .map(|sig| (w.key.to_string(), sig.to_line()))
                     .collect();
                 anyhow::ensure!(!lines.is_empty(), "the witness answered no valid cosignature");
                 store.add_cosignatures(size, lines).await?;

@@ -153,6 +153,13 @@ fn tampering_is_caught_at_the_first_bad_sequence_number() {
 #[test]
 fn a_log_truncated_and_regrown_differently_is_a_fork() {
     let f = fixture();
+    // Cutting the journal under the log's tiles and checkpoints: the store refuses to open.
+    let cut = copy(&f, "cut.db");
+    sql(&cut, "DELETE FROM journal WHERE seq >= 250;");
+    let err = Store::open_with(&cut, StoreOptions { log_key: Some(f.key.clone()), ..StoreOptions::default() })
+        .expect_err("a cut-back journal is refused");
+    assert!(err.to_string().contains("refusing to open"), "{err}");
+
     let db = copy(&f, "fork.db");
     // Whoever holds the server and its key cuts the log at 250 and grows it again.
     sql(
@@ -209,6 +216,26 @@ fn verify_runs_against_a_live_demo_and_its_stopped_database() {
     }
     assert_eq!(info["checkpoint"]["cosigned_by"], serde_json::json!(["ARM", "AZE", "JMC"]), "{info}");
     assert_eq!(info["checkpoint"]["quorum_met"], true);
+
+    // A new entry is covered by a signed checkpoint within a second.
+    let before = info["checkpoint"]["size"].as_u64().expect("size");
+    let posted = client.post_raw("/api/v1/claims", &common::claim().to_string()).expect("post");
+    assert_eq!(posted.status, 201);
+    let started = std::time::Instant::now();
+    let mut size = before;
+    while started.elapsed() < std::time::Duration::from_millis(1000) && size <= before {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        size = client.get("/api/v1/log", &[]).expect("log").body["checkpoint"]["size"].as_u64().expect("size");
+    }
+    assert_eq!(size, before + 1, "checkpoint signed {:?} after the entry", started.elapsed());
+    // The witnesses cosign it too (a proof is made from the newest checkpoint below).
+    for _ in 0..100 {
+        let cp = client.get("/api/v1/log", &[]).expect("log").body["checkpoint"].clone();
+        if cp["cosigned_by"].as_array().is_some_and(|c| c.len() == 3) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 
     let proof = dir.path().join("3.tlog-proof");
     let (ok, out) = truce(&["proof", "3", "--server", &url, "-o", proof.to_str().expect("p")]);

@@ -67,11 +67,17 @@ fn signed_claims_are_checked_kept_and_provable() {
     let unknown = sign_claim(&claim, &SigningKeyPair::generate("someone").expect("key")).expect("sign");
     let mut garbled = signed.clone();
     garbled["signature"]["sig"] = json!("AAAA");
+    // R is the identity point (small order): batch verification alone would not refuse it.
+    let mut small_order = signed.clone();
+    let mut weak = [0u8; 64];
+    weak[0] = 1;
+    small_order["signature"]["sig"] = json!(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, weak));
     for (what, body, field) in [
         ("altered", &altered, "signature.sig"),
         ("other party's key", &by_aze, "signature.key"),
         ("unknown key", &unknown, "signature.key"),
         ("garbled", &garbled, "signature.sig"),
+        ("small-order R", &small_order, "signature.sig"),
     ] {
         let a = c.post_raw("/api/v1/claims", &body.to_string()).expect("answer");
         assert_eq!((a.status, fields(&a.body)), (422, vec![field.to_string()]), "{what}: {}", a.body);
@@ -84,6 +90,10 @@ fn signed_claims_are_checked_kept_and_provable() {
     bad_batch[1]["narrative"]["text"] = json!("changed");
     let a = c.post_raw("/api/v1/claims/batch", &json!({"claims": bad_batch}).to_string()).expect("answer");
     assert_eq!((a.status, fields(&a.body)), (422, vec!["claims[1].signature.sig".to_string()]), "{}", a.body);
+    // A signature member spelled with an escape is still found and checked.
+    let escaped = altered.to_string().replacen("\"signature\"", "\"signatur\\u0065\"", 1);
+    let a = c.post_raw("/api/v1/claims", &escaped).expect("answer");
+    assert_eq!((a.status, fields(&a.body)), (422, vec!["signature.sig".to_string()]), "{}", a.body);
     assert_eq!(entries(&c), before + 1);
     let a = c.post_raw("/api/v1/claims/batch", &json!({"claims": batch}).to_string()).expect("answer");
     assert_eq!(a.status, 201, "{}", a.body);

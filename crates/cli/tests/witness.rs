@@ -55,6 +55,20 @@ fn witness_server_answers_the_tlog_witness_session_vectors() {
         doc["log_vkey"].as_str().expect("vkey"),
     ]);
     let _child = Kill(child);
+    // A second witness on the same state would let one key cosign both sides of a fork.
+    let (ok, out) = truce(&[
+        "witness",
+        "serve",
+        "--key",
+        key.to_str().expect("p"),
+        "--state",
+        state.to_str().expect("p"),
+        "--listen",
+        "127.0.0.1:0",
+        "--log",
+        doc["log_vkey"].as_str().expect("vkey"),
+    ]);
+    assert!(!ok && out.contains("in use by another witness"), "{out}");
     let client = Client::new(&url);
     for (i, step) in doc["steps"].as_array().expect("steps").iter().enumerate() {
         let (status, body) =

@@ -93,6 +93,11 @@ pub struct VerifiedCheckpoint {
 /// Opens a signed checkpoint with the log's key: the note must carry a valid signature by
 /// that key, the origin must be the key's name, and the body must parse.
 pub fn open_checkpoint(note: &[u8], log_key: &VerifierKey) -> Result<VerifiedCheckpoint, CheckpointError> {
+    if log_key.sig_type() != crate::note::TYPE_ED25519 {
+        return Err(CheckpointError::Malformed(
+            "a log key must be an Ed25519 note key (type 0x01), not a cosignature key",
+        ));
+    }
     let opened = open_note(note, std::slice::from_ref(log_key))?;
     let checkpoint = Checkpoint::parse(&opened.text)?;
     if checkpoint.origin != log_key.name() {

@@ -245,7 +245,7 @@ impl TileWriter {
     }
 
     /// Restores the writer of a log of `size` leaves from the stored bytes of its
-    /// [`TileWriter::edge_tiles`] (each at least as long as its width).
+    /// [`TileWriter::edge_tiles`] (each exactly as long as its width).
     pub fn restore(size: u64, mut read: impl FnMut(TileId) -> Option<Vec<u8>>) -> Result<TileWriter, RestoreError> {
         let mut partial = Vec::new();
         for (level, full, width) in tile_set(size) {
@@ -254,10 +254,12 @@ impl TileWriter {
                 let id = TileId { kind: TileKind::Hashes(level), index: full, width };
                 let want = usize::from(width) * Hash::LEN;
                 let bytes = read(id).unwrap_or_default();
-                if bytes.len() < want {
+                // The right edge holds exactly the hashes of this size: more means the log was
+                // cut back under its tiles, fewer that tiles are missing.
+                if bytes.len() != want {
                     return Err(RestoreError { tile: id.to_string(), want, got: bytes.len() });
                 }
-                hashes = tile_hashes(&bytes[..want]).unwrap_or_default();
+                hashes = tile_hashes(&bytes).unwrap_or_default();
             }
             partial.push(hashes);
         }

@@ -125,7 +125,8 @@ impl PendingSignature {
         };
         let message = serde_json_canonicalizer::to_vec(&claim).map_err(|err| {
             let mut e = FieldErrors::new();
-            e.push(prefix.trim_end_matches('.').to_string(), err.to_string());
+            let field = prefix.trim_end_matches('.');
+            e.push(if field.is_empty() { "claim" } else { field }, err.to_string());
             e
         })?;
         // RFC 8785 output is UTF-8 JSON text.
@@ -142,6 +143,14 @@ impl PendingSignature {
     pub fn key_ref(&self) -> String {
         format!("{}+{:08x}", self.name, self.key_id)
     }
+}
+
+/// Whether the signature's R is a canonical encoding of a point not of small order.
+fn strict_r(sig: &[u8; 64]) -> bool {
+    let mut r = [0u8; 32];
+    r.copy_from_slice(&sig[..32]);
+    let compressed = curve25519_dalek::edwards::CompressedEdwardsY(r);
+    compressed.decompress().is_some_and(|p| !p.is_small_order() && p.compress() == compressed)
 }
 
 /// Registered keys by (name, key ID): the party each signs for, and the key.
@@ -169,6 +178,12 @@ pub fn verify_all(
                     claimant.as_str()
                 ),
             ),
+            // Batch verification accepts a small-order or non-canonical R that `verify_strict`
+            // refuses; such a signature is refused here so acceptance never differs from a later
+            // strict check.
+            Some(_) if !strict_r(&p.sig) => {
+                e.push(format!("{prefix}signature.sig"), "is not a canonical Ed25519 signature")
+            }
             Some((_, key)) => batch.push((i, key)),
         }
         results.push(if e.is_empty() {

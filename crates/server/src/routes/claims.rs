@@ -130,6 +130,7 @@ pub(crate) async fn submit(
 ) -> Result<Response, ApiError> {
     // A signed claim's JSON is needed again for its signed bytes: parse it once into a
     // value, then into the typed input.
+    let bytes = body.as_ref().ok().cloned();
     let value = signed_value(&body);
     let input: ClaimInput = match &value {
         Some(v) => from_value(v).map_or_else(|| parse_json(body, crate::MAX_BODY_BYTES), Ok)?,
@@ -138,7 +139,8 @@ pub(crate) async fn submit(
     let signed = input.signature.is_some();
     let scenario = scenario(&state)?;
     let mut claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
-    if let (true, Some(value)) = (signed, value) {
+    if signed {
+        let value = value_of(value, bytes.as_deref())?;
         attach_signatures(&state, vec![(value, &mut claim, String::new())]).await?;
     }
     let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
@@ -160,6 +162,15 @@ fn signed_value(body: &Result<Bytes, BytesRejection>) -> Option<serde_json::Valu
         return None;
     }
     serde_json::from_slice(bytes).ok()
+}
+
+/// The parsed body: the one already made, or (when the quick scan missed an escaped key)
+/// a parse now, so a signature is never skipped.
+fn value_of(value: Option<serde_json::Value>, bytes: Option<&[u8]>) -> Result<serde_json::Value, ApiError> {
+    match value {
+        Some(v) => Ok(v),
+        None => serde_json::from_slice(bytes.unwrap_or_default()).map_err(|e| ApiError::MalformedJson(e.to_string())),
+    }
 }
 
 /// The typed input from a parsed value; `None` when it does not fit (the byte parser then
@@ -281,6 +292,7 @@ pub(crate) async fn submit_batch(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let bytes = body.as_ref().ok().cloned();
     let value = signed_value(&body);
     let batch: ClaimBatch = match &value {
         Some(v) => from_value(v).map_or_else(|| parse_json(body, crate::MAX_BATCH_BODY_BYTES), Ok)?,
@@ -289,7 +301,8 @@ pub(crate) async fn submit_batch(
     let signed: Vec<bool> = batch.claims.iter().map(|c| c.signature.is_some()).collect();
     let scenario = scenario(&state)?;
     let mut claims = batch.validate(&scenario).map_err(ApiError::Invalid)?;
-    if let (true, Some(mut value)) = (signed.contains(&true), value) {
+    if signed.contains(&true) {
+        let mut value = value_of(value, bytes.as_deref())?;
         let items = match value.get_mut("claims").map(serde_json::Value::take) {
             Some(serde_json::Value::Array(items)) => items,
             _ => Vec::new(),

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use truce_core::error::FieldErrors;
 use truce_ledger::Hash;
-use truce_ledger::tiles::{TILE_WIDTH, TileId, TileKind, entry_bundle};
+use truce_ledger::tiles::{TILE_WIDTH, TileId, TileKind, entry_bundle, hashes_at};
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -32,9 +32,23 @@ pub(crate) async fn checkpoint(State(state): State<AppState>) -> Result<Response
     }
 }
 
-/// `GET /log/tile/...`: a hash tile or an entry bundle.
+/// `GET /log/tile/...`: a hash tile or an entry bundle, as it is in the tree of the newest
+/// checkpoint (a tile is immutable at a given width only once a checkpoint covers it).
 pub(crate) async fn tile(State(state): State<AppState>, Path(rest): Path<String>) -> Result<Response, ApiError> {
     let id = TileId::parse(&format!("tile/{rest}")).map_err(|e| ApiError::NotFound(e.to_string()))?;
+    let size = state.store.log_checkpoint(None).await?.map_or(0, |c| c.size);
+    let level = match id.kind {
+        TileKind::Hashes(level) => level,
+        TileKind::Entries => 0,
+    };
+    let covered = id
+        .index
+        .checked_mul(TILE_WIDTH)
+        .and_then(|first| first.checked_add(u64::from(id.width)))
+        .is_some_and(|end| end <= hashes_at(level, size));
+    if !covered {
+        return Err(ApiError::NotFound(format!("the log's newest checkpoint (size {size}) has no {id}")));
+    }
     let bytes = match id.kind {
         TileKind::Hashes(level) => state.store.log_tile(level, id.index, id.width).await?,
         TileKind::Entries => {
@@ -53,7 +67,11 @@ pub(crate) async fn tile(State(state): State<AppState>, Path(rest): Path<String>
 
 fn number(q: &HashMap<String, String>, name: &str, errors: &mut FieldErrors) -> Option<u64> {
     match q.get(name).map(|v| v.trim()) {
-        None | Some("") => None,
+        None => None,
+        Some("") => {
+            errors.push(name, "is empty; give a non-negative integer or leave the parameter out");
+            None
+        }
         Some(v) => match v.parse::<u64>() {
             Ok(n) => Some(n),
             Err(_) => {
@@ -101,7 +119,7 @@ pub(crate) async fn inclusion(
     let mut errors = FieldErrors::new();
     let seq = number(&q, "seq", &mut errors);
     let size = number(&q, "size", &mut errors);
-    if seq.is_none() && !q.contains_key("seq") {
+    if !q.contains_key("seq") {
         errors.push("seq", "is required");
     }
     let seq = errors.clone().into_result(seq).map_err(ApiError::BadQuery)?.unwrap_or_default();

@@ -55,46 +55,74 @@ pub(crate) fn row_leaf(seq: u64, id: &str, kind: &str, actor: &str, received_at_
 /// once. Missing tiles in a log that has some are damage, and are reported, not repaired.
 pub(crate) fn restore(conn: &Connection, size: u64) -> Result<TileWriter, StoreError> {
     let tiles: i64 = conn.query_row("SELECT count(*) FROM log_tiles", [], |r| r.get(0))?;
-    if tiles == 0 && size > 0 {
+    let checkpoints: i64 = conn.query_row("SELECT count(*) FROM log_checkpoints", [], |r| r.get(0))?;
+    let writer = if tiles == 0 && size > 0 && checkpoints == 0 {
+        let tx = conn.unchecked_transaction()?;
         let mut writer = TileWriter::new();
-        let mut stmt =
-            conn.prepare("SELECT seq, id, kind, actor, received_at, payload_sha256 FROM journal ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let seq = r.get::<_, i64>(0)? as u64;
-            if seq != writer.size() {
-                return Err(StoreError::Internal(format!("journal entry {} is missing", writer.size())));
+        {
+            let mut stmt =
+                tx.prepare("SELECT seq, id, kind, actor, received_at, payload_sha256 FROM journal ORDER BY seq")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let seq = r.get::<_, i64>(0)? as u64;
+                if seq != writer.size() {
+                    return Err(StoreError::Internal(format!("journal entry {} is missing", writer.size())));
+                }
+                let digest: Vec<u8> = r.get(5)?;
+                writer.append(row_leaf(
+                    seq,
+                    &r.get::<_, String>(1)?,
+                    &r.get::<_, String>(2)?,
+                    &r.get::<_, String>(3)?,
+                    r.get(4)?,
+                    &digest,
+                ));
             }
-            let digest: Vec<u8> = r.get(5)?;
-            writer.append(row_leaf(
-                seq,
-                &r.get::<_, String>(1)?,
-                &r.get::<_, String>(2)?,
-                &r.get::<_, String>(3)?,
-                r.get(4)?,
-                &digest,
-            ));
         }
-        write_tiles(conn, &mut writer)?;
+        write_tiles(&tx, &mut writer)?;
+        tx.commit()?;
         tracing::info!(entries = size, "built the Merkle log's tiles from the journal");
-        return Ok(writer);
-    }
-    let mut tiles = SqlTiles(conn);
-    let mut failure = None;
-    let writer = TileWriter::restore(size, |id: TileId| {
-        let TileKind::Hashes(level) = id.kind else { return None };
-        match tiles.read_tile(level, id.index) {
-            Ok(b) => b,
-            Err(e) => {
-                failure = Some(e);
-                None
+        writer
+    } else {
+        let mut tiles = SqlTiles(conn);
+        let mut failure = None;
+        let writer = TileWriter::restore(size, |id: TileId| {
+            let TileKind::Hashes(level) = id.kind else { return None };
+            match tiles.read_tile(level, id.index) {
+                Ok(b) => b,
+                Err(e) => {
+                    failure = Some(e);
+                    None
+                }
             }
+        });
+        if let Some(e) = failure {
+            return Err(e.into());
         }
-    });
-    if let Some(e) = failure {
-        return Err(e.into());
+        writer.map_err(|e| {
+            StoreError::Internal(format!(
+                "the Merkle log does not fit the journal's {size} entries ({e}): entries were removed or tiles damaged; \
+                 refusing to open (check it with `truce verify --db`)"
+            ))
+        })?
+    };
+    // The log must still extend the newest checkpoint it signed.
+    if let Some(cp) = checkpoint(conn, None)? {
+        if cp.size > size {
+            return Err(StoreError::Internal(format!(
+                "the log signed a checkpoint of {} entries but the journal has {size}: entries were removed; refusing to open",
+                cp.size
+            )));
+        }
+        let root = truce_ledger::tree_root(&mut source(conn), cp.size).map_err(tile_err)?;
+        if root != cp.root {
+            return Err(StoreError::Internal(format!(
+                "the journal no longer produces the root of the checkpoint of {} entries; refusing to open (check it with `truce verify --db`)",
+                cp.size
+            )));
+        }
     }
-    writer.map_err(tile_err)
+    Ok(writer)
 }
 
 /// Signs and stores a checkpoint of the tree of `size` entries with head `root`. Returns its note.
@@ -190,7 +218,8 @@ pub(crate) fn leaves(conn: &Connection, start: u64, count: u64) -> Result<Vec<Ve
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, kind, actor, received_at, payload_sha256 FROM journal WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
     )?;
-    let rows = stmt.query_map(params![start as i64, (start + count) as i64], |r| {
+    let end = start.saturating_add(count).min(i64::MAX as u64);
+    let rows = stmt.query_map(params![start.min(i64::MAX as u64) as i64, end as i64], |r| {
         let digest: Vec<u8> = r.get(5)?;
         let header = EntryHeader {
             seq: r.get::<_, i64>(0)? as u64,

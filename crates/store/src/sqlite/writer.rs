@@ -170,7 +170,7 @@ impl WriterState {
         let durable = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let flushes = wal.is_some();
         let flush_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (syncer, sync_thread) = match wal {
+        let (syncer, sync_thread) = match wal.clone() {
             None => (None, None),
             Some(path) => {
                 let file = std::fs::OpenOptions::new().read(true).write(true).open(&path).map_err(|e| {
@@ -224,7 +224,13 @@ impl WriterState {
         state.next_seq =
             state.conn.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| r.get::<_, i64>(0))? as u64;
         state.tiles = log::restore(&state.conn, state.next_seq)?;
-        // What is in the database at open is on disk.
+        // What the database holds at open is made durable before a checkpoint may cover it:
+        // after a crash of the process, committed frames may still be only in the page cache.
+        if let Some(path) = &wal
+            && let Ok(f) = std::fs::OpenOptions::new().read(true).write(true).open(path)
+        {
+            f.sync_data().map_err(|e| StoreError::Internal(format!("flushing {} at open: {e}", path.display())))?;
+        }
         state.durable.store(state.next_seq, std::sync::atomic::Ordering::SeqCst);
         let newest = log::checkpoint(&state.conn, None)?.map_or(0, |c| c.size);
         state.checkpointed.send_replace(newest);
