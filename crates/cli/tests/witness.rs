@@ -23,6 +23,15 @@ impl Drop for Kill {
     }
 }
 
+fn witness_args<'a>(key: &'a std::path::Path, state: &'a std::path::Path, log: &'a str) -> Vec<&'a str> {
+    let (key, state) = (key.to_str().expect("utf-8 path"), state.to_str().expect("utf-8 path"));
+    vec!["witness", "serve", "--key", key, "--state", state, "--listen", "127.0.0.1:0", "--log", log]
+}
+
+fn spawn_witness(key: &std::path::Path, state: &std::path::Path, log: &str) -> (std::process::Child, String) {
+    common::spawn_truce(&witness_args(key, state, log))
+}
+
 #[test]
 fn witness_server_answers_the_tlog_witness_session_vectors() {
     let path = concat!(
@@ -42,32 +51,10 @@ fn witness_server_answers_the_tlog_witness_session_vectors() {
     ]);
     assert!(ok, "{out}");
     let state = dir.path().join("state");
-    let (child, url) = common::spawn_truce(&[
-        "witness",
-        "serve",
-        "--key",
-        key.to_str().expect("p"),
-        "--state",
-        state.to_str().expect("p"),
-        "--listen",
-        "127.0.0.1:0",
-        "--log",
-        doc["log_vkey"].as_str().expect("vkey"),
-    ]);
+    let (child, url) = spawn_witness(&key, &state, doc["log_vkey"].as_str().expect("vkey"));
     let _child = Kill(child);
     // A second witness on the same state would let one key cosign both sides of a fork.
-    let (ok, out) = truce(&[
-        "witness",
-        "serve",
-        "--key",
-        key.to_str().expect("p"),
-        "--state",
-        state.to_str().expect("p"),
-        "--listen",
-        "127.0.0.1:0",
-        "--log",
-        doc["log_vkey"].as_str().expect("vkey"),
-    ]);
+    let (ok, out) = truce(&witness_args(&key, &state, doc["log_vkey"].as_str().expect("vkey")));
     assert!(!ok && out.contains("in use by another witness"), "{out}");
     let client = Client::new(&url);
     for (i, step) in doc["steps"].as_array().expect("steps").iter().enumerate() {
@@ -86,18 +73,7 @@ fn witness_server_answers_the_tlog_witness_session_vectors() {
     }
     // The state survives a restart: the witness still holds size 5 and refuses to go back.
     drop(_child);
-    let (child, url) = common::spawn_truce(&[
-        "witness",
-        "serve",
-        "--key",
-        key.to_str().expect("p"),
-        "--state",
-        state.to_str().expect("p"),
-        "--listen",
-        "127.0.0.1:0",
-        "--log",
-        doc["log_vkey"].as_str().expect("vkey"),
-    ]);
+    let (child, url) = spawn_witness(&key, &state, doc["log_vkey"].as_str().expect("vkey"));
     let _child = Kill(child);
     let last = doc["steps"].as_array().expect("steps").last().expect("step");
     let (status, body) =

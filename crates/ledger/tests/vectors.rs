@@ -36,6 +36,15 @@ fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
     v[k].as_str().unwrap_or_else(|| panic!("field {k} missing in {v}"))
 }
 
+/// A JSON array of base64 hashes.
+fn b64_hashes(v: &Value) -> Vec<Hash> {
+    v.as_array()
+        .expect("array of hashes")
+        .iter()
+        .map(|h| Hash::from_base64(h.as_str().expect("s")).expect("hash"))
+        .collect()
+}
+
 fn seed(v: &Value, k: &str) -> [u8; 32] {
     hex(str_of(v, k)).try_into().expect("32-byte seed")
 }
@@ -403,23 +412,13 @@ fn tiles(doc: &Value) -> usize {
     let mut src = TileSource::new(MapTiles(&tiles));
     for p in t["inclusion_proofs"].as_array().expect("inclusion") {
         let (index, size) = (p["index"].as_u64().expect("i"), p["size"].as_u64().expect("s"));
-        let want: Vec<Hash> = p["proof_b64"]
-            .as_array()
-            .expect("p")
-            .iter()
-            .map(|h| Hash::from_base64(h.as_str().expect("s")).expect("hash"))
-            .collect();
+        let want = b64_hashes(&p["proof_b64"]);
         assert_eq!(inclusion_proof(&mut src, index, size).ok(), Some(want), "inclusion {index} in {size}");
         n += 1;
     }
     for p in t["consistency_proofs"].as_array().expect("consistency") {
         let (s1, s2) = (p["size1"].as_u64().expect("s1"), p["size2"].as_u64().expect("s2"));
-        let want: Vec<Hash> = p["proof_b64"]
-            .as_array()
-            .expect("p")
-            .iter()
-            .map(|h| Hash::from_base64(h.as_str().expect("s")).expect("hash"))
-            .collect();
+        let want = b64_hashes(&p["proof_b64"]);
         assert_eq!(consistency_proof(&mut src, s1, s2).ok(), Some(want.clone()), "consistency {s1} to {s2}");
         let root1 = Hash::from_base64(str_of(p, "root1_b64")).expect("root1");
         assert!(verify_consistency(s1, s2, root1, writer.root(), &want).is_ok());
