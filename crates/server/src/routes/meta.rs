@@ -54,9 +54,41 @@ pub(crate) async fn index(State(state): State<AppState>) -> Html<String> {
          <ul><li><a href=/api/v1/claims>/api/v1/claims</a> — claims</li>\
          <li><a href=/api/v1/scenario>/api/v1/scenario</a> — the agreement, parties, provisions, gazetteer</li>\
          <li><a href=\"/api/v1/places?q=Lachin\">/api/v1/places?q=…</a> — gazetteer search</li>\
-         <li><a href=/api/v1/openapi.json>/api/v1/openapi.json</a> — the API (OpenAPI 3.1)</li></ul></html>",
-        html_escape(&title)
+         <li><a href=/api/v1/log>/api/v1/log</a> — the tamper-evident log (tiles at /log/)</li>\
+         <li><a href=/api/v1/openapi.json>/api/v1/openapi.json</a> — the API (OpenAPI 3.1)</li></ul>\
+         <h2>The record</h2>{}</html>",
+        html_escape(&title),
+        ledger_summary(&state).await
     ))
+}
+
+/// The newest checkpoint in words: size, when, who cosigned it, whether the quorum is met.
+async fn ledger_summary(state: &AppState) -> String {
+    let Ok(Some(cp)) = state.store.log_checkpoint(None).await else {
+        return "<p>No checkpoint signed yet.</p>".into();
+    };
+    let note = cp.cosigned_note();
+    let signed_at = truce_core::time::fmt(truce_core::time::from_millis(cp.signed_at_ms));
+    let witnesses = match state.witness_policy.as_deref() {
+        None => "No witnesses are configured.".to_string(),
+        Some(p) => {
+            let by = p.cosigners(note.as_bytes());
+            format!(
+                "Cosigned by {} of the witnesses {}; quorum {}.",
+                if by.is_empty() { "none".to_string() } else { by.join(", ") },
+                p.witnesses.iter().map(|w| w.name.as_str()).collect::<Vec<_>>().join(", "),
+                if p.quorum_met(&by) { "met" } else { "not met" }
+            )
+        }
+    };
+    format!(
+        "<p>Checkpoint of {} entries, signed {}, root <code>{}</code>. {}</p><pre>{}</pre>",
+        cp.size,
+        html_escape(&signed_at),
+        cp.root.to_base64(),
+        html_escape(&witnesses),
+        html_escape(&note)
+    )
 }
 
 fn html_escape(s: &str) -> String {
