@@ -38,6 +38,17 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
   grep -E '^(ingest|query)' "$out"
   echo '```'
   echo
+  echo "- *Durably committed*: a claim is answered 201 only after the write-ahead log holding it"
+  echo "  has been flushed with fdatasync; the benchmark checks that the journal holds exactly"
+  echo "  the acknowledged claims."
+  echo "- *Ingest*: one client thread with many keep-alive HTTP/1.1 connections, first one"
+  echo "  claim per request (\`POST /api/v1/claims\`), then batches (\`POST /api/v1/claims/batch\`)."
+  echo "  Each is run three times on a fresh database: on this shared virtual machine the same"
+  echo "  run varies by up to a quarter from one try to the next."
+  echo "- *Query*: \`GET /api/v1/claims?bbox=…&from=…&to=…&limit=50\` over HTTP, one at a time,"
+  echo "  random boxes and windows over a database of generated claims spread over the"
+  echo "  scenario's area and three years; latency measured at the client."
+  echo
   echo "## Ledger (issue 3)"
   echo
   echo "Targets: appending with checkpointing costs at most 10% of the ingest rate; inclusion-proof"
@@ -59,17 +70,12 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
   echo "- *Full audit*: what \`truce verify --db\` does: every payload re-hashed, every leaf and"
   echo "  every stored tree hash recomputed and compared, the root checked against the signed"
   echo "  checkpoint."
-  echo
-  echo "- *Durably committed*: a claim is answered 201 only after the write-ahead log holding it"
-  echo "  has been flushed with fdatasync; the benchmark checks that the journal holds exactly"
-  echo "  the acknowledged claims."
-  echo "- *Ingest*: one client thread with many keep-alive HTTP/1.1 connections, first one"
-  echo "  claim per request (\`POST /api/v1/claims\`), then batches (\`POST /api/v1/claims/batch\`)."
-  echo "  Each is run three times on a fresh database: on this shared virtual machine the same"
-  echo "  run varies by up to a quarter from one try to the next."
-  echo "- *Query*: \`GET /api/v1/claims?bbox=…&from=…&to=…&limit=50\` over HTTP, one at a time,"
-  echo "  random boxes and windows over a database of generated claims spread over the"
-  echo "  scenario's area and three years; latency measured at the client."
+  echo "- *Signed-claim ingest is below its target.* The run is CPU-bound (about 185% of the two"
+  echo "  cores). Per claim, signing adds about 58 µs of CPU to about 59 µs unsigned (measured with"
+  echo "  /usr/bin/time over 200,000 claims): Ed25519 batch verification about 17 µs, RFC 8785"
+  echo "  canonicalisation of the signed claim about 10 µs and of the larger payload 5.5 µs more,"
+  echo "  a second JSON parse about 3 µs, and the rest in writing and flushing a payload about twice"
+  echo "  the size."
 } > BENCHMARKS.md
 rm -f "$out"
 echo "wrote BENCHMARKS.md" >&2

@@ -200,10 +200,11 @@ fn log_key() -> truce_ledger::SigningKeyPair {
 
 /// Claims per request: 1 posts to /api/v1/claims, more posts batches to /api/v1/claims/batch.
 fn ingest(per_request: u64) {
-    ingest_with(per_request, Ledger::Checkpointed);
+    ingest_with(per_request, Ledger::Checkpointed, "");
 }
 
-fn ingest_with(per_request: u64, ledger: Ledger) -> f64 {
+/// One ingest run; `label` prefixes its line (`ledger ` for the ledger comparison).
+fn ingest_with(per_request: u64, ledger: Ledger, label: &str) -> f64 {
     let total = env_u64("TRUCE_BENCH_INGEST", 200_000) / per_request * per_request;
     let connections = env_u64("TRUCE_BENCH_CLIENTS", if per_request == 1 { 512 } else { 32 });
     let log_key = (ledger != Ledger::Unsigned).then(log_key);
@@ -251,8 +252,7 @@ fn ingest_with(per_request: u64, ledger: Ledger) -> f64 {
         Ledger::SignedClaims => "checkpoints, every claim signed",
     };
     println!(
-        "{}ingest ({per_request} claim(s) per request, POST {path}, {what}): {acknowledged} claims on {connections} connections in {:.2} s = {rate:.0} claims/s durably committed (target >= 20000)",
-        if ledger == Ledger::Checkpointed { "" } else { "ledger " },
+        "{label}ingest ({per_request} claim(s) per request, POST {path}, {what}): {acknowledged} claims on {connections} connections in {:.2} s = {rate:.0} claims/s durably committed (target >= 20000)",
         elapsed.as_secs_f64(),
     );
     rate
@@ -264,15 +264,15 @@ fn ledger() {
     let repeat = env_u64("TRUCE_BENCH_REPEAT", 3);
     let batch = env_u64("TRUCE_BENCH_BATCH", 100).max(2);
     if std::env::var("TRUCE_BENCH_SIGNED_ONLY").is_ok() {
-        ingest_with(batch, Ledger::SignedClaims);
+        ingest_with(batch, Ledger::SignedClaims, "ledger ");
         return;
     }
     let (mut plain, mut with_cp, mut signed) = (Vec::new(), Vec::new(), Vec::new());
     // TRUCE_BENCH_REPEAT=0 skips the ingest runs (proofs and audit only).
     for _ in 0..repeat {
-        plain.push(ingest_with(batch, Ledger::Unsigned));
-        with_cp.push(ingest_with(batch, Ledger::Checkpointed));
-        signed.push(ingest_with(batch, Ledger::SignedClaims));
+        plain.push(ingest_with(batch, Ledger::Unsigned, "ledger "));
+        with_cp.push(ingest_with(batch, Ledger::Checkpointed, "ledger "));
+        signed.push(ingest_with(batch, Ledger::SignedClaims, "ledger "));
     }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
