@@ -395,7 +395,7 @@ fn proven_payload(src: &mut dyn LogSource, cp: &Checkpoint, seq: u64, leaf: &[u8
     let payload = src.payload(seq)?.ok_or_else(|| fail(Some(seq), "the log does not serve this entry's payload"))?;
     let payload: serde_json::Value =
         serde_json::from_slice(&payload).map_err(|e| fail(Some(seq), format!("the payload is not JSON: {e}")))?;
-    let canonical = serde_json_canonicalizer::to_vec(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
+    let canonical = truce_core::journal::canonical_json(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
     let digest: String = sha2::Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect();
     if leaf_field(leaf, "payload-sha256").as_deref() != Some(digest.as_str()) {
         return Err(fail(Some(seq), "the payload served is not the one the leaf commits to"));
@@ -413,7 +413,7 @@ fn check_signature(
     signer: &VerifierKey,
 ) -> Result<String> {
     let payload = proven_payload(src, cp, seq, leaf)?;
-    let canonical = serde_json_canonicalizer::to_vec(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
+    let canonical = truce_core::journal::canonical_json(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
     let sig = &payload["signature"];
     let key = sig["key"].as_str().ok_or_else(|| fail(Some(seq), "the entry is not a signed claim"))?;
     if key != format!("{}+{:08x}", signer.name(), signer.key_id()) {
@@ -448,7 +448,7 @@ fn check_signature(
     let mut body =
         input.validate(&scenario).map_err(|e| fail(Some(seq), format!("the signed claim does not validate: {e}")))?;
     body.signature = serde_json::from_value(sig.clone()).ok();
-    let rebuilt = serde_json_canonicalizer::to_vec(&body).map_err(|e| fail(Some(seq), e.to_string()))?;
+    let rebuilt = truce_core::journal::canonical_json(&body).map_err(|e| fail(Some(seq), e.to_string()))?;
     if rebuilt != canonical {
         return Err(fail(Some(seq), "the recorded claim differs from the one validated from the signed JSON"));
     }

@@ -44,9 +44,9 @@ pub fn signing_message(claim: &Value) -> Result<Vec<u8>, serde_json::Error> {
         Value::Object(map) => {
             let mut map = map.clone();
             map.remove("signature");
-            serde_json_canonicalizer::to_vec(&Value::Object(map))
+            crate::journal::canonical_json(&Value::Object(map))
         }
-        other => serde_json_canonicalizer::to_vec(other),
+        other => crate::journal::canonical_json(other),
     }
 }
 
@@ -123,7 +123,7 @@ impl PendingSignature {
                 None
             }
         };
-        let message = serde_json_canonicalizer::to_vec(&claim).map_err(|err| {
+        let message = crate::journal::canonical_json(&claim).map_err(|err| {
             let mut e = FieldErrors::new();
             let field = prefix.trim_end_matches('.');
             e.push(if field.is_empty() { "claim" } else { field }, err.to_string());
@@ -145,12 +145,28 @@ impl PendingSignature {
     }
 }
 
-/// Whether the signature's R is a canonical encoding of a point not of small order.
+/// The y-coordinates (sign bit cleared) of the eight points of small order.
+static SMALL_ORDER_Y: std::sync::LazyLock<Vec<[u8; 32]>> = std::sync::LazyLock::new(|| {
+    curve25519_dalek::constants::EIGHT_TORSION
+        .iter()
+        .map(|p| {
+            let mut y = p.compress().to_bytes();
+            y[31] &= 0x7f;
+            y
+        })
+        .collect()
+});
+
+/// Whether the signature's R is a canonical encoding (y below the field prime) of a point not
+/// of small order: what `verify_strict` demands and batch verification does not check. Done on
+/// the bytes, without decompressing the point.
 fn strict_r(sig: &[u8; 64]) -> bool {
-    let mut r = [0u8; 32];
-    r.copy_from_slice(&sig[..32]);
-    let compressed = curve25519_dalek::edwards::CompressedEdwardsY(r);
-    compressed.decompress().is_some_and(|p| !p.is_small_order() && p.compress() == compressed)
+    let mut y = [0u8; 32];
+    y.copy_from_slice(&sig[..32]);
+    y[31] &= 0x7f;
+    // y >= p = 2^255 - 19 means y is ff..ff (high byte 7f) with its low byte at least 0xed.
+    let non_canonical = y[31] == 0x7f && y[1..31].iter().all(|&b| b == 0xff) && y[0] >= 0xed;
+    !non_canonical && !SMALL_ORDER_Y.contains(&y)
 }
 
 /// Registered keys by (name, key ID): the party each signs for, and the key.
@@ -213,4 +229,33 @@ pub fn verify_all(
         }
     }
     results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_r_refuses_small_order_and_non_canonical_points_only() {
+        let key = truce_ledger::SigningKeyPair::from_seed("k", [3; 32]).expect("key");
+        let good = key.sign_detached(b"message");
+        assert!(strict_r(&good));
+        for p in curve25519_dalek::constants::EIGHT_TORSION {
+            let mut sig = good;
+            sig[..32].copy_from_slice(&p.compress().to_bytes());
+            assert!(!strict_r(&sig), "small-order point accepted");
+            sig[31] ^= 0x80;
+            assert!(!strict_r(&sig), "small-order point with the other sign accepted");
+        }
+        let mut sig = good;
+        sig[..32].copy_from_slice(&[0xff; 32]);
+        sig[31] = 0x7f;
+        assert!(!strict_r(&sig), "y above the field prime accepted");
+        // Every accepted R of real signatures decompresses to a large-order point.
+        for i in 0u8..32 {
+            let s = key.sign_detached(&[i]);
+            let r = curve25519_dalek::edwards::CompressedEdwardsY(s[..32].try_into().expect("32 bytes"));
+            assert_eq!(strict_r(&s), r.decompress().is_some_and(|p| !p.is_small_order() && p.compress() == r));
+        }
+    }
 }
