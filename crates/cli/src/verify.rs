@@ -268,15 +268,11 @@ pub fn verify(src: &mut dyn LogSource, key: &VerifierKey, checks: &Checks) -> Re
             .into_iter()
             .find(|e| e.seq == seq)
             .ok_or_else(|| fail(Some(seq), "the log does not have this entry"))?;
-        let mut tiles = TileSource::new(Tiles { src: &mut *src, size: cp.size });
-        let proof =
-            inclusion_proof(&mut tiles, seq, cp.size).map_err(|e| fail(None, format!("reading the tree: {e}")))?;
-        verify_inclusion(seq, cp.size, leaf_hash(&entry.leaf), &proof, cp.root)
-            .map_err(|e| fail(Some(seq), format!("inclusion proof fails: {e}")))?;
+        let hashes = prove_inclusion(src, &cp, seq, &entry.leaf)?;
         if entry.payload_matches == Some(false) {
             return Err(fail(Some(seq), "the entry's payload no longer matches its SHA-256"));
         }
-        out.push(format!("inclusion: entry {seq} is in the checkpointed tree ({} proof hashes)", proof.len()));
+        out.push(format!("inclusion: entry {seq} is in the checkpointed tree ({hashes} proof hashes)"));
         if let Some(signer) = &checks.signed_by {
             out.push(check_signature(src, &cp, seq, &entry.leaf, signer)?);
         }
@@ -386,12 +382,17 @@ fn leaf_field(leaf: &[u8], key: &str) -> Option<String> {
     String::from_utf8_lossy(leaf).lines().find_map(|l| l.strip_prefix(&format!("{key} ")).map(str::to_string))
 }
 
-/// Entry `seq`'s payload, checked against its leaf, which is proven to be in the tree of `cp`.
-fn proven_payload(src: &mut dyn LogSource, cp: &Checkpoint, seq: u64, leaf: &[u8]) -> Result<serde_json::Value> {
+/// Proves that `leaf` is entry `seq` of the tree of `cp`; returns the proof's length.
+fn prove_inclusion(src: &mut dyn LogSource, cp: &Checkpoint, seq: u64, leaf: &[u8]) -> Result<usize> {
     let mut tiles = TileSource::new(Tiles { src: &mut *src, size: cp.size });
     let proof = inclusion_proof(&mut tiles, seq, cp.size).map_err(|e| fail(None, format!("reading the tree: {e}")))?;
     verify_inclusion(seq, cp.size, leaf_hash(leaf), &proof, cp.root)
         .map_err(|e| fail(Some(seq), format!("inclusion proof fails: {e}")))?;
+    Ok(proof.len())
+}
+
+/// Entry `seq`'s payload and its canonical bytes, checked against the hash its `leaf` names.
+fn leaf_payload(src: &mut dyn LogSource, seq: u64, leaf: &[u8]) -> Result<(serde_json::Value, Vec<u8>)> {
     let payload = src.payload(seq)?.ok_or_else(|| fail(Some(seq), "the log does not serve this entry's payload"))?;
     let payload: serde_json::Value =
         serde_json::from_slice(&payload).map_err(|e| fail(Some(seq), format!("the payload is not JSON: {e}")))?;
@@ -400,7 +401,7 @@ fn proven_payload(src: &mut dyn LogSource, cp: &Checkpoint, seq: u64, leaf: &[u8
     if leaf_field(leaf, "payload-sha256").as_deref() != Some(digest.as_str()) {
         return Err(fail(Some(seq), "the payload served is not the one the leaf commits to"));
     }
-    Ok(payload)
+    Ok((payload, canonical))
 }
 
 /// Checks that entry `seq` (proven in the tree of `cp`) is a claim signed by `signer` whose
@@ -412,8 +413,7 @@ fn check_signature(
     leaf: &[u8],
     signer: &VerifierKey,
 ) -> Result<String> {
-    let payload = proven_payload(src, cp, seq, leaf)?;
-    let canonical = truce_core::journal::canonical_json(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
+    let (payload, canonical) = leaf_payload(src, seq, leaf)?;
     let sig = &payload["signature"];
     let key = sig["key"].as_str().ok_or_else(|| fail(Some(seq), "the entry is not a signed claim"))?;
     if key != format!("{}+{:08x}", signer.name(), signer.key_id()) {
@@ -437,8 +437,8 @@ fn check_signature(
     if leaf_field(&first.leaf, "kind").as_deref() != Some(truce_core::journal::kind::SCENARIO_LOADED) {
         return Err(fail(Some(0), "entry 0 is not the scenario"));
     }
-    let scenario = proven_payload(src, cp, 0, &first.leaf)?;
-    let scenario = serde_json::to_vec(&scenario).map_err(|e| fail(Some(0), e.to_string()))?;
+    prove_inclusion(src, cp, 0, &first.leaf)?;
+    let (_, scenario) = leaf_payload(src, 0, &first.leaf)?;
     let scenario = match truce_core::journal::Command::decode(truce_core::journal::kind::SCENARIO_LOADED, &scenario) {
         Ok(truce_core::journal::Command::LoadScenario(s)) => s,
         _ => return Err(fail(Some(0), "entry 0 is not the scenario")),

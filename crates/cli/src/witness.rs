@@ -142,13 +142,12 @@ pub async fn serve(state: WitnessState, listen: SocketAddr, banner: impl FnOnce(
 /// stores the cosignatures that verify. One task per witness, so a slow or absent witness
 /// holds up no other; a witness that missed a checkpoint is retried every few seconds.
 pub async fn push_checkpoints(store: truce_store::Store, policy: Policy) {
-    let policy = Arc::new(policy);
-    for w in policy.witnesses.iter().filter(|w| w.url.is_some()).cloned() {
-        tokio::spawn(push_loop(store.clone(), policy.clone(), w));
+    for w in policy.witnesses.into_iter().filter(|w| w.url.is_some()) {
+        tokio::spawn(push_loop(store.clone(), w));
     }
 }
 
-async fn push_loop(store: truce_store::Store, policy: Arc<Policy>, w: truce_ledger::policy::PolicyWitness) {
+async fn push_loop(store: truce_store::Store, w: truce_ledger::policy::PolicyWitness) {
     let mut watch = store.watch_checkpoints();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
     let mut held: HashMap<String, u64> = HashMap::new();
@@ -156,7 +155,7 @@ async fn push_loop(store: truce_store::Store, policy: Arc<Policy>, w: truce_ledg
     loop {
         let size = *watch.borrow_and_update();
         if size > 0 && held.get(&w.name) != Some(&size) {
-            match push_one(&store, &policy, &w, size, &mut held).await {
+            match push_one(&store, &w, size, &mut held).await {
                 Ok(()) => failing = false,
                 Err(e) if !failing => {
                     tracing::warn!(witness = %w.name, size, error = %e, "witness did not cosign; retrying every 5 s");
@@ -174,7 +173,6 @@ async fn push_loop(store: truce_store::Store, policy: Arc<Policy>, w: truce_ledg
 
 async fn push_one(
     store: &truce_store::Store,
-    policy: &Policy,
     w: &truce_ledger::policy::PolicyWitness,
     size: u64,
     held: &mut HashMap<String, u64>,
@@ -208,10 +206,7 @@ async fn push_one(
                 anyhow::ensure!(!lines.is_empty(), "the witness answered no valid cosignature");
                 store.add_cosignatures(size, lines).await?;
                 held.insert(w.name.clone(), size);
-                let cosigned = policy.cosigners(
-                    store.log_checkpoint(Some(size)).await?.map(|c| c.cosigned_note()).unwrap_or_default().as_bytes(),
-                );
-                tracing::info!(witness = %w.name, size, quorum_met = policy.quorum_met(&cosigned), "cosigned");
+                tracing::info!(witness = %w.name, size, "cosigned");
                 return Ok(());
             }
             409 => {

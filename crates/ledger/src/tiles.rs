@@ -234,18 +234,8 @@ impl TileWriter {
         TileWriter::default()
     }
 
-    /// The tiles whose contents a restore needs for a log of `size` leaves: the partial tile
-    /// of each level, if it has one.
-    pub fn edge_tiles(size: u64) -> Vec<TileId> {
-        tile_set(size)
-            .into_iter()
-            .filter(|&(_, _, width)| width > 0)
-            .map(|(level, full, width)| TileId { kind: TileKind::Hashes(level), index: full, width })
-            .collect()
-    }
-
-    /// Restores the writer of a log of `size` leaves from the stored bytes of its
-    /// [`TileWriter::edge_tiles`] (each exactly as long as its width).
+    /// Restores the writer of a log of `size` leaves from the stored bytes of its right edge:
+    /// the partial tile of each level that has one (each exactly as long as its width).
     pub fn restore(size: u64, mut read: impl FnMut(TileId) -> Option<Vec<u8>>) -> Result<TileWriter, RestoreError> {
         let mut partial = Vec::new();
         for (level, full, width) in tile_set(size) {

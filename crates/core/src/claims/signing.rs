@@ -39,20 +39,16 @@ pub struct ClaimSignature {
 }
 
 /// The bytes a submitter signs: the claim's JSON without `signature`, RFC 8785 canonical.
-pub fn signing_message(claim: &Value) -> Result<Vec<u8>, serde_json::Error> {
-    match claim {
-        Value::Object(map) => {
-            let mut map = map.clone();
-            map.remove("signature");
-            crate::journal::canonical_json(&Value::Object(map))
-        }
-        other => crate::journal::canonical_json(other),
+pub fn signing_message(mut claim: Value) -> Result<Vec<u8>, serde_json::Error> {
+    if let Some(map) = claim.as_object_mut() {
+        map.remove("signature");
     }
+    crate::journal::canonical_json(&claim)
 }
 
 /// Signs a claim's JSON and returns it with its `signature` member set.
 pub fn sign_claim(claim: &Value, key: &truce_ledger::SigningKeyPair) -> Result<Value, serde_json::Error> {
-    let message = signing_message(claim)?;
+    let message = signing_message(claim.clone())?;
     let sig = key.sign_detached(&message);
     let vkey = key.note_verifier();
     let mut out = claim.clone();
@@ -123,7 +119,7 @@ impl PendingSignature {
                 None
             }
         };
-        let message = crate::journal::canonical_json(&claim).map_err(|err| {
+        let message = signing_message(claim).map_err(|err| {
             let mut e = FieldErrors::new();
             let field = prefix.trim_end_matches('.');
             e.push(if field.is_empty() { "claim" } else { field }, err.to_string());

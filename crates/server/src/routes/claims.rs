@@ -128,19 +128,12 @@ pub(crate) async fn submit(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    // A signed claim's JSON is needed again for its signed bytes: parse it once into a
-    // value, then into the typed input.
-    let bytes = body.as_ref().ok().cloned();
-    let value = signed_value(&body);
-    let input: ClaimInput = match &value {
-        Some(v) => from_value(v).map_or_else(|| parse_json(body, crate::MAX_BODY_BYTES), Ok)?,
-        None => parse_json(body, crate::MAX_BODY_BYTES)?,
-    };
+    let (input, raw): (ClaimInput, _) = parse_keeping_json(body, crate::MAX_BODY_BYTES)?;
     let signed = input.signature.is_some();
     let scenario = scenario(&state)?;
     let mut claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
     if signed {
-        let value = value_of(value, bytes.as_deref())?;
+        let value = raw.into_value()?;
         attach_signatures(&state, vec![(value, &mut claim, String::new())]).await?;
     }
     let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
@@ -154,29 +147,43 @@ pub(crate) async fn submit(
     Ok((StatusCode::CREATED, headers, String::from(Box::<str>::from(claim))).into_response())
 }
 
-/// The body as a JSON value when it carries a signature (and is JSON), else `None`.
-fn signed_value(body: &Result<Bytes, BytesRejection>) -> Option<serde_json::Value> {
-    let bytes = body.as_ref().ok()?;
+/// A request body kept beside its typed parse, for the JSON a signature covers.
+struct RawJson {
+    bytes: Option<Bytes>,
+    /// Parsed already when the body visibly carries a signature.
+    value: Option<serde_json::Value>,
+}
+
+impl RawJson {
+    /// The body as JSON: the value parsed already, or a parse now (a `signature` key written
+    /// with an escape escapes the quick scan), so a signature is never skipped.
+    fn into_value(self) -> Result<serde_json::Value, ApiError> {
+        match self.value {
+            Some(v) => Ok(v),
+            None => serde_json::from_slice(self.bytes.as_deref().unwrap_or_default())
+                .map_err(|e| ApiError::MalformedJson(e.to_string())),
+        }
+    }
+}
+
+/// [`parse_json`], keeping the body. A body that carries a signature is parsed once into a
+/// JSON value and the typed input taken from it, since the signed bytes need the value too.
+fn parse_keeping_json<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<(T, RawJson), ApiError> {
     const NEEDLE: &[u8] = b"\"signature\"";
-    if !bytes.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
-        return None;
-    }
-    serde_json::from_slice(bytes).ok()
-}
-
-/// The parsed body: the one already made, or (when the quick scan missed an escaped key)
-/// a parse now, so a signature is never skipped.
-fn value_of(value: Option<serde_json::Value>, bytes: Option<&[u8]>) -> Result<serde_json::Value, ApiError> {
-    match value {
-        Some(v) => Ok(v),
-        None => serde_json::from_slice(bytes.unwrap_or_default()).map_err(|e| ApiError::MalformedJson(e.to_string())),
-    }
-}
-
-/// The typed input from a parsed value; `None` when it does not fit (the byte parser then
-/// reports every bad field).
-fn from_value<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
-    T::deserialize(value).ok()
+    let bytes = body.as_ref().ok().cloned();
+    let value = bytes
+        .as_deref()
+        .filter(|b| b.windows(NEEDLE.len()).any(|w| w == NEEDLE))
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+    // When the value does not fit the type, the byte parser reports every bad field.
+    let typed = match value.as_ref().and_then(|v| T::deserialize(v).ok()) {
+        Some(t) => t,
+        None => parse_json(body, limit)?,
+    };
+    Ok((typed, RawJson { bytes, value }))
 }
 
 /// Verifies the signatures of signed claims against the claimants' registered keys and
@@ -292,17 +299,12 @@ pub(crate) async fn submit_batch(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let bytes = body.as_ref().ok().cloned();
-    let value = signed_value(&body);
-    let batch: ClaimBatch = match &value {
-        Some(v) => from_value(v).map_or_else(|| parse_json(body, crate::MAX_BATCH_BODY_BYTES), Ok)?,
-        None => parse_json(body, crate::MAX_BATCH_BODY_BYTES)?,
-    };
+    let (batch, raw): (ClaimBatch, _) = parse_keeping_json(body, crate::MAX_BATCH_BODY_BYTES)?;
     let signed: Vec<bool> = batch.claims.iter().map(|c| c.signature.is_some()).collect();
     let scenario = scenario(&state)?;
     let mut claims = batch.validate(&scenario).map_err(ApiError::Invalid)?;
     if signed.contains(&true) {
-        let mut value = value_of(value, bytes.as_deref())?;
+        let mut value = raw.into_value()?;
         let items = match value.get_mut("claims").map(serde_json::Value::take) {
             Some(serde_json::Value::Array(items)) => items,
             _ => Vec::new(),

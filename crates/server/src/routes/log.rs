@@ -82,6 +82,16 @@ fn number(q: &HashMap<String, String>, name: &str, errors: &mut FieldErrors) -> 
     }
 }
 
+/// The size of the newest checkpoint, the default of a proof's tree size `param`.
+async fn newest_size(state: &AppState, param: &str) -> Result<u64, ApiError> {
+    state
+        .store
+        .log_checkpoint(None)
+        .await?
+        .map(|c| c.size)
+        .ok_or_else(|| ApiError::NotFound(format!("the log has signed no checkpoint yet; give {param} explicitly")))
+}
+
 fn b64(hashes: &[Hash]) -> Vec<String> {
     hashes.iter().map(Hash::to_base64).collect()
 }
@@ -123,13 +133,10 @@ pub(crate) async fn inclusion(
         errors.push("seq", "is required");
     }
     let seq = errors.clone().into_result(seq).map_err(ApiError::BadQuery)?.unwrap_or_default();
-    let size =
-        match size {
-            Some(s) => s,
-            None => state.store.log_checkpoint(None).await?.map(|c| c.size).ok_or_else(|| {
-                ApiError::NotFound("the log has signed no checkpoint yet; give size explicitly".into())
-            })?,
-        };
+    let size = match size {
+        Some(s) => s,
+        None => newest_size(&state, "size").await?,
+    };
     if seq >= size {
         let mut e = FieldErrors::new();
         e.push("seq", format!("must be below size ({size})"));
@@ -184,12 +191,7 @@ pub(crate) async fn consistency(
     let from = errors.into_result(from).map_err(ApiError::BadQuery)?.unwrap_or_default();
     let to = match to {
         Some(t) => t,
-        None => state
-            .store
-            .log_checkpoint(None)
-            .await?
-            .map(|c| c.size)
-            .ok_or_else(|| ApiError::NotFound("the log has signed no checkpoint yet; give to explicitly".into()))?,
+        None => newest_size(&state, "to").await?,
     };
     let mut e = FieldErrors::new();
     if from == 0 {
@@ -268,13 +270,8 @@ pub(crate) async fn checkpoints(
         errors.push("limit", "must be 1..100");
     }
     errors.into_result(()).map_err(ApiError::BadQuery)?;
-    let mut out = Vec::new();
-    for size in state.store.log_checkpoint_sizes(limit as u32).await? {
-        if let Some(c) = state.store.log_checkpoint(Some(size)).await? {
-            out.push(checkpoint_info(&state, c));
-        }
-    }
-    Ok(Json(out))
+    let list = state.store.log_checkpoints(limit as u32).await?;
+    Ok(Json(list.into_iter().map(|c| checkpoint_info(&state, c)).collect()))
 }
 
 /// The log: origin, verifier key, size, newest checkpoint.

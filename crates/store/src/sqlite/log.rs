@@ -50,13 +50,28 @@ pub(crate) fn row_leaf(seq: u64, id: &str, kind: &str, actor: &str, received_at_
     leaf_hash(&EntryHeader { seq, id, kind, actor, received_at_ms, payload_sha256: digest }.leaf_bytes())
 }
 
+/// The leaf bytes of a journal row selected as `seq, id, kind, actor, received_at,
+/// payload_sha256` (in that order, first), read without copying its strings.
+fn leaf_of_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Vec<u8>> {
+    let text = |i: usize| r.get_ref(i).and_then(|v| v.as_str().map_err(Into::into));
+    Ok(EntryHeader {
+        seq: r.get::<_, i64>(0)? as u64,
+        id: text(1)?,
+        kind: text(2)?,
+        actor: text(3)?,
+        received_at_ms: r.get(4)?,
+        payload_sha256: r.get_ref(5)?.as_blob()?,
+    }
+    .leaf_bytes())
+}
+
 /// The tile writer for a journal of `size` entries, from its stored tiles. A database
 /// made before the log existed has no tiles at all: they are computed from the journal
 /// once. Missing tiles in a log that has some are damage, and are reported, not repaired.
 pub(crate) fn restore(conn: &Connection, size: u64) -> Result<TileWriter, StoreError> {
-    let tiles: i64 = conn.query_row("SELECT count(*) FROM log_tiles", [], |r| r.get(0))?;
-    let checkpoints: i64 = conn.query_row("SELECT count(*) FROM log_checkpoints", [], |r| r.get(0))?;
-    let writer = if tiles == 0 && size > 0 && checkpoints == 0 {
+    let has_tiles: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM log_tiles)", [], |r| r.get(0))?;
+    let has_checkpoints: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM log_checkpoints)", [], |r| r.get(0))?;
+    let writer = if !has_tiles && !has_checkpoints && size > 0 {
         let tx = conn.unchecked_transaction()?;
         let mut writer = TileWriter::new();
         {
@@ -68,15 +83,7 @@ pub(crate) fn restore(conn: &Connection, size: u64) -> Result<TileWriter, StoreE
                 if seq != writer.size() {
                     return Err(StoreError::Internal(format!("journal entry {} is missing", writer.size())));
                 }
-                let digest: Vec<u8> = r.get(5)?;
-                writer.append(row_leaf(
-                    seq,
-                    &r.get::<_, String>(1)?,
-                    &r.get::<_, String>(2)?,
-                    &r.get::<_, String>(3)?,
-                    r.get(4)?,
-                    &digest,
-                ));
+                writer.append(leaf_hash(&leaf_of_row(r)?));
             }
         }
         write_tiles(&tx, &mut writer)?;
@@ -169,7 +176,8 @@ impl StoredCheckpoint {
     }
 }
 
-fn checkpoint_row(conn: &Connection, size: Option<u64>) -> Result<Option<StoredCheckpoint>, StoreError> {
+/// The newest checkpoint, or the one of `size`.
+pub(crate) fn checkpoint(conn: &Connection, size: Option<u64>) -> Result<Option<StoredCheckpoint>, StoreError> {
     let sql = match size {
         Some(_) => "SELECT size, root, note, signed_at FROM log_checkpoints WHERE size = ?1",
         None => "SELECT size, root, note, signed_at FROM log_checkpoints WHERE ?1 IS NULL ORDER BY size DESC LIMIT 1",
@@ -189,17 +197,17 @@ fn checkpoint_row(conn: &Connection, size: Option<u64>) -> Result<Option<StoredC
     Ok(Some(StoredCheckpoint { size, root, signed_at_ms, note, cosignatures }))
 }
 
-/// The newest checkpoint, or the one of `size`.
-pub(crate) fn checkpoint(conn: &Connection, size: Option<u64>) -> Result<Option<StoredCheckpoint>, StoreError> {
-    checkpoint_row(conn, size)
-}
-
-/// Every checkpoint size, newest first (at most `limit`).
-pub(crate) fn checkpoint_sizes(conn: &Connection, limit: u32) -> Result<Vec<u64>, StoreError> {
-    Ok(conn
+/// The newest checkpoints, newest first (at most `limit`), with their cosignatures.
+pub(crate) fn checkpoints(conn: &Connection, limit: u32) -> Result<Vec<StoredCheckpoint>, StoreError> {
+    let sizes = conn
         .prepare_cached("SELECT size FROM log_checkpoints ORDER BY size DESC LIMIT ?1")?
         .query_map([limit], |r| r.get::<_, i64>(0).map(|s| s as u64))?
-        .collect::<Result<Vec<_>, _>>()?)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = Vec::with_capacity(sizes.len());
+    for size in sizes {
+        out.extend(checkpoint(conn, Some(size))?);
+    }
+    Ok(out)
 }
 
 /// The stored bytes of hash tile `id`, cut to its width; `None` if the log has no such tile
@@ -219,29 +227,8 @@ pub(crate) fn leaves(conn: &Connection, start: u64, count: u64) -> Result<Vec<Ve
         "SELECT seq, id, kind, actor, received_at, payload_sha256 FROM journal WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
     )?;
     let end = start.saturating_add(count).min(i64::MAX as u64);
-    let rows = stmt.query_map(params![start.min(i64::MAX as u64) as i64, end as i64], |r| {
-        let digest: Vec<u8> = r.get(5)?;
-        let header = EntryHeader {
-            seq: r.get::<_, i64>(0)? as u64,
-            id: &r.get::<_, String>(1)?,
-            kind: &r.get::<_, String>(2)?,
-            actor: &r.get::<_, String>(3)?,
-            received_at_ms: r.get(4)?,
-            payload_sha256: &digest,
-        }
-        .leaf_bytes();
-        Ok(header)
-    })?;
+    let rows = stmt.query_map(params![start.min(i64::MAX as u64) as i64, end as i64], leaf_of_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// Hashes read through tiles for proofs.
-pub(crate) fn with_source<T>(
-    conn: &Connection,
-    f: impl FnOnce(&mut TileSource<SqlTiles<'_>>) -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    let mut src = source(conn);
-    f(&mut src)
 }
 
 /// Entries in the log (the journal's next sequence number).
@@ -289,19 +276,9 @@ impl LogFile {
         let mut out = Vec::with_capacity(count.min(4096) as usize);
         while let Some(r) = rows.next()? {
             let seq = r.get::<_, i64>(0)? as u64;
-            let text = |i: usize| r.get_ref(i).and_then(|v| v.as_str().map_err(Into::into));
+            let leaf = leaf_of_row(r)?;
             let blob = |i: usize| r.get_ref(i).and_then(|v| v.as_blob().map_err(Into::into));
-            let digest = blob(5)?;
-            let leaf = EntryHeader {
-                seq,
-                id: text(1)?,
-                kind: text(2)?,
-                actor: text(3)?,
-                received_at_ms: r.get(4)?,
-                payload_sha256: digest,
-            }
-            .leaf_bytes();
-            let payload_matches = truce_core::journal::sha256(blob(6)?)[..] == digest[..];
+            let payload_matches = truce_core::journal::sha256(blob(6)?)[..] == *blob(5)?;
             out.push(AuditEntry { seq, leaf, payload_matches });
         }
         Ok(out)
@@ -320,11 +297,6 @@ impl LogFile {
     /// The newest checkpoint the log stored.
     pub fn checkpoint(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
         checkpoint(&self.conn, None)
-    }
-
-    /// Entries in the journal (its next sequence number).
-    pub fn size(&self) -> Result<u64, StoreError> {
-        size(&self.conn)
     }
 }
 

@@ -251,9 +251,9 @@ impl Store {
         self.read(move |c| log::checkpoint(c, size)).await
     }
 
-    /// Checkpoint sizes, newest first.
-    pub async fn log_checkpoint_sizes(&self, limit: u32) -> Result<Vec<u64>, StoreError> {
-        self.read(move |c| log::checkpoint_sizes(c, limit)).await
+    /// The newest checkpoints, newest first, with their cosignatures.
+    pub async fn log_checkpoints(&self, limit: u32) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        self.read(move |c| log::checkpoints(c, limit)).await
     }
 
     /// The bytes of hash tile `index` at `level`, `width` hashes long, if the log has them.
@@ -280,11 +280,10 @@ impl Store {
                     "no entry {seq} in a tree of size {size} (the log has {len} entries)"
                 )));
             }
-            log::with_source(c, |src| {
-                let proof = truce_ledger::inclusion_proof(src, seq, size).map_err(log::tile_err)?;
-                let root = truce_ledger::tree_root(src, size).map_err(log::tile_err)?;
-                Ok((proof, root))
-            })
+            let src = &mut log::source(c);
+            let proof = truce_ledger::inclusion_proof(src, seq, size).map_err(log::tile_err)?;
+            let root = truce_ledger::tree_root(src, size).map_err(log::tile_err)?;
+            Ok((proof, root))
         })
         .await
     }
@@ -298,12 +297,11 @@ impl Store {
                     "no consistency proof from size {from} to size {to} (the log has {len} entries; 1 <= from <= to)"
                 )));
             }
-            log::with_source(c, |src| {
-                let proof = truce_ledger::consistency_proof(src, from, to).map_err(log::tile_err)?;
-                let r1 = truce_ledger::tree_root(src, from).map_err(log::tile_err)?;
-                let r2 = truce_ledger::tree_root(src, to).map_err(log::tile_err)?;
-                Ok((proof, r1, r2))
-            })
+            let src = &mut log::source(c);
+            let proof = truce_ledger::consistency_proof(src, from, to).map_err(log::tile_err)?;
+            let r1 = truce_ledger::tree_root(src, from).map_err(log::tile_err)?;
+            let r2 = truce_ledger::tree_root(src, to).map_err(log::tile_err)?;
+            Ok((proof, r1, r2))
         })
         .await
     }

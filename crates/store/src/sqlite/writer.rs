@@ -98,8 +98,6 @@ pub(super) struct WriterState {
     /// Entries known to be on disk: a checkpoint never covers more, so no crash can take
     /// back an entry a checkpoint (and a witness) has seen.
     durable: Arc<std::sync::atomic::AtomicU64>,
-    /// Whether writes are flushed at all (benchmark fills are not).
-    flushes: bool,
 }
 
 pub(super) type Reply = oneshot::Sender<Result<Vec<Appended>, StoreError>>;
@@ -168,7 +166,6 @@ impl WriterState {
         checkpointed: watch::Sender<u64>,
     ) -> Result<Self, StoreError> {
         let durable = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let flushes = wal.is_some();
         let flush_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (syncer, sync_thread) = match wal.clone() {
             None => (None, None),
@@ -206,7 +203,6 @@ impl WriterState {
             log_key,
             checkpointed,
             durable,
-            flushes,
         };
         let stored: Option<String> = state
             .conn
@@ -388,7 +384,8 @@ impl WriterState {
     fn checkpoint(&mut self) -> Result<u64, StoreError> {
         let newest = *self.checkpointed.borrow();
         let Some(key) = &self.log_key else { return Ok(newest) };
-        let size = if self.flushes {
+        // Without a sync thread (benchmark fills) nothing is flushed and everything counts.
+        let size = if self.syncer.is_some() {
             self.durable.load(std::sync::atomic::Ordering::SeqCst).min(self.tiles.size())
         } else {
             self.tiles.size()
