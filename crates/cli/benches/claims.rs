@@ -103,6 +103,15 @@ fn fresh_db(name: &str, options: StoreOptions) -> Store {
     store
 }
 
+/// A fresh monitor account on `store` and its API token: monitors may submit for any party
+/// and read every claim.
+fn bench_token(store: &Store) -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let name = format!("bench.{}.{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    truce::accounts::add_user(store, &name, "JMC", "monitor", "benchmark password").expect("bench user");
+    truce::accounts::add_token(store, &name, "bench", 1).expect("bench token").0
+}
+
 struct Server {
     base: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -140,6 +149,7 @@ impl Drop for Server {
 /// off the machine's two cores with hundreds of threads).
 async fn submit_all(
     addr: std::net::SocketAddr,
+    auth: Arc<str>,
     path: &'static str,
     bodies: Arc<Vec<bytes::Bytes>>,
     per_request: u64,
@@ -149,7 +159,7 @@ async fn submit_all(
     let next = Arc::new(AtomicU64::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..connections {
-        let (bodies, next) = (bodies.clone(), next.clone());
+        let (bodies, next, auth) = (bodies.clone(), next.clone(), auth.clone());
         tasks.spawn(async move {
             let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
             stream.set_nodelay(true).expect("nodelay");
@@ -165,6 +175,7 @@ async fn submit_all(
                 let req = hyper::Request::post(path)
                     .header("host", addr.to_string())
                     .header("content-type", "application/json")
+                    .header("authorization", &*auth)
                     .body(http_body_util::Full::new(bodies[((i / per_request) % bodies.len() as u64) as usize].clone()))
                     .expect("request");
                 sender.ready().await.expect("connection ready");
@@ -217,6 +228,7 @@ fn ingest_with(per_request: u64, ledger: Ledger, label: &str) -> f64 {
                 .expect("key");
         store.execute_blocking(Actor::system(), Command::RegisterKey(Box::new(reg))).expect("register");
     }
+    let auth: Arc<str> = format!("Bearer {}", bench_token(&store)).into();
     let before = store.journal_len_blocking().expect("len");
     let server = Server::start(store.clone());
     let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().expect("addr");
@@ -239,7 +251,7 @@ fn ingest_with(per_request: u64, ledger: Ledger, label: &str) -> f64 {
     };
     let client = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime");
     let started = Instant::now();
-    let acknowledged = client.block_on(submit_all(addr, path, Arc::new(bodies), per_request, total, connections));
+    let acknowledged = client.block_on(submit_all(addr, auth, path, Arc::new(bodies), per_request, total, connections));
     let elapsed = started.elapsed();
     drop(server);
     let written = store.journal_len_blocking().expect("len") - before;
@@ -392,8 +404,9 @@ fn query() {
         Store::open(&path).expect("reopen")
     };
     let claims = store.journal_len_blocking().expect("len") - 1;
+    let token = bench_token(&store);
     let server = Server::start(store);
-    let client = Client::new(&server.base);
+    let client = Client::new(&server.base).with_token(Some(token));
     let mut r = Rng(0xbeef);
     for (name, size_deg, days) in [("bbox 0.2°×0.2° + 7 days", 0.2, 7), ("bbox 1°×1° + 30 days", 1.0, 30)] {
         let mut lat = Vec::with_capacity(queries as usize);

@@ -47,12 +47,31 @@ pub fn init(store: &Store, scenario: Scenario) -> Result<()> {
 
 /// Validates and submits each claim fixture as the `demo` actor. Returns how many.
 pub fn load_claims(store: &Store, claims: &[(String, String)]) -> Result<usize> {
+    load_claims_as(store, claims, &[])
+}
+
+/// Validates and submits each claim fixture as a demo account: the claimant's liaison when
+/// there is one, else the mission's monitor, else the `demo` actor. Returns how many.
+pub fn load_claims_as(
+    store: &Store,
+    claims: &[(String, String)],
+    accounts: &[crate::accounts::Credentials],
+) -> Result<usize> {
     let Some(scenario) = store.scenario() else { bail!("the database has no scenario") };
     for (name, text) in claims {
         let input: ClaimInput = serde_json::from_str(text).with_context(|| format!("parsing {name}"))?;
         let body = input.validate(&scenario).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        use truce_core::access::Role;
+        let by = accounts
+            .iter()
+            .find(|a| a.role == Role::Party && a.org == body.claimant.as_str())
+            .or_else(|| accounts.iter().find(|a| a.role == Role::Monitor));
+        let actor = match by.map(|a| truce_core::ids::UserName::parse(&a.name)) {
+            Some(Ok(name)) => Actor::user(&name),
+            _ => Actor::demo(),
+        };
         store
-            .execute_blocking(Actor::demo(), Command::SubmitClaim(Box::new(body)))
+            .execute_blocking(actor, Command::SubmitClaim(Box::new(body)))
             .with_context(|| format!("submitting {name}"))?;
     }
     Ok(claims.len())

@@ -8,6 +8,8 @@ use serde_json::Value;
 pub struct Client {
     base: String,
     agent: ureq::Agent,
+    /// Sent as `Authorization: Bearer` with every request, when set.
+    token: Option<String>,
 }
 
 /// An answer from the server: status and JSON body.
@@ -27,7 +29,20 @@ impl Client {
             .timeout_global(Some(std::time::Duration::from_secs(60)))
             .build()
             .new_agent();
-        Self { base: base.trim_end_matches('/').to_owned(), agent }
+        Self { base: base.trim_end_matches('/').to_owned(), agent, token: None }
+    }
+
+    /// The same client, authenticated with an API token (`truce user token`).
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token.filter(|t| !t.trim().is_empty()).map(|t| t.trim().to_owned());
+        self
+    }
+
+    fn auth<B>(&self, req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.token {
+            Some(t) => req.header("authorization", format!("Bearer {t}")),
+            None => req,
+        }
     }
 
     fn answer(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>, what: &str) -> Result<Answer> {
@@ -42,7 +57,7 @@ impl Client {
     pub fn post_raw(&self, path: &str, body: &str) -> Result<Answer> {
         let url = format!("{}{path}", self.base);
         Self::answer(
-            self.agent.post(&url).header("content-type", "application/json").send(body),
+            self.auth(self.agent.post(&url)).header("content-type", "application/json").send(body),
             &format!("POST {url}"),
         )
     }
@@ -50,7 +65,7 @@ impl Client {
     /// GETs `path` with query parameters.
     pub fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Answer> {
         let url = format!("{}{path}", self.base);
-        let mut req = self.agent.get(&url);
+        let mut req = self.auth(self.agent.get(&url));
         for (k, v) in query {
             req = req.query(*k, v);
         }
@@ -62,7 +77,8 @@ impl Client {
     /// GETs `path` as bytes: `Ok(None)` on 404.
     pub fn get_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
         let url = format!("{}{path}", self.base);
-        let mut r = self.agent.get(&url).call().with_context(|| format!("GET {url}: no answer from the server"))?;
+        let mut r =
+            self.auth(self.agent.get(&url)).call().with_context(|| format!("GET {url}: no answer from the server"))?;
         match r.status().as_u16() {
             200 => Ok(Some(
                 r.body_mut()
@@ -72,6 +88,10 @@ impl Client {
                     .with_context(|| format!("GET {url}: reading the body"))?,
             )),
             404 => Ok(None),
+            401 | 403 => bail!(
+                "GET {url}: status {}; this needs a token of a user allowed to read it (--token or TRUCE_TOKEN)",
+                r.status().as_u16()
+            ),
             s => bail!("GET {url}: status {s}"),
         }
     }
@@ -80,8 +100,7 @@ impl Client {
     pub fn post_text(&self, path: &str, body: &str) -> Result<(u16, String)> {
         let url = format!("{}{path}", self.base);
         let mut r = self
-            .agent
-            .post(&url)
+            .auth(self.agent.post(&url))
             .header("content-type", "text/plain; charset=utf-8")
             .send(body)
             .with_context(|| format!("POST {url}: no answer"))?;

@@ -4,6 +4,7 @@
 //! scenario directory, the bundled demo scenario, starting the server, and the HTTP client
 //! used by `submit` and `claims list`.
 
+pub mod accounts;
 pub mod bundle;
 pub mod client;
 pub mod logkey;

@@ -107,6 +107,13 @@ enum Cmd {
         #[command(subcommand)]
         command: WitnessCmd,
     },
+    /// Users and their API tokens, on a database file (server stopped).
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+    /// Print the permission matrix (docs/access.md) as Markdown.
+    AccessMatrix,
     /// Write a C2SP tlog-proof file for one entry: its leaf, its inclusion proof and the
     /// newest cosigned checkpoint. Anyone can check it offline with `truce verify --proof`.
     Proof {
@@ -117,6 +124,55 @@ enum Cmd {
         output: Option<PathBuf>,
         #[command(flatten)]
         server: ServerArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCmd {
+    /// Add a user; the password is read from TRUCE_PASSWORD or standard input.
+    Add {
+        /// Sign-in name (a-z, 0-9, - _ .).
+        name: String,
+        /// Organisation: a party of the scenario.
+        #[arg(long)]
+        org: String,
+        /// monitor, party, mediator, analyst or admin.
+        #[arg(long)]
+        role: String,
+        /// Database file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
+    },
+    /// List users and their tokens.
+    List {
+        /// Database file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
+    },
+    /// Disable a user: their tokens and sessions stop working.
+    Disable {
+        /// Sign-in name.
+        name: String,
+        /// Database file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
+    },
+    /// Issue an API token for a user (printed once), or revoke one with --revoke ID.
+    Token {
+        /// Sign-in name (to issue a token).
+        name: Option<String>,
+        /// What the token is for.
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        /// Revoke the token with this id instead.
+        #[arg(long, conflicts_with = "name")]
+        revoke: Option<String>,
+        /// Database file.
+        #[arg(long, env = "TRUCE_DB")]
+        db: PathBuf,
     },
 }
 
@@ -201,6 +257,10 @@ struct VerifyArgs {
     /// The log as a running server's base URL.
     #[arg(long)]
     server: Option<String>,
+    /// With --server: an API token; a full audit reads every entry's header, which only the
+    /// mission's monitors and analysts may (docs/access.md), and a party reads its own entries.
+    #[arg(long, env = "TRUCE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
     /// The log's verifier key (`name+keyid+key`), or a file holding it.
     #[arg(long)]
     key: Option<String>,
@@ -233,6 +293,15 @@ struct ServerArg {
     /// Server base URL.
     #[arg(long, default_value = "http://127.0.0.1:8080", env = "TRUCE_SERVER")]
     server: String,
+    /// API token of the user to act as (`truce user token`).
+    #[arg(long, env = "TRUCE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+}
+
+impl ServerArg {
+    fn client(&self) -> Client {
+        Client::new(&self.server).with_token(self.token.clone())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,19 +361,77 @@ fn main() -> Result<()> {
         Cmd::Demo { db, listen, scenario, witnesses } => demo(db, listen, scenario, witnesses.as_deref()),
         Cmd::Init { scenario, db, with_demo_claims } => init(&scenario, &db, with_demo_claims),
         Cmd::Serve { db, listen, witnesses } => serve(&db, listen, witnesses.as_deref()),
-        Cmd::Submit { file, sign, server } => submit(&file, sign.as_deref(), &server.server),
+        Cmd::Submit { file, sign, server } => submit(&file, sign.as_deref(), &server),
         Cmd::Keys { command } => keys(command),
         Cmd::Claims { command: ClaimsCmd::List(args) } => list(args),
         Cmd::Rebuild { db } => rebuild(&db),
         Cmd::Log { command: LogCmd::Key { db } } => log_key(&db),
-        Cmd::Log { command: LogCmd::Checkpoint { server } } => log_checkpoint(&server.server),
+        Cmd::Log { command: LogCmd::Checkpoint { server } } => log_checkpoint(&server),
         Cmd::Verify(args) => verify_cmd(args),
-        Cmd::Proof { seq, output, server } => proof(seq, output.as_deref(), &server.server),
+        Cmd::Proof { seq, output, server } => proof(seq, output.as_deref(), &server),
         Cmd::Witness { command: WitnessCmd::Serve { key, state, listen, logs } } => {
             witness_serve(&key, &state, listen, &logs)
         }
         Cmd::Witness { command: WitnessCmd::Key { name, out } } => witness_key(&name, &out),
+        Cmd::User { command } => user(command),
+        Cmd::AccessMatrix => {
+            print!("{}", truce_core::access::render_markdown());
+            Ok(())
+        }
     }
+}
+
+fn user(command: UserCmd) -> Result<()> {
+    use truce::accounts;
+    match command {
+        UserCmd::Add { name, org, role, db } => {
+            let password = match std::env::var("TRUCE_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password for {name} (one line on standard input):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).context("reading the password")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let store = open_existing(&db)?;
+            accounts::add_user(&store, &name, &org, &role, &password)?;
+            println!("added {name} ({role} of {org})");
+        }
+        UserCmd::List { db } => {
+            let store = open_existing(&db)?;
+            runtime()?.block_on(async {
+                for u in store.users().await? {
+                    let state = if u.disabled { " (disabled)" } else { "" };
+                    println!("{}\t{}\t{}{state}", u.name, u.org, u.role.as_str());
+                    for t in store.tokens(Some(u.name.clone())).await? {
+                        let state = if t.revoked { "revoked" } else { "active" };
+                        println!("  token {}\t{}\texpires {}\t{state}", t.id, t.label, t.expires_at);
+                    }
+                }
+                anyhow::Ok(())
+            })?;
+        }
+        UserCmd::Disable { name, db } => {
+            accounts::disable(&open_existing(&db)?, &name)?;
+            println!("disabled {name}");
+        }
+        UserCmd::Token { revoke: Some(id), db, .. } => {
+            let store = open_existing(&db)?;
+            store.execute_blocking(
+                truce_core::journal::Actor::system(),
+                truce_core::journal::Command::RevokeToken(truce_core::users::TokenRevoked { id: id.clone() }),
+            )?;
+            println!("revoked token {id}");
+        }
+        UserCmd::Token { name: Some(name), label, days, db, .. } => {
+            let (token, id) = accounts::add_token(&open_existing(&db)?, &name, &label, days)?;
+            eprintln!("token {id} for {name}, valid {days} days; it is shown only now:");
+            println!("{token}");
+        }
+        UserCmd::Token { name: None, revoke: None, .. } => bail!("name a user to issue a token for, or --revoke ID"),
+    }
+    Ok(())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -365,9 +492,14 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>, witn
     let title = sc.title.en().to_owned();
     let plan = sc.witnesses.clone();
     bundle::init(&store, sc)?;
-    let n = bundle::load_claims(&store, &claims)?;
+    let accounts = truce::accounts::create_demo_accounts(&store)?;
+    let n = bundle::load_claims_as(&store, &claims, &accounts)?;
     println!("truce demo: {title}");
     println!("database: {} ({n} demo claims)", db.display());
+    println!("accounts (sign in with name and password; API clients send the token as `Authorization: Bearer`):");
+    for a in &accounts {
+        println!("  {:<16} {:<9} {:<6} password {}  token {}", a.name, a.role.as_str(), a.org, a.password, a.token);
+    }
     let log_vkey = store.log_key().map(|k| k.note_verifier()).context("the demo store has no log key")?;
     println!("log key:  {log_vkey}");
     runtime()?.block_on(async move {
@@ -425,7 +557,7 @@ fn serve(db: &Path, listen: SocketAddr, witnesses: Option<&Path>) -> Result<()> 
     })
 }
 
-fn submit(file: &Path, sign: Option<&Path>, server: &str) -> Result<()> {
+fn submit(file: &Path, sign: Option<&Path>, server: &ServerArg) -> Result<()> {
     let mut text = if file == Path::new("-") {
         std::io::read_to_string(std::io::stdin()).context("reading standard input")?
     } else {
@@ -437,14 +569,14 @@ fn submit(file: &Path, sign: Option<&Path>, server: &str) -> Result<()> {
             serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
         text = truce_core::claims::signing::sign_claim(&claim, &key)?.to_string();
     }
-    let answer = Client::new(server).post_raw("/api/v1/claims", &text)?;
+    let answer = server.client().post_raw("/api/v1/claims", &text)?;
     let claim = expect(answer, 201).with_context(|| format!("the server refused {}", file.display()))?;
     println!("{}", claim["id"].as_str().unwrap_or_default());
     Ok(())
 }
 
 fn list(a: ListArgs) -> Result<()> {
-    let client = Client::new(&a.server.server);
+    let client = a.server.client();
     let mut query: Vec<(&str, String)> = Vec::new();
     for (k, v) in [
         ("bbox", &a.bbox),
@@ -517,8 +649,8 @@ fn log_key(db: &Path) -> Result<()> {
     Ok(())
 }
 
-fn log_checkpoint(server: &str) -> Result<()> {
-    let body = expect(Client::new(server).post_raw("/api/v1/log/checkpoint", "")?, 200)?;
+fn log_checkpoint(server: &ServerArg) -> Result<()> {
+    let body = expect(server.client().post_raw("/api/v1/log/checkpoint", "")?, 200)?;
     print!("{}", body["checkpoint"]["note"].as_str().unwrap_or("(the log is empty)\n"));
     Ok(())
 }
@@ -563,7 +695,7 @@ fn verify_cmd(a: VerifyArgs) -> Result<()> {
             (Some(db), _) => Box::new(verify::DbSource(
                 truce_store::LogFile::open(db).with_context(|| format!("opening {}", db.display()))?,
             )),
-            (None, Some(url)) => Box::new(verify::HttpSource(Client::new(url))),
+            (None, Some(url)) => Box::new(verify::HttpSource(Client::new(url).with_token(a.token.clone()))),
             (None, None) => bail!("give the log as --db FILE or --server URL (or a --proof FILE with --policy)"),
         };
         let verified = verify::verify(src.as_mut(), &key, &checks)?;
@@ -579,8 +711,8 @@ fn verify_cmd(a: VerifyArgs) -> Result<()> {
     Ok(())
 }
 
-fn proof(seq: u64, output: Option<&Path>, server: &str) -> Result<()> {
-    let proof = verify::make_proof(&Client::new(server), seq)?.to_string();
+fn proof(seq: u64, output: Option<&Path>, server: &ServerArg) -> Result<()> {
+    let proof = verify::make_proof(&server.client(), seq)?.to_string();
     match output {
         Some(p) => std::fs::write(p, proof).with_context(|| format!("writing {}", p.display()))?,
         None => print!("{proof}"),
@@ -618,11 +750,11 @@ fn keys(command: KeysCmd) -> Result<()> {
         KeysCmd::Register { party, key, server } => {
             let vkey = read_key(&key, "--key")?;
             let body = serde_json::json!({"party": party, "key": vkey.to_string()}).to_string();
-            let answer = expect(Client::new(&server.server).post_raw("/api/v1/keys", &body)?, 201)?;
+            let answer = expect(server.client().post_raw("/api/v1/keys", &body)?, 201)?;
             println!("registered {} for {} (entry {})", vkey, party, answer["seq"]);
         }
         KeysCmd::List { server } => {
-            let list = expect(Client::new(&server.server).get("/api/v1/keys", &[])?, 200)?;
+            let list = expect(server.client().get("/api/v1/keys", &[])?, 200)?;
             for k in list.as_array().into_iter().flatten() {
                 println!("{:<6} {}", k["party"].as_str().unwrap_or("-"), k["key"].as_str().unwrap_or("-"));
             }

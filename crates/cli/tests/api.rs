@@ -181,7 +181,8 @@ fn scenario_health_and_index() {
     }
     let h = app.get("/api/v1/health", &[]);
     assert_eq!(h.body["status"], "ok");
-    assert_eq!(h.body["journal_entries"], 1);
+    // The scenario, and the test monitor's account and token.
+    assert_eq!(h.body["journal_entries"], 3);
     let index = ureq_get_text(&format!("{}/", app.base));
     assert!(index.contains("/api/v1/openapi.json"));
 }
@@ -284,12 +285,12 @@ fn bad_input_is_refused_with_every_field_named_and_nothing_written() {
 
 /// Sends a request over a raw socket, writing the body while reading the answer, as
 /// curl does: a server that refuses a body early may close before the body is sent.
-fn post_streaming(addr: std::net::SocketAddr, body: Vec<u8>) -> (u16, Value) {
+fn post_streaming(addr: std::net::SocketAddr, token: &str, body: Vec<u8>) -> (u16, Value) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).expect("connect");
     let mut writer = stream.try_clone().expect("clone");
     let head = format!(
-        "POST /api/v1/claims HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "POST /api/v1/claims HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
     let sender = std::thread::spawn(move || {
@@ -316,7 +317,7 @@ fn a_20_mb_body_is_refused_with_413_and_nothing_written() {
     let before = app.journal_len();
     let mut c = claim();
     c["narrative"]["text"] = json!("x".repeat(20 * 1024 * 1024));
-    let (status, body) = post_streaming(app.addr, c.to_string().into_bytes());
+    let (status, body) = post_streaming(app.addr, &app.token, c.to_string().into_bytes());
     assert_eq!(status, 413, "{body:?}");
     assert_eq!(body["error"]["code"], "payload_too_large");
     assert_eq!(app.journal_len(), before);

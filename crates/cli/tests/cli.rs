@@ -44,14 +44,18 @@ fn submit_and_list_through_the_api() {
     std::fs::write(&file, common::claim().to_string()).expect("write claim");
     let path = file.to_string_lossy().into_owned();
     let (ok, out, err) = run(&["submit", &path, "--server", &app.base]);
-    assert!(ok, "{err}");
+    assert!(!ok && err.contains("401") || err.contains("signed-in"), "anonymous submission refused: {err}");
+    let (ok, out2, err) = run(&["submit", &path, "--server", &app.base, "--token", &app.token]);
+    assert!(ok, "{err} {out}");
+    let out = out2;
     let id = out.trim().to_owned();
     assert_eq!(id.len(), 26, "a ULID: {out}");
 
-    let (ok, table, err) = run(&["claims", "list", "--server", &app.base, "--claimant", "ARM"]);
+    let (ok, table, err) = run(&["claims", "list", "--server", &app.base, "--token", &app.token, "--claimant", "ARM"]);
     assert!(ok, "{err}");
     assert!(table.contains(&id), "{table}");
-    let (ok, json, _) = run(&["claims", "list", "--server", &app.base, "--json", "--all", "--limit", "1"]);
+    let (ok, json, _) =
+        run(&["claims", "list", "--server", &app.base, "--token", &app.token, "--json", "--all", "--limit", "1"]);
     assert!(ok);
     let first: serde_json::Value = serde_json::from_str(json.lines().next().expect("one line")).expect("JSON line");
     assert_eq!(first["id"], id.as_str());
@@ -59,7 +63,7 @@ fn submit_and_list_through_the_api() {
     let mut bad = common::claim();
     bad["location"] = serde_json::json!({"geometry": {"type": "Point", "coordinates": [46.0, 95.0]}});
     std::fs::write(&file, bad.to_string()).expect("write claim");
-    let (ok, _, err) = run(&["submit", &path, "--server", &app.base]);
+    let (ok, _, err) = run(&["submit", &path, "--server", &app.base, "--token", &app.token]);
     assert!(!ok);
     assert!(err.contains("location.geometry.coordinates[1]"), "{err}");
 }
@@ -93,12 +97,24 @@ fn serve_refuses_a_missing_database() {
 fn demo_serves_the_seed_articles_claims_at_mount_kilisali() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("demo.db");
-    let (mut child, url) = common::spawn_truce(&["demo", "--listen", "127.0.0.1:0", "--db", &db.to_string_lossy()]);
-    let client = truce::client::Client::new(&url);
+    let (mut child, url, lines) =
+        common::spawn_truce_lines(&["demo", "--listen", "127.0.0.1:0", "--db", &db.to_string_lossy()]);
+    // One account per role, each with a token.
+    for name in ["jmc.monitor", "jmc.analyst", "jmc.admin", "arm.liaison", "aze.liaison", "rus.mediator"] {
+        common::demo_token(&lines, name);
+    }
+    let client = truce::client::Client::new(&url).with_token(Some(common::demo_token(&lines, "jmc.monitor")));
     let page = client.get("/api/v1/claims", &[("limit", "500".into())]).expect("answer");
+    // A party's liaison sees its own party's demo claims only; the public sees none yet.
+    let arm = truce::client::Client::new(&url).with_token(Some(common::demo_token(&lines, "arm.liaison")));
+    let own = arm.get("/api/v1/claims", &[("limit", "500".into())]).expect("answer");
+    let public = truce::client::Client::new(&url).get("/api/v1/claims", &[]).expect("answer");
     child.kill().expect("stop demo");
     child.wait().expect("reap");
     assert_eq!(page.status, 200);
+    let own = own.body["items"].as_array().expect("items");
+    assert!(!own.is_empty() && own.iter().all(|c| c["claimant"] == "ARM"), "{own:?}");
+    assert_eq!(public.body["items"].as_array().map(Vec::len), Some(0));
     let items = page.body["items"].as_array().expect("items");
     assert_eq!(items.len(), truce::bundle::demo_claims().len());
     let seed: Vec<&serde_json::Value> =

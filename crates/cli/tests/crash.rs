@@ -25,6 +25,7 @@ fn every_claim_answered_201_survives_sigkill() {
     let out =
         Command::new(BIN).args(["init", "--scenario"]).arg(scenario_dir()).arg("--db").arg(&db).output().expect("init");
     assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
+    let token = common::cli_token(&db, "test.monitor", "JMC", "monitor");
 
     let (mut child, url) = serve(&db);
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -33,8 +34,9 @@ fn every_claim_answered_201_survives_sigkill() {
     let writers: Vec<_> = (0..4)
         .map(|_| {
             let (acknowledged, stop, url, body) = (acknowledged.clone(), stop.clone(), url.clone(), body.clone());
+            let token = token.clone();
             std::thread::spawn(move || {
-                let client = Client::new(&url);
+                let client = Client::new(&url).with_token(Some(token));
                 while !stop.load(Ordering::Relaxed) {
                     match client.post_raw("/api/v1/claims", &body) {
                         Ok(a) if a.status == 201 => {
@@ -63,7 +65,7 @@ fn every_claim_answered_201_survives_sigkill() {
     assert!(acknowledged.len() >= 300, "only {} claims were acknowledged", acknowledged.len());
 
     let (mut child, url) = serve(&db);
-    let client = Client::new(&url);
+    let client = Client::new(&url).with_token(Some(token));
     let missing: Vec<&String> = acknowledged
         .iter()
         .filter(|id| client.get(&format!("/api/v1/claims/{id}"), &[]).expect("answer").status != 200)

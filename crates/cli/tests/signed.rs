@@ -34,14 +34,23 @@ fn fields(body: &Value) -> Vec<String> {
 fn signed_claims_are_checked_kept_and_provable() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("demo.db");
-    let (mut child, url) = common::spawn_truce(&["demo", "--listen", "127.0.0.1:0", "--db", db.to_str().expect("p")]);
-    let c = Client::new(&url);
+    let (mut child, url, lines) =
+        common::spawn_truce_lines(&["demo", "--listen", "127.0.0.1:0", "--db", db.to_str().expect("p")]);
+    // Armenia's liaison submits; the mission's admin registers keys for any organisation.
+    let arm_token = common::demo_token(&lines, "arm.liaison");
+    let admin_token = common::demo_token(&lines, "jmc.admin");
+    let c = Client::new(&url).with_token(Some(arm_token.clone()));
+    let admin = Client::new(&url).with_token(Some(admin_token.clone()));
 
     let arm = SigningKeyPair::generate("mod.am/liaison").expect("key");
     let aze = SigningKeyPair::generate("mod.gov.az/liaison").expect("key");
     let register = |party: &str, key: &str| {
-        c.post_raw("/api/v1/keys", &json!({"party": party, "key": key}).to_string()).expect("answer")
+        admin.post_raw("/api/v1/keys", &json!({"party": party, "key": key}).to_string()).expect("answer")
     };
+    // A liaison registers keys for its own organisation only.
+    let foreign =
+        c.post_raw("/api/v1/keys", &json!({"party": "AZE", "key": aze.note_verifier().to_string()}).to_string());
+    assert_eq!(foreign.expect("answer").status, 403);
     assert_eq!(register("ARM", &arm.note_verifier().to_string()).status, 201);
     assert_eq!(register("AZE", &aze.note_verifier().to_string()).status, 201);
     assert_eq!(register("ARM", &arm.note_verifier().to_string()).status, 409, "a key is registered once");
@@ -103,21 +112,45 @@ fn signed_claims_are_checked_kept_and_provable() {
     truce::logkey::write_new(&keyfile, &arm).expect("key file");
     let claimfile = dir.path().join("claim.json");
     std::fs::write(&claimfile, claim.to_string()).expect("claim file");
-    let (ok, out) =
-        truce(&["submit", claimfile.to_str().expect("p"), "--sign", keyfile.to_str().expect("p"), "--server", &url]);
+    let (ok, out) = truce(&[
+        "submit",
+        claimfile.to_str().expect("p"),
+        "--sign",
+        keyfile.to_str().expect("p"),
+        "--server",
+        &url,
+        "--token",
+        &arm_token,
+    ]);
     assert!(ok, "{out}");
-    let (ok, out) = truce(&["log", "checkpoint", "--server", &url]);
+    let (ok, out) = truce(&["log", "checkpoint", "--server", &url, "--token", &admin_token]);
     assert!(ok, "{out}");
     let (_, log_vkey) = truce(&["log", "key", "--db", db.to_str().expect("p")]);
     let vkey = arm.note_verifier().to_string();
-    let (ok, out) =
-        truce(&["verify", "--server", &url, "--key", log_vkey.trim(), "--seq", &seq.to_string(), "--signed-by", &vkey]);
+    // The party proves its own entry without the full audit (entry headers are the mission's).
+    let (ok, out) = truce(&[
+        "verify",
+        "--server",
+        &url,
+        "--token",
+        &arm_token,
+        "--no-audit",
+        "--key",
+        log_vkey.trim(),
+        "--seq",
+        &seq.to_string(),
+        "--signed-by",
+        &vkey,
+    ]);
     assert!(ok && out.contains(&format!("signature: entry {seq} is a claim signed by")), "{out}");
     let other = aze.note_verifier().to_string();
     let (ok, out) = truce(&[
         "verify",
         "--server",
         &url,
+        "--token",
+        &arm_token,
+        "--no-audit",
         "--key",
         log_vkey.trim(),
         "--seq",

@@ -111,7 +111,7 @@ fn a_changed_projection_schema_is_rebuilt_on_open_with_the_same_answers() {
     truce::bundle::init(&store, truce::bundle::scenario().expect("scenario")).expect("init");
     truce::bundle::load_claims(&store, &truce::bundle::demo_claims()).expect("demo");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let filter = ClaimFilter { limit: 500, ..Default::default() };
+    let filter = ClaimFilter { limit: 500, visible: truce_core::claims::Visibility::All, ..Default::default() };
     let before: Vec<String> =
         rt.block_on(store.claims(filter.clone())).expect("list").items.iter().map(|r| r.get().to_owned()).collect();
     store.close().expect("close");

@@ -70,6 +70,13 @@ fn is_slug(s: &str) -> bool {
         && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
+fn is_user_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    (3..=64).contains(&b.len())
+        && b[0].is_ascii_lowercase()
+        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.'))
+}
+
 fn is_lang(s: &str) -> bool {
     let mut parts = s.split('-');
     let primary = parts.next().unwrap_or_default();
@@ -109,6 +116,11 @@ string_id!(
 string_id!(
     /// A BCP 47 language tag such as `ar` or `ru`.
     Lang, is_lang, "a language tag such as \"en\", \"ar\" or \"ru\""
+);
+
+string_id!(
+    /// A user's sign-in name: `arm.liaison`.
+    UserName, is_user_name, "a user name (3-64 characters: a-z, 0-9, - _ .; starting with a letter)"
 );
 
 /// A claim's id: the ULID of the journal entry that submitted it.

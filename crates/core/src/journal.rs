@@ -7,11 +7,12 @@
 use crate::claims::ClaimBody;
 use crate::keys::KeyRegistration;
 use crate::scenario::Scenario;
+use crate::users::{TokenIssued, TokenRevoked, UserAdded, UserDisabled};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-/// Who did something: `system`, `demo`, `anonymous`, or later a user.
+/// Who did something: `system`, `demo`, `anonymous`, or a user's name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Actor(String);
@@ -29,6 +30,10 @@ impl Actor {
     pub fn anonymous() -> Self {
         Self("anonymous".into())
     }
+    /// A signed-in user.
+    pub fn user(name: &crate::ids::UserName) -> Self {
+        Self(name.as_str().to_owned())
+    }
     /// As text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -44,6 +49,14 @@ pub enum Command {
     SubmitClaim(Box<ClaimBody>),
     /// Register an organisation's signing key.
     RegisterKey(Box<KeyRegistration>),
+    /// Add a user.
+    AddUser(Box<UserAdded>),
+    /// Disable a user.
+    DisableUser(UserDisabled),
+    /// Issue an API token.
+    IssueToken(Box<TokenIssued>),
+    /// Revoke an API token.
+    RevokeToken(TokenRevoked),
 }
 
 /// Entry kinds as stored.
@@ -54,6 +67,19 @@ pub mod kind {
     pub const CLAIM_SUBMITTED: &str = "claim.submitted";
     /// A submitter's signing key was registered.
     pub const KEY_REGISTERED: &str = "key.registered";
+    /// A user was added.
+    pub const USER_ADDED: &str = "user.added";
+    /// A user was disabled.
+    pub const USER_DISABLED: &str = "user.disabled";
+    /// An API token was issued.
+    pub const TOKEN_ISSUED: &str = "token.issued";
+    /// An API token was revoked.
+    pub const TOKEN_REVOKED: &str = "token.revoked";
+
+    /// Kinds whose payloads concern accounts and are never served.
+    pub fn is_account(kind: &str) -> bool {
+        matches!(kind, USER_ADDED | USER_DISABLED | TOKEN_ISSUED | TOKEN_REVOKED)
+    }
 }
 
 /// Why a stored entry could not be read back.
@@ -79,6 +105,10 @@ impl Command {
             Command::LoadScenario(_) => kind::SCENARIO_LOADED,
             Command::SubmitClaim(_) => kind::CLAIM_SUBMITTED,
             Command::RegisterKey(_) => kind::KEY_REGISTERED,
+            Command::AddUser(_) => kind::USER_ADDED,
+            Command::DisableUser(_) => kind::USER_DISABLED,
+            Command::IssueToken(_) => kind::TOKEN_ISSUED,
+            Command::RevokeToken(_) => kind::TOKEN_REVOKED,
         }
     }
 
@@ -88,6 +118,10 @@ impl Command {
             Command::LoadScenario(s) => canonical_json(s.as_ref()),
             Command::SubmitClaim(c) => canonical_json(c.as_ref()),
             Command::RegisterKey(k) => canonical_json(k.as_ref()),
+            Command::AddUser(u) => canonical_json(u.as_ref()),
+            Command::DisableUser(u) => canonical_json(u),
+            Command::IssueToken(t) => canonical_json(t.as_ref()),
+            Command::RevokeToken(t) => canonical_json(t),
         }
     }
 
@@ -104,6 +138,12 @@ impl Command {
             kind::KEY_REGISTERED => {
                 serde_json::from_slice(payload).map(|k| Command::RegisterKey(Box::new(k))).map_err(err)
             }
+            kind::USER_ADDED => serde_json::from_slice(payload).map(|u| Command::AddUser(Box::new(u))).map_err(err),
+            kind::USER_DISABLED => serde_json::from_slice(payload).map(Command::DisableUser).map_err(err),
+            kind::TOKEN_ISSUED => {
+                serde_json::from_slice(payload).map(|t| Command::IssueToken(Box::new(t))).map_err(err)
+            }
+            kind::TOKEN_REVOKED => serde_json::from_slice(payload).map(Command::RevokeToken).map_err(err),
             other => Err(DecodeError::UnknownKind(other.to_owned())),
         }
     }

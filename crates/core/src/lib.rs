@@ -7,6 +7,7 @@
 //!
 //! This crate knows no SQL, no HTTP and no files: callers hand it strings and get values.
 
+pub mod access;
 pub mod claims;
 pub mod error;
 pub mod geo;
@@ -18,5 +19,6 @@ pub mod scenario;
 pub mod taxonomy;
 pub mod text;
 pub mod time;
+pub mod users;
 
 pub use error::{FieldError, FieldErrors};

@@ -42,6 +42,20 @@ pub enum ApiError {
     /// The command conflicts with the journal.
     #[error("{0}")]
     Conflict(String),
+    /// No valid credentials where they are needed.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What was refused.
+        message: String,
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// Anything else; details go to the log, not the client.
     #[error("internal error")]
     Internal(String),
@@ -78,6 +92,9 @@ impl ApiError {
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -98,11 +115,26 @@ impl IntoResponse for ApiError {
             | ApiError::NotFound(_)
             | ApiError::TooLarge(_)
             | ApiError::Conflict(_)
+            | ApiError::Unauthorized(_)
+            | ApiError::Forbidden(_)
+            | ApiError::TooManyRequests { .. }
             | ApiError::Unavailable(_) => self.to_string(),
             _ if !fields.is_empty() => format!("{}: {}", self, FieldErrors(fields.clone())),
             _ => self.to_string(),
         };
-        (status, Json(ErrorBody { error: ErrorDetail { code, message, fields } })).into_response()
+        let mut response = (status, Json(ErrorBody { error: ErrorDetail { code, message, fields } })).into_response();
+        match &self {
+            ApiError::Unauthorized(_) => {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+            }
+            ApiError::TooManyRequests { retry_after, .. } => {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after).into());
+            }
+            _ => {}
+        }
+        response
     }
 }
 
@@ -112,7 +144,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotInitialised => ApiError::NotInitialised,
             StoreError::Conflict(m) => ApiError::Conflict(m),
             StoreError::Stopped(m) => ApiError::Unavailable(m),
-            StoreError::OutOfRange(m) => ApiError::NotFound(m),
+            StoreError::OutOfRange(m) | StoreError::NotFound(m) => ApiError::NotFound(m),
             other => ApiError::Internal(other.to_string()),
         }
     }

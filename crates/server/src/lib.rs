@@ -5,6 +5,7 @@
 //! (`error::ApiError`), and the OpenAPI document is generated from the handlers' own
 //! annotations.
 
+pub mod auth;
 mod error;
 mod openapi;
 mod routes;
@@ -32,12 +33,14 @@ pub struct AppState {
     pub store: Store,
     /// The witnesses and quorum that make a checkpoint trusted (C2SP tlog-policy), if any.
     pub witness_policy: Option<std::sync::Arc<truce_ledger::Policy>>,
+    /// Browser sessions and sign-in limits.
+    pub auth: std::sync::Arc<auth::AuthState>,
 }
 
 impl AppState {
     /// State over an open store.
     pub fn new(store: Store) -> Self {
-        Self { store, witness_policy: None }
+        Self { store, witness_policy: None, auth: Default::default() }
     }
 
     /// With the witness policy whose cosignatures the log gathers.
@@ -58,5 +61,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -8,8 +8,12 @@ use utoipa::OpenApi;
     info(
         title = "truce API",
         description = "Ceasefire monitoring and verification: claims, scenario, gazetteer. \
-                       Errors are JSON: {\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"reason\"}]}}."
+                       Errors are JSON: {\"error\": {\"code\", \"message\", \"fields\": [{\"field\", \"reason\"}]}}. \
+                       Callers authenticate with `Authorization: Bearer <token>` or a session cookie from \
+                       POST /api/v1/session (then every state-changing request carries X-CSRF-Token); \
+                       without either they are the public. Who may do what: docs/access.md."
     ),
+    modifiers(&SecuritySchemes),
     paths(
         crate::routes::claims::submit,
         crate::routes::claims::submit_batch,
@@ -27,16 +31,52 @@ use utoipa::OpenApi;
         crate::routes::keys::list,
         crate::routes::log::inclusion,
         crate::routes::log::consistency,
+        crate::routes::accounts::sign_in,
+        crate::routes::accounts::sign_out,
+        crate::routes::accounts::me,
+        crate::routes::accounts::list_users,
+        crate::routes::accounts::add_user,
+        crate::routes::accounts::disable_user,
+        crate::routes::accounts::issue,
+        crate::routes::accounts::list_tokens,
+        crate::routes::accounts::revoke,
     ),
     tags(
         (name = "claims", description = "What each party, monitor or source says happened"),
         (name = "scenario", description = "The agreement and its gazetteer"),
         (name = "keys", description = "Organisations' signing keys for signed claims"),
         (name = "ledger", description = "The tamper-evident log: checkpoints and proofs (tiles at /log/)"),
+        (name = "accounts", description = "Signing in, users and API tokens"),
         (name = "meta", description = "Health and this document"),
     )
 )]
 pub struct ApiDoc;
+
+/// The two ways to authenticate: a bearer token, or the browser's session cookie.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token from `truce user token` or POST /api/v1/users/{name}/tokens"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "The browser session from POST /api/v1/session; send X-CSRF-Token with writes",
+            ))),
+        );
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,8 @@ DROP TABLE IF EXISTS claims;
 DROP TABLE IF EXISTS claims_rtree;
 DROP TABLE IF EXISTS claims_fts;
 DROP TABLE IF EXISTS submitter_keys;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS tokens;
 
 CREATE TABLE scenario (
     one  INTEGER PRIMARY KEY CHECK (one = 1),
@@ -32,6 +34,7 @@ CREATE INDEX place_names_norm ON place_names (norm);
 -- entry's (claims.seq = journal.seq), and its view is built from them when read.
 CREATE TABLE claims (
     seq           INTEGER PRIMARY KEY,   -- journal seq of the submission
+    org           TEXT,                  -- the submitting user's organisation (none for system/demo loads)
     claimant      TEXT    NOT NULL,
     accused       TEXT,
     event_type    TEXT    NOT NULL,
@@ -61,4 +64,25 @@ CREATE TABLE submitter_keys (
     vkey   TEXT    NOT NULL,
     seq    INTEGER NOT NULL,
     PRIMARY KEY (name, key_id)
+) STRICT;
+
+-- Users: the newest state of each account. The password is only its argon2id PHC string.
+CREATE TABLE users (
+    name          TEXT    PRIMARY KEY,
+    org           TEXT    NOT NULL,
+    role          TEXT    NOT NULL,
+    password_hash TEXT    NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    seq           INTEGER NOT NULL   -- the user.added entry
+) STRICT;
+
+-- API tokens, by the SHA-256 of the token (the token itself is never stored).
+CREATE TABLE tokens (
+    id         TEXT    PRIMARY KEY,
+    user       TEXT    NOT NULL,
+    label      TEXT    NOT NULL,
+    sha256     TEXT    NOT NULL UNIQUE,
+    expires_at INTEGER NOT NULL,     -- ms UTC
+    revoked    INTEGER NOT NULL DEFAULT 0,
+    seq        INTEGER NOT NULL      -- the token.issued entry
 ) STRICT;

@@ -49,6 +49,9 @@ pub enum StoreError {
     /// A proof or tile was asked for outside the log.
     #[error("{0}")]
     OutOfRange(String),
+    /// What a command names does not exist (a user, a token).
+    #[error("{0}")]
+    NotFound(String),
     #[error("the store is closed")]
     Closed,
     /// A blocking task failed.

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub client: Client,
     pub store: Store,
     pub db: PathBuf,
+    /// The default client's token (a monitor's).
+    pub token: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -42,12 +44,26 @@ impl TestApp {
         Self::serve(store, db, dir)
     }
 
+    /// A new user of `org` with `role`, and an API token for them.
+    pub fn token_for(store: &Store, name: &str, org: &str, role: &str) -> String {
+        truce::accounts::add_user(store, name, org, role, "a test password").expect("add user");
+        truce::accounts::add_token(store, name, "test", 1).expect("token").0
+    }
+
+    /// A client of this server acting as a new user of `org` with `role`.
+    pub fn client_as(&self, name: &str, org: &str, role: &str) -> Client {
+        Client::new(&self.base).with_token(Some(Self::token_for(&self.store, name, org, role)))
+    }
+
     /// Serves an already prepared store.
     pub fn serve(store: Store, db: PathBuf, dir: tempfile::TempDir) -> TestApp {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        // The default client is a monitor of the mission: it may submit for any party and
+        // read everything. Permission tests make their own clients.
+        let token = Self::token_for(&store, "test.monitor", "JMC", "monitor");
         let state = truce_server::AppState::new(store.clone());
         let thread = std::thread::spawn(move || {
             rt.block_on(truce_server::serve(listener, state, async {
@@ -58,7 +74,8 @@ impl TestApp {
         let base = format!("http://{addr}");
         TestApp {
             addr,
-            client: Client::new(&base),
+            client: Client::new(&base).with_token(Some(token.clone())),
+            token,
             base,
             store,
             db,
@@ -123,6 +140,24 @@ pub fn claim() -> Value {
 /// Starts the `truce` binary with `args` and returns it with the base URL it printed in
 /// its `listening on` line.
 pub fn spawn_truce(args: &[&str]) -> (std::process::Child, String) {
+    let (child, url, _) = spawn_truce_lines(args);
+    (child, url)
+}
+
+/// The API token `truce demo` printed for the account `name`.
+pub fn demo_token(lines: &[String], name: &str) -> String {
+    lines
+        .iter()
+        .find_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            (words.first() == Some(&name) && words.len() > 2 && words[words.len() - 2] == "token")
+                .then(|| words[words.len() - 1].to_owned())
+        })
+        .unwrap_or_else(|| panic!("truce demo printed no token for {name}: {lines:?}"))
+}
+
+/// [`spawn_truce`], also returning every line printed before the address.
+pub fn spawn_truce_lines(args: &[&str]) -> (std::process::Child, String, Vec<String>) {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_truce"))
@@ -133,13 +168,32 @@ pub fn spawn_truce(args: &[&str]) -> (std::process::Child, String) {
         .expect("start truce");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
+    let mut before = Vec::new();
     let url = loop {
         let line = lines.next().expect("truce printed its address").expect("line");
         if let Some(url) = line.strip_prefix("listening on ") {
             break url.trim().to_owned();
         }
+        before.push(line);
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, url)
+    (child, url, before)
+}
+
+/// Adds a user to a database file with `truce user add` and returns the token that
+/// `truce user token` printed for them.
+pub fn cli_token(db: &std::path::Path, name: &str, org: &str, role: &str) -> String {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_truce");
+    let out = Command::new(bin)
+        .args(["user", "add", name, "--org", org, "--role", role, "--db"])
+        .arg(db)
+        .env("TRUCE_PASSWORD", "a test password")
+        .output()
+        .expect("truce user add");
+    assert!(out.status.success(), "user add: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(bin).args(["user", "token", name, "--days", "1", "--db"]).arg(db).output().expect("token");
+    assert!(out.status.success(), "user token: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }

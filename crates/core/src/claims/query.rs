@@ -61,6 +61,22 @@ pub struct ClaimFilter {
     pub limit: u32,
     /// Only claims with a sequence number below this.
     pub before_seq: Option<u64>,
+    /// Which claims the reader may see at all (from the permission matrix).
+    pub visible: Visibility,
+}
+
+/// Which claims a reader may see: every list, search and export is narrowed to these, so
+/// nothing else shows up in items, counts or cursors.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Visibility {
+    /// Every claim (monitors, analysts).
+    All,
+    /// Those submitted by this organisation, and published ones (a party).
+    Org(PartyId),
+    /// Published ones only (the public, mediators, admins). The default: a filter nobody
+    /// narrowed shows the least.
+    #[default]
+    Published,
 }
 
 /// Encodes a page position as an opaque cursor.
@@ -112,7 +128,18 @@ impl ClaimQuery {
             },
         };
         let before_seq = self.cursor.as_deref().and_then(|c| e.take("cursor", decode_cursor(c)));
-        e.into_result(ClaimFilter { bbox, from, to, event_types, claimant, accused, q, limit, before_seq })
+        e.into_result(ClaimFilter {
+            bbox,
+            from,
+            to,
+            event_types,
+            claimant,
+            accused,
+            q,
+            limit,
+            before_seq,
+            visible: Visibility::default(),
+        })
     }
 }
 

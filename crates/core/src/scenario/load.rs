@@ -239,6 +239,15 @@ impl Scenario {
         if self.parties.is_empty() {
             e.push("parties", "at least one party is required");
         }
+        if let Some(m) = &self.settings.mission {
+            match self.party(m.as_str()) {
+                None => e.push("settings.mission", format!("no party {:?} in parties", m.as_str())),
+                Some(p) if !p.roles.contains(&PartyRole::Monitor) => {
+                    e.push("settings.mission", format!("{:?} does not have the monitor role", m.as_str()))
+                }
+                Some(_) => {}
+            }
+        }
         if let Some(w) = &self.witnesses {
             for (i, p) in w.parties.iter().enumerate() {
                 if self.party(p.as_str()).is_none() {

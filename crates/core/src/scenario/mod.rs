@@ -80,6 +80,11 @@ pub struct Settings {
     /// Score above which a claim is attached to an incident without a monitor (0..1).
     #[serde(default = "default_threshold")]
     pub incident_auto_attach_threshold: f64,
+    /// The organisation that runs the monitoring mission: a party with the `monitor` role.
+    /// Its users are the mission's monitors, analysts and administrators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub mission: Option<PartyId>,
 }
 
 fn default_threshold() -> f64 {
@@ -88,7 +93,7 @@ fn default_threshold() -> f64 {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { incident_auto_attach_threshold: default_threshold() }
+        Self { incident_auto_attach_threshold: default_threshold(), mission: None }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::scenario;
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::body::Bytes;
@@ -10,10 +11,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use truce_core::FieldErrors;
+use truce_core::access::{Action, Relation};
 use truce_core::claims::signing::{PendingSignature, verify_all};
 use truce_core::claims::{Claim, ClaimBatch, ClaimBody, ClaimInput, ClaimQuery};
 use truce_core::ids::ClaimId;
-use truce_core::journal::{Actor, Command};
+use truce_core::journal::Command;
 use truce_store::{Appended, ClaimPage, Projected};
 
 /// Parses a JSON body into `T`: 400 when it is not JSON; 422 naming every field whose
@@ -126,17 +128,20 @@ fn strip_position(msg: &str) -> String {
 )]
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    caller: Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    caller.require(Action::ClaimSubmit, Relation::Own)?;
     let (input, raw): (ClaimInput, _) = parse_keeping_json(body, crate::MAX_BODY_BYTES)?;
     let signed = input.signature.is_some();
     let scenario = scenario(&state)?;
     let mut claim = input.validate(&scenario).map_err(ApiError::Invalid)?;
+    may_claim_for(&caller, std::iter::once((String::from("claimant"), &claim)))?;
     if signed {
         let value = raw.into_value()?;
         attach_signatures(&state, vec![(value, &mut claim, String::new())]).await?;
     }
-    let appended = state.store.execute(Actor::anonymous(), Command::SubmitClaim(Box::new(claim))).await?;
+    let appended = state.store.execute(caller.actor(), Command::SubmitClaim(Box::new(claim))).await?;
     let id = appended.id;
     let claim = claim_json(appended)?;
     let mut headers = HeaderMap::new();
@@ -145,6 +150,30 @@ pub(crate) async fn submit(
         headers.insert(header::LOCATION, v);
     }
     Ok((StatusCode::CREATED, headers, String::from(Box::<str>::from(claim))).into_response())
+}
+
+/// Refuses claims made in another organisation's name by a caller who may claim only for
+/// its own (a party's liaison), naming each such claimant field.
+fn may_claim_for<'a>(caller: &Caller, claims: impl Iterator<Item = (String, &'a ClaimBody)>) -> Result<(), ApiError> {
+    let mut bad = Vec::new();
+    for (field, claim) in claims {
+        let relation = caller.relation_to(Some(claim.claimant.as_str()));
+        if !caller.may(Action::ClaimSubmit, relation) {
+            bad.push(field);
+        }
+    }
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let org = caller.org().map(|o| o.to_string()).unwrap_or_default();
+    Err(ApiError::Forbidden(format!(
+        "{}: a {} user may claim only for its own organisation {org}",
+        bad.join(", "),
+        match caller.viewer() {
+            truce_core::access::Viewer::User(r) => r.as_str(),
+            truce_core::access::Viewer::Public => "public",
+        }
+    )))
 }
 
 /// A request body kept beside its typed parse, for the JSON a signature covers.
@@ -227,14 +256,22 @@ async fn attach_signatures(
         (status = 404, body = ErrorBody),
     )
 )]
-pub(crate) async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     scenario(&state)?;
     let Ok(claim_id) = ClaimId::parse(&id) else {
         return Err(ApiError::NotFound(format!("no claim with id {id:?}: not a claim id")));
     };
     match state.store.claim(claim_id).await? {
-        Some(raw) => Ok(([(header::CONTENT_TYPE, "application/json")], raw.get().to_owned()).into_response()),
-        None => Err(ApiError::NotFound(format!("no claim with id {id:?}"))),
+        // A claim the caller may not read answers exactly as one that does not exist, so
+        // its existence is not revealed either.
+        Some((raw, org)) if caller.may(Action::ClaimRead, caller.relation_to(org.as_deref())) => {
+            Ok(([(header::CONTENT_TYPE, "application/json")], raw.get().to_owned()).into_response())
+        }
+        _ => Err(ApiError::NotFound(format!("no claim with id {id:?}"))),
     }
 }
 
@@ -259,6 +296,7 @@ pub(crate) struct ClaimPageDoc {
 )]
 pub(crate) async fn list(
     State(state): State<AppState>,
+    caller: Caller,
     query: Result<Query<ClaimQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ClaimPage>, ApiError> {
     let Query(query) = query.map_err(|r| {
@@ -267,7 +305,8 @@ pub(crate) async fn list(
         ApiError::BadQuery(f)
     })?;
     let scenario = scenario(&state)?;
-    let filter = query.parse(&scenario).map_err(ApiError::BadQuery)?;
+    let mut filter = query.parse(&scenario).map_err(ApiError::BadQuery)?;
+    filter.visible = caller.claim_visibility();
     Ok(Json(state.store.claims(filter).await?))
 }
 
@@ -297,12 +336,15 @@ pub(crate) struct ClaimBatchDoc {
 )]
 pub(crate) async fn submit_batch(
     State(state): State<AppState>,
+    caller: Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    caller.require(Action::ClaimSubmit, Relation::Own)?;
     let (batch, raw): (ClaimBatch, _) = parse_keeping_json(body, crate::MAX_BATCH_BODY_BYTES)?;
     let signed: Vec<bool> = batch.claims.iter().map(|c| c.signature.is_some()).collect();
     let scenario = scenario(&state)?;
     let mut claims = batch.validate(&scenario).map_err(ApiError::Invalid)?;
+    may_claim_for(&caller, claims.iter().enumerate().map(|(i, c)| (format!("claims[{i}].claimant"), c)))?;
     if signed.contains(&true) {
         let mut value = raw.into_value()?;
         let items = match value.get_mut("claims").map(serde_json::Value::take) {
@@ -318,7 +360,7 @@ pub(crate) async fn submit_batch(
         attach_signatures(&state, work).await?;
     }
     let commands = claims.into_iter().map(|c| Command::SubmitClaim(Box::new(c))).collect();
-    let appended = state.store.execute_all(Actor::anonymous(), commands).await?;
+    let appended = state.store.execute_all(caller.actor(), commands).await?;
     let mut out = String::with_capacity(appended.len() * 1024 + 16);
     out.push_str("{\"items\":[");
     for (i, a) in appended.into_iter().enumerate() {

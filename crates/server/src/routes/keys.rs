@@ -7,13 +7,15 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use truce_core::journal::{Actor, Command};
+use truce_core::access::{Action, Relation};
+use truce_core::journal::Command;
 use truce_core::keys::{KeyInput, KeyRegistration};
 use utoipa::ToSchema;
 
 use super::claims::parse_json;
 use super::scenario;
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 
 /// A registered key.
@@ -33,18 +35,23 @@ pub(crate) struct KeyView {
     request_body = KeyInput,
     responses(
         (status = 201, body = KeyView),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not the caller's organisation", body = ErrorBody),
         (status = 409, description = "Already registered", body = ErrorBody),
         (status = 422, body = ErrorBody),
     )
 )]
 pub(crate) async fn register(
     State(state): State<AppState>,
+    caller: Caller,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    caller.require(Action::KeyRegister, Relation::Own)?;
     let input: KeyInput = parse_json(body, crate::MAX_BODY_BYTES)?;
     let reg: KeyRegistration = input.validate(&*scenario(&state)?).map_err(ApiError::Invalid)?;
+    caller.require(Action::KeyRegister, caller.relation_to(Some(reg.party.as_str())))?;
     let (party, key) = (reg.party.to_string(), reg.key.clone());
-    let appended = state.store.execute(Actor::anonymous(), Command::RegisterKey(Box::new(reg))).await?;
+    let appended = state.store.execute(caller.actor(), Command::RegisterKey(Box::new(reg))).await?;
     Ok((StatusCode::CREATED, Json(KeyView { party, key, seq: appended.seq })).into_response())
 }
 

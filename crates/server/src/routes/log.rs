@@ -15,7 +15,9 @@ use truce_ledger::tiles::{TILE_WIDTH, TileId, TileKind, entry_bundle, hashes_at}
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
+use truce_core::access::{Action, Relation};
 
 fn text(body: String, cache: &'static str) -> Response {
     let mut r = Response::new(Body::from(body));
@@ -34,8 +36,16 @@ pub(crate) async fn checkpoint(State(state): State<AppState>) -> Result<Response
 
 /// `GET /log/tile/...`: a hash tile or an entry bundle, as it is in the tree of the newest
 /// checkpoint (a tile is immutable at a given width only once a checkpoint covers it).
-pub(crate) async fn tile(State(state): State<AppState>, Path(rest): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn tile(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(rest): Path<String>,
+) -> Result<Response, ApiError> {
     let id = TileId::parse(&format!("tile/{rest}")).map_err(|e| ApiError::NotFound(e.to_string()))?;
+    // Hash tiles are anyone's; entry bundles name every entry's kind and actor.
+    if id.kind == TileKind::Entries {
+        caller.require(Action::EntryBundleRead, Relation::Any)?;
+    }
     let size = state.store.log_checkpoint(None).await?.map_or(0, |c| c.size);
     let level = match id.kind {
         TileKind::Hashes(level) => level,
@@ -289,7 +299,8 @@ pub(crate) async fn info(State(state): State<AppState>) -> Result<Json<LogInfo>,
 
 /// Signs a checkpoint now, if entries were appended since the last one.
 #[utoipa::path(post, path = "/api/v1/log/checkpoint", tag = "ledger", responses((status = 200, body = LogInfo)))]
-pub(crate) async fn sign_now(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub(crate) async fn sign_now(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.require(Action::CheckpointSign, Relation::Any)?;
     if state.store.log_key().is_none() {
         return Err(ApiError::Unavailable("this server has no log key and signs no checkpoints".into()));
     }
@@ -315,9 +326,33 @@ pub(crate) struct EntryView {
     params(("seq" = u64, Path, description = "Sequence number")),
     responses((status = 200, body = EntryView), (status = 404, body = ErrorBody))
 )]
-pub(crate) async fn entry(State(state): State<AppState>, Path(seq): Path<String>) -> Result<Json<EntryView>, ApiError> {
+pub(crate) async fn entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(seq): Path<String>,
+) -> Result<Json<EntryView>, ApiError> {
     let n: u64 = seq.parse().map_err(|_| ApiError::NotFound(format!("no entry {seq:?}: not a sequence number")))?;
     let (leaf, payload) = state.store.log_entry(n).await?.ok_or_else(|| ApiError::NotFound(format!("no entry {n}")))?;
+    // The entry is read as its object is: a claim as that claim, account entries by nobody
+    // (they hold password and token hashes), the scenario and keys by anyone. Refused
+    // entries answer as missing ones.
+    let kind = String::from_utf8_lossy(&leaf)
+        .lines()
+        .find_map(|l| l.strip_prefix("kind ").map(str::to_owned))
+        .unwrap_or_default();
+    let relation = if kind == truce_core::journal::kind::CLAIM_SUBMITTED {
+        Some(match state.store.claim_org(n).await? {
+            Some(org) => caller.relation_to(org.as_deref()),
+            None => Relation::Other,
+        })
+    } else if truce_core::journal::kind::is_account(&kind) {
+        None
+    } else {
+        Some(Relation::Published)
+    };
+    if !relation.is_some_and(|r| caller.may(Action::EntryRead, r)) {
+        return Err(ApiError::NotFound(format!("no entry {n}")));
+    }
     let payload = String::from_utf8(payload).map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;
     let payload = serde_json::value::RawValue::from_string(payload)
         .map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;

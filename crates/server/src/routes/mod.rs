@@ -1,5 +1,6 @@
 //! Routes under `/api/v1`, plus a small index page.
 
+pub(crate) mod accounts;
 pub(crate) mod claims;
 pub(crate) mod keys;
 pub(crate) mod log;
@@ -33,6 +34,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/log/checkpoint", get(log::checkpoint))
         .route("/log/tile/{*rest}", get(log::tile))
         .route("/api/v1/openapi.json", get(meta::openapi))
+        .route("/api/v1/session", axum::routing::post(accounts::sign_in).delete(accounts::sign_out))
+        .route("/api/v1/me", get(accounts::me))
+        .route("/api/v1/users", get(accounts::list_users).post(accounts::add_user))
+        .route("/api/v1/users/{name}/disable", axum::routing::post(accounts::disable_user))
+        .route("/api/v1/users/{name}/tokens", get(accounts::list_tokens).post(accounts::issue))
+        .route("/api/v1/tokens/{id}/revoke", axum::routing::post(accounts::revoke))
         .fallback(|uri: axum::http::Uri| async move { ApiError::NotFound(format!("no route for {}", uri.path())) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

@@ -1,6 +1,7 @@
 //! The SQLite store: one file in WAL mode, one writer thread with group commit, a pool of
 //! read-only connections.
 
+mod accounts;
 mod log;
 mod project;
 mod query;

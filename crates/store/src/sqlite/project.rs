@@ -43,6 +43,16 @@ pub(crate) enum What {
     Scenario(Box<Scenario>),
     Claim(PreparedClaim),
     Key(PreparedKey),
+    Account(Account),
+}
+
+/// A change to users or tokens.
+#[derive(Debug)]
+pub(crate) enum Account {
+    AddUser(Box<truce_core::users::UserAdded>),
+    DisableUser(String),
+    IssueToken(Box<truce_core::users::TokenIssued>),
+    RevokeToken(String),
 }
 
 #[derive(Debug)]
@@ -98,6 +108,10 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
                 bbox,
             })
         }
+        Command::AddUser(u) => What::Account(Account::AddUser(u)),
+        Command::DisableUser(u) => What::Account(Account::DisableUser(u.name.to_string())),
+        Command::IssueToken(t) => What::Account(Account::IssueToken(t)),
+        Command::RevokeToken(t) => What::Account(Account::RevokeToken(t.id)),
     };
     Ok(Prepared { kind, payload, digest, what })
 }
@@ -131,13 +145,19 @@ pub(super) fn apply(
             let seq = entry.seq as i64;
             let id = entry.id.to_string();
             let body = assemble_view(&id, entry.seq, entry.received_at, entry.actor, &c.view_tail);
+            // The submitter's organisation decides who may read the claim before it is published.
+            let org: Option<String> = tx
+                .prepare_cached("SELECT org FROM users WHERE name = ?1")?
+                .query_row([entry.actor], |r| r.get(0))
+                .optional()?;
             tx.prepare_cached(
-                "INSERT INTO claims (seq, claimant, accused, event_type, occurred_from, occurred_to,
+                "INSERT INTO claims (seq, org, claimant, accused, event_type, occurred_from, occurred_to,
                                      min_lon, min_lat, max_lon, max_lat)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 seq,
+                org,
                 c.claimant,
                 c.accused,
                 c.event_type,
@@ -176,7 +196,75 @@ pub(super) fn apply(
             .execute(params![k.name, k.key_id, k.party, k.vkey, entry.seq as i64])?;
             Ok(Projected::Key)
         }
+        What::Account(a) => {
+            let seq = entry.seq as i64;
+            match a {
+                Account::AddUser(u) => {
+                    tx.prepare_cached(
+                        "INSERT INTO users (name, org, role, password_hash, disabled, seq) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+                    )?
+                    .execute(params![u.name.as_str(), u.org.as_str(), u.role.as_str(), u.password_hash, seq])?;
+                }
+                Account::DisableUser(name) => {
+                    tx.prepare_cached("UPDATE users SET disabled = 1 WHERE name = ?1")?.execute([name])?;
+                }
+                Account::IssueToken(t) => {
+                    tx.prepare_cached(
+                        "INSERT INTO tokens (id, user, label, sha256, expires_at, revoked, seq)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+                    )?
+                    .execute(params![
+                        t.id,
+                        t.user.as_str(),
+                        t.label,
+                        t.sha256,
+                        t.expires_at.timestamp_millis(),
+                        seq
+                    ])?;
+                }
+                Account::RevokeToken(id) => {
+                    tx.prepare_cached("UPDATE tokens SET revoked = 1 WHERE id = ?1")?.execute([id])?;
+                }
+            }
+            Ok(Projected::Account)
+        }
     }
+}
+
+/// Why an account change cannot be made in the current state, if it cannot: decided before
+/// anything of its job is written.
+pub(super) fn account_conflict(conn: &Connection, a: &Account) -> Result<Option<StoreError>, StoreError> {
+    let user = |name: &str| -> Result<Option<bool>, StoreError> {
+        Ok(conn
+            .prepare_cached("SELECT disabled FROM users WHERE name = ?1")?
+            .query_row([name], |r| r.get::<_, bool>(0))
+            .optional()?)
+    };
+    Ok(match a {
+        Account::AddUser(u) => user(u.name.as_str())?
+            .map(|_| StoreError::Conflict(format!("a user named {:?} exists already", u.name.as_str()))),
+        Account::DisableUser(name) => match user(name)? {
+            None => Some(StoreError::NotFound(format!("no user named {name:?}"))),
+            Some(true) => Some(StoreError::Conflict(format!("the user {name:?} is disabled already"))),
+            Some(false) => None,
+        },
+        Account::IssueToken(t) => match user(t.user.as_str())? {
+            None => Some(StoreError::NotFound(format!("no user named {:?}", t.user.as_str()))),
+            Some(true) => Some(StoreError::Conflict(format!("the user {:?} is disabled", t.user.as_str()))),
+            Some(false) => None,
+        },
+        Account::RevokeToken(id) => {
+            let revoked: Option<bool> = conn
+                .prepare_cached("SELECT revoked FROM tokens WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            match revoked {
+                None => Some(StoreError::NotFound(format!("no token with id {id:?}"))),
+                Some(true) => Some(StoreError::Conflict(format!("the token {id} is revoked already"))),
+                Some(false) => None,
+            }
+        }
+    })
 }
 
 /// Whether a key with this name and ID is registered.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, ToSql, params};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use truce_core::claims::{ClaimBody, ClaimFilter, assemble_view, encode_cursor, view_tail};
+use truce_core::claims::{ClaimBody, ClaimFilter, Visibility, assemble_view, encode_cursor, view_tail};
 use truce_core::ids::ClaimId;
 use truce_core::journal::{DecodeError, kind};
 use truce_core::scenario::Place;
@@ -104,15 +104,22 @@ fn fts_query(q: &str) -> Option<String> {
 }
 
 impl Store {
-    /// One claim by id, as its JSON view.
-    pub async fn claim(&self, id: ClaimId) -> Result<Option<Box<RawValue>>, StoreError> {
+    /// One claim by id, as its JSON view, with the organisation that submitted it (none for
+    /// claims loaded by the system).
+    pub async fn claim(&self, id: ClaimId) -> Result<Option<(Box<RawValue>, Option<String>)>, StoreError> {
         let Some(scenario) = self.scenario() else { return Ok(None) };
         self.read(move |c| {
             let row = c
                 .prepare_cached("SELECT seq, id, received_at, actor, payload FROM journal WHERE id = ?1 AND kind = ?2")?
                 .query_row(params![id.to_string(), kind::CLAIM_SUBMITTED], ViewRow::read)
                 .optional()?;
-            row.map(|r| r.view(&scenario)).transpose()
+            let Some(row) = row else { return Ok(None) };
+            let org: Option<String> = c
+                .prepare_cached("SELECT org FROM claims WHERE seq = ?1")?
+                .query_row([row.seq as i64], |r| r.get(0))
+                .optional()?
+                .flatten();
+            Ok(Some((row.view(&scenario)?, org)))
         })
         .await
     }
@@ -182,6 +189,14 @@ impl Store {
                     )),
                     None => return Ok(ClaimPage { items: Vec::new(), next_cursor: None }),
                 }
+            }
+            match &filter.visible {
+                Visibility::All => {}
+                Visibility::Org(org) => {
+                    clauses.push(format!("c.org = {}", arg(Box::new(org.as_str().to_owned()), &mut args)))
+                }
+                // Claims become public with the incident that publishes them; none is yet.
+                Visibility::Published => return Ok(ClaimPage { items: Vec::new(), next_cursor: None }),
             }
             if let Some(before) = filter.before_seq {
                 clauses.push(format!("c.seq < {}", arg(Box::new(before as i64), &mut args)));

@@ -38,6 +38,8 @@ pub enum Projected {
     Claim(Box<RawValue>),
     /// A signing key was registered.
     Key,
+    /// A user or token was added or changed.
+    Account,
 }
 
 /// A command waiting for its group's commit, with where to send the answer.
@@ -352,7 +354,14 @@ impl WriterState {
                         conflict = Some(StoreError::Conflict("a scenario is already loaded in this database".into()));
                     }
                     What::Scenario(_) => loaded = true,
-                    What::Claim(_) | What::Key(_) if !loaded => conflict = Some(StoreError::NotInitialised),
+                    What::Claim(_) | What::Key(_) | What::Account(_) if !loaded => {
+                        conflict = Some(StoreError::NotInitialised)
+                    }
+                    What::Account(a) => {
+                        if let Some(c) = project::account_conflict(&tx, a)? {
+                            conflict = Some(c);
+                        }
+                    }
                     What::Claim(_) => {}
                     What::Key(k) => {
                         if project::key_registered(&tx, &k.name, k.key_id)? {

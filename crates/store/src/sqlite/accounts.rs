@@ -1,0 +1,98 @@
+//! Reading users and tokens: who a token or a password belongs to, and the account lists.
+
+use rusqlite::{OptionalExtension, params};
+use truce_core::access::Role;
+use truce_core::users::{TokenView, UserView};
+
+use super::Store;
+use crate::StoreError;
+
+fn role(s: &str) -> Result<Role, StoreError> {
+    Role::parse(s).map_err(|e| StoreError::Internal(format!("stored role: {e}")))
+}
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, bool)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn view((name, org, role_name, disabled): (String, String, String, bool)) -> Result<UserView, StoreError> {
+    Ok(UserView { name, org, role: role(&role_name)?, disabled })
+}
+
+impl Store {
+    /// The user an API token belongs to, if the token is known, unrevoked and unexpired and
+    /// its user is not disabled. `sha256` is the token's hash (`users::token_sha256`).
+    pub async fn user_for_token(&self, sha256: String, now_ms: i64) -> Result<Option<UserView>, StoreError> {
+        self.read(move |c| {
+            let row = c
+                .prepare_cached(
+                    "SELECT u.name, u.org, u.role, u.disabled FROM tokens t JOIN users u ON u.name = t.user
+                     WHERE t.sha256 = ?1 AND t.revoked = 0 AND t.expires_at > ?2 AND u.disabled = 0",
+                )?
+                .query_row(params![sha256, now_ms], user_row)
+                .optional()?;
+            row.map(view).transpose()
+        })
+        .await
+    }
+
+    /// A user and their password hash, to check a sign-in.
+    pub async fn user_with_password(&self, name: String) -> Result<Option<(UserView, String)>, StoreError> {
+        self.read(move |c| {
+            let row = c
+                .prepare_cached("SELECT name, org, role, disabled, password_hash FROM users WHERE name = ?1")?
+                .query_row([name], |r| Ok((user_row(r)?, r.get::<_, String>(4)?)))
+                .optional()?;
+            row.map(|(u, hash)| Ok((view(u)?, hash))).transpose()
+        })
+        .await
+    }
+
+    /// One user, without secrets.
+    pub async fn user(&self, name: String) -> Result<Option<UserView>, StoreError> {
+        Ok(self.user_with_password(name).await?.map(|(u, _)| u))
+    }
+
+    /// Every user, by name.
+    pub async fn users(&self) -> Result<Vec<UserView>, StoreError> {
+        self.read(|c| {
+            let rows = c
+                .prepare_cached("SELECT name, org, role, disabled FROM users ORDER BY name")?
+                .query_map([], user_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(view).collect()
+        })
+        .await
+    }
+
+    /// Every token (of `user`, if given), oldest first; never the tokens themselves.
+    pub async fn tokens(&self, user: Option<String>) -> Result<Vec<TokenView>, StoreError> {
+        self.read(move |c| {
+            Ok(c.prepare_cached(
+                "SELECT id, user, label, expires_at, revoked FROM tokens WHERE ?1 IS NULL OR user = ?1 ORDER BY seq",
+            )?
+            .query_map([user], |r| {
+                Ok(TokenView {
+                    id: r.get(0)?,
+                    user: r.get(1)?,
+                    label: r.get(2)?,
+                    expires_at: truce_core::time::fmt(truce_core::time::from_millis(r.get(3)?)),
+                    revoked: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    /// The organisation that submitted the claim recorded at `seq`: `None` when no claim is
+    /// there, `Some(None)` for a claim loaded by the system (demo data, imports).
+    pub async fn claim_org(&self, seq: u64) -> Result<Option<Option<String>>, StoreError> {
+        self.read(move |c| {
+            Ok(c.prepare_cached("SELECT org FROM claims WHERE seq = ?1")?
+                .query_row([seq as i64], |r| r.get::<_, Option<String>>(0))
+                .optional()?)
+        })
+        .await
+    }
+}
