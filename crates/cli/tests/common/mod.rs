@@ -33,6 +33,17 @@ impl TestApp {
         Self::spawn_with(true)
     }
 
+    /// The bundled scenario, no claims, and a log key: checkpoints are signed.
+    pub fn spawn_with_log_key() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("truce.db");
+        let key = truce_ledger::SigningKeyPair::generate("truce/test").expect("log key");
+        let options = truce_store::StoreOptions { log_key: Some(key), ..Default::default() };
+        let store = Store::open_with(&db, options).expect("open store");
+        truce::bundle::init(&store, truce::bundle::scenario().expect("bundled scenario")).expect("init");
+        Self::serve(store, db, dir)
+    }
+
     fn spawn_with(demo: bool) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("truce.db");

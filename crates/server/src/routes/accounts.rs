@@ -40,6 +40,11 @@ pub(crate) struct SessionView {
     csrf_token: String,
 }
 
+/// A password hash of nothing anyone knows, checked when the user name is unknown.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    truce_core::users::hash_password(&truce_core::users::random_secret("")).unwrap_or_default()
+});
+
 fn session_cookie_header(value: &str, max_age: Option<i64>) -> Result<HeaderValue, ApiError> {
     let mut c = cookie::Cookie::build((SESSION_COOKIE, value.to_owned()))
         .http_only(true)
@@ -93,6 +98,10 @@ pub(crate) async fn sign_in(
             user
         }
         None => {
+            // The same work as a wrong password, so the answer's timing does not tell
+            // which user names exist.
+            let pw = password.clone();
+            let _ = tokio::task::spawn_blocking(move || verify_password(&pw, &DUMMY_HASH)).await;
             state.auth.login_failed(&name);
             return Err(refused());
         }

@@ -1,0 +1,195 @@
+//! The permission matrix, walked over HTTP: every role × action × ownership cell of
+//! `truce_core::access`, each probed by the request that exercises it, compared with what
+//! the matrix says. A party must never learn of another party's unpublished claim, not by
+//! reading it, nor from list items, counts, search hits or cursors.
+
+mod common;
+
+use common::TestApp;
+use serde_json::{Value, json};
+use truce::client::{Answer, Client};
+use truce_core::access::{self, Action, Relation, Role, Viewer};
+use truce_core::journal::{Actor, Command};
+
+/// A user of each role, with the organisation whose objects are "own" to them.
+struct Who {
+    viewer: Viewer,
+    org: Option<&'static str>,
+    client: Client,
+}
+
+/// What the probes act on: a claim submitted by each organisation, with its journal entry.
+struct World {
+    /// Kept so the server runs for the whole walk.
+    _app: TestApp,
+    /// Claim id and journal seq by submitting organisation.
+    claims: Vec<(&'static str, String, u64)>,
+}
+
+impl World {
+    fn claim_of(&self, org: &str) -> (&str, u64) {
+        self.claims.iter().find(|(o, _, _)| *o == org).map(|(_, id, seq)| (id.as_str(), *seq)).expect("claim of org")
+    }
+}
+
+fn claim_for(claimant: &str, text: &str) -> Value {
+    let mut c = common::claim();
+    c["claimant"] = json!(claimant);
+    c["accused"] = json!(if claimant == "ARM" { "AZE" } else { "ARM" });
+    c["casualties"] = json!([]);
+    c["narrative"]["text"] = json!(text);
+    c
+}
+
+fn allowed_status(a: &Answer, ok: &[u16]) -> bool {
+    if ok.contains(&a.status) {
+        return true;
+    }
+    assert!(matches!(a.status, 401 | 403 | 404), "a refusal is 401, 403 or 404, not {}: {}", a.status, a.body);
+    false
+}
+
+/// Probes one cell: `Some(true)` if the request was allowed, `Some(false)` if refused,
+/// `None` if the cell cannot arise (nothing is the public's own).
+fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> Option<bool> {
+    let c = &who.client;
+    // An object of the asker's own organisation, or of another.
+    let org_for = |relation: Relation| -> Option<&'static str> {
+        match relation {
+            Relation::Own => who.org,
+            _ => Some(if who.org == Some("AZE") { "ARM" } else { "AZE" }),
+        }
+    };
+    Some(match action {
+        Action::ClaimRead => {
+            if relation == Relation::Published {
+                // Nothing is published before incidents are: the cell is exercised by the
+                // incident tests; here every viewer must see no claim it may not read.
+                return Some(access::allowed(who.viewer, action, relation));
+            }
+            let org = org_for(relation)?;
+            let (id, _) = w.claim_of(org);
+            let one = c.get(&format!("/api/v1/claims/{id}"), &[]).expect("answer");
+            let read = allowed_status(&one, &[200]);
+            // The same answer in a list, a search and a claimant filter: present iff readable.
+            for query in [vec![], vec![("q", "marker".to_string())], vec![("claimant", org.to_string())]] {
+                let page = c.get("/api/v1/claims", &query).expect("answer");
+                assert_eq!(page.status, 200, "{}", page.body);
+                let ids: Vec<&str> =
+                    page.body["items"].as_array().expect("items").iter().filter_map(|x| x["id"].as_str()).collect();
+                assert_eq!(ids.contains(&id), read, "{} lists {query:?}: {ids:?}", who.viewer.as_str());
+                if !read && query.len() == 1 && query[0].0 == "claimant" {
+                    assert!(ids.is_empty() && page.body["next_cursor"].is_null(), "no trace of hidden claims");
+                }
+            }
+            read
+        }
+        Action::ClaimSubmit => {
+            // The public has nothing "own": that cell does not arise.
+            let org = org_for(relation)?;
+            let a = c.post_raw("/api/v1/claims", &claim_for(org, &format!("probe {n}")).to_string()).expect("answer");
+            allowed_status(&a, &[201])
+        }
+        Action::ScenarioRead => allowed_status(&c.get("/api/v1/scenario", &[]).expect("answer"), &[200]),
+        Action::LogRead => {
+            let cp = c.get_bytes("/log/checkpoint").expect("answer").is_some();
+            let tile = c.get_bytes("/log/tile/0/000.p/1").expect("answer").is_some();
+            let proof = c.get("/api/v1/log/proof/consistency", &[("from", "1".into())]).expect("answer");
+            assert_eq!(cp, tile);
+            cp && allowed_status(&proof, &[200])
+        }
+        Action::EntryRead => {
+            let seq = match relation {
+                Relation::Published => 0, // the scenario
+                _ => w.claim_of(org_for(relation)?).1,
+            };
+            allowed_status(&c.get(&format!("/api/v1/log/entries/{seq}"), &[]).expect("answer"), &[200])
+        }
+        Action::EntryBundleRead => c.get_bytes("/log/tile/entries/000.p/1").is_ok_and(|b| b.is_some()),
+        Action::CheckpointSign => allowed_status(&c.post_raw("/api/v1/log/checkpoint", "").expect("answer"), &[200]),
+        Action::KeyList => allowed_status(&c.get("/api/v1/keys", &[]).expect("answer"), &[200]),
+        Action::KeyRegister => {
+            let org = org_for(relation)?;
+            let key = truce_ledger::SigningKeyPair::generate(&format!("probe-{n}")).expect("key");
+            let body = json!({"party": org, "key": key.note_verifier().to_string()}).to_string();
+            allowed_status(&c.post_raw("/api/v1/keys", &body).expect("answer"), &[201])
+        }
+        Action::UserManage => {
+            let list = allowed_status(&c.get("/api/v1/users", &[]).expect("answer"), &[200]);
+            let body = json!({"name": format!("new.user{n}"), "org": "ARM", "role": "party", "password": "a long enough password"});
+            let add = allowed_status(&c.post_raw("/api/v1/users", &body.to_string()).expect("answer"), &[201]);
+            assert_eq!(list, add, "listing and adding users go together");
+            list
+        }
+        Action::AccountSelf => allowed_status(&c.get("/api/v1/me", &[]).expect("answer"), &[200]),
+    })
+}
+
+#[test]
+fn every_cell_of_the_permission_matrix_holds_over_http() {
+    let app = common::TestApp::spawn_with_log_key();
+    let base = app.base.clone();
+    let user = |name: &str, org: &'static str, role: Role| Who {
+        viewer: Viewer::User(role),
+        org: Some(org),
+        client: app.client_as(name, org, role.as_str()),
+    };
+    let viewers = vec![
+        Who { viewer: Viewer::Public, org: None, client: Client::new(&base) },
+        user("p.monitor", "JMC", Role::Monitor),
+        user("p.arm", "ARM", Role::Party),
+        user("p.mediator", "RUS", Role::Mediator),
+        user("p.analyst", "JMC", Role::Analyst),
+        user("p.admin", "JMC", Role::Admin),
+    ];
+    // A claim submitted by a user of each organisation (RUS through the store: a mediator
+    // may not submit over HTTP), each with the search marker.
+    let aze = app.client_as("p.aze", "AZE", "party");
+    let mut claims = Vec::new();
+    for (org, client) in [("ARM", &viewers[2].client), ("AZE", &aze), ("JMC", &viewers[1].client)] {
+        let a = client.post_raw("/api/v1/claims", &claim_for(org, "marker shelling").to_string()).expect("answer");
+        assert_eq!(a.status, 201, "{}", a.body);
+        claims.push((org, a.body["id"].as_str().expect("id").to_owned(), a.body["seq"].as_u64().expect("seq")));
+    }
+    let scenario = app.store.scenario().expect("scenario");
+    let input: truce_core::claims::ClaimInput =
+        serde_json::from_value(claim_for("RUS", "marker mediator")).expect("claim");
+    let body = input.validate(&scenario).expect("valid");
+    let name = truce_core::ids::UserName::parse("p.mediator").expect("name");
+    let appended =
+        app.store.execute_blocking(Actor::user(&name), Command::SubmitClaim(Box::new(body))).expect("append");
+    claims.push(("RUS", appended.id.to_string(), appended.seq));
+    app.store.checkpoint_blocking().expect("checkpoint");
+    let world = World { _app: app, claims };
+
+    let mut cells = 0;
+    let mut n = 0;
+    for action in Action::ALL {
+        for &relation in action.relations() {
+            for who in &viewers {
+                n += 1;
+                let expected = access::allowed(who.viewer, action, relation);
+                match probe(&world, who, action, relation, n) {
+                    Some(got) => {
+                        assert_eq!(
+                            got,
+                            expected,
+                            "{} may {}{} on {}: the matrix says {expected}, the server did {}",
+                            who.viewer.as_str(),
+                            if expected { "" } else { "not " },
+                            action.as_str(),
+                            relation.as_str(),
+                            if got { "allow it" } else { "refuse it" }
+                        );
+                        cells += 1;
+                    }
+                    None => assert!(!expected, "{} / {} / {}", who.viewer.as_str(), action.as_str(), relation.as_str()),
+                }
+            }
+        }
+    }
+    // Every cell but the public's "own" ones (the public owns nothing) was probed.
+    let total: usize = Action::ALL.iter().map(|a| a.relations().len()).sum::<usize>() * viewers.len();
+    let public_own = Action::ALL.iter().filter(|a| a.relations().contains(&Relation::Own)).count();
+    assert_eq!(cells, total - public_own);
+}
