@@ -67,6 +67,7 @@ fn truce_rebuild_command_replays_the_journal() {
     let out = std::process::Command::new(bin).args(["rebuild", "--db"]).arg(&db).output().expect("rebuild");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    let n = truce::bundle::demo_claims().len() + 1;
+    // The scenario, and each demo claim with the entry that placed it in an incident.
+    let n = truce::bundle::demo_claims().len() * 2 + 1;
     assert!(text.contains(&format!("from {n} journal entries")), "{text}");
 }

@@ -91,7 +91,8 @@ fn signed_claims_are_checked_kept_and_provable() {
         let a = c.post_raw("/api/v1/claims", &body.to_string()).expect("answer");
         assert_eq!((a.status, fields(&a.body)), (422, vec![field.to_string()]), "{what}: {}", a.body);
     }
-    assert_eq!(entries(&c), before + 1, "refused signed claims write nothing");
+    // The accepted claim and its placement in an incident.
+    assert_eq!(entries(&c), before + 2, "refused signed claims write nothing");
 
     // A batch: all signatures checked together; one bad one refuses the whole batch.
     let batch: Vec<Value> = (0..3).map(|_| sign_claim(&claim, &arm).expect("sign")).collect();
@@ -103,7 +104,7 @@ fn signed_claims_are_checked_kept_and_provable() {
     let escaped = altered.to_string().replacen("\"signature\"", "\"signatur\\u0065\"", 1);
     let a = c.post_raw("/api/v1/claims", &escaped).expect("answer");
     assert_eq!((a.status, fields(&a.body)), (422, vec!["signature.sig".to_string()]), "{}", a.body);
-    assert_eq!(entries(&c), before + 1);
+    assert_eq!(entries(&c), before + 2);
     let a = c.post_raw("/api/v1/claims/batch", &json!({"claims": batch}).to_string()).expect("answer");
     assert_eq!(a.status, 201, "{}", a.body);
 

@@ -57,6 +57,8 @@ pub enum Command {
     IssueToken(Box<TokenIssued>),
     /// Revoke an API token.
     RevokeToken(TokenRevoked),
+    /// Place, attach, detach, merge, split, verify, endorse, dispute or grade.
+    Incident(Box<crate::incidents::IncidentChange>),
 }
 
 /// Entry kinds as stored.
@@ -109,6 +111,7 @@ impl Command {
             Command::DisableUser(_) => kind::USER_DISABLED,
             Command::IssueToken(_) => kind::TOKEN_ISSUED,
             Command::RevokeToken(_) => kind::TOKEN_REVOKED,
+            Command::Incident(c) => c.kind(),
         }
     }
 
@@ -122,6 +125,7 @@ impl Command {
             Command::DisableUser(u) => canonical_json(u),
             Command::IssueToken(t) => canonical_json(t.as_ref()),
             Command::RevokeToken(t) => canonical_json(t),
+            Command::Incident(c) => canonical_json(c.as_ref()),
         }
     }
 
@@ -144,6 +148,13 @@ impl Command {
                 serde_json::from_slice(payload).map(|t| Command::IssueToken(Box::new(t))).map_err(err)
             }
             kind::TOKEN_REVOKED => serde_json::from_slice(payload).map(Command::RevokeToken).map_err(err),
+            k if crate::incidents::IncidentChange::KINDS.contains(&k) => {
+                let change: crate::incidents::IncidentChange = serde_json::from_slice(payload).map_err(err)?;
+                if change.kind() != k {
+                    return Err(DecodeError::UnknownKind(format!("{k} holding a {} payload", change.kind())));
+                }
+                Ok(Command::Incident(Box::new(change)))
+            }
             other => Err(DecodeError::UnknownKind(other.to_owned())),
         }
     }

@@ -12,6 +12,7 @@ pub mod claims;
 pub mod error;
 pub mod geo;
 pub mod ids;
+pub mod incidents;
 pub mod journal;
 pub mod keys;
 pub mod names;

@@ -145,6 +145,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(m) => ApiError::Conflict(m),
             StoreError::Stopped(m) => ApiError::Unavailable(m),
             StoreError::OutOfRange(m) | StoreError::NotFound(m) => ApiError::NotFound(m),
+            StoreError::Forbidden(m) => ApiError::Forbidden(m),
             other => ApiError::Internal(other.to_string()),
         }
     }

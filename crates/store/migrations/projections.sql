@@ -9,6 +9,12 @@ DROP TABLE IF EXISTS claims_fts;
 DROP TABLE IF EXISTS submitter_keys;
 DROP TABLE IF EXISTS users;
 DROP TABLE IF EXISTS tokens;
+DROP TABLE IF EXISTS incidents;
+DROP TABLE IF EXISTS incidents_rtree;
+DROP TABLE IF EXISTS incident_claims;
+DROP TABLE IF EXISTS incident_history;
+DROP TABLE IF EXISTS endorsements;
+DROP TABLE IF EXISTS source_grades;
 
 CREATE TABLE scenario (
     one  INTEGER PRIMARY KEY CHECK (one = 1),
@@ -43,7 +49,8 @@ CREATE TABLE claims (
     min_lon       REAL,                  -- exact bounding box of the location, if any
     min_lat       REAL,
     max_lon       REAL,
-    max_lat       REAL
+    max_lat       REAL,
+    radius_m      REAL    NOT NULL       -- the location's uncertainty (100 km when none is given)
 ) STRICT;
 -- Lists are read newest first by seq; party and type filters match large shares of the
 -- claims, so they are checked while walking seq rather than through their own indexes.
@@ -85,4 +92,75 @@ CREATE TABLE tokens (
     expires_at INTEGER NOT NULL,     -- ms UTC
     revoked    INTEGER NOT NULL DEFAULT 0,
     seq        INTEGER NOT NULL      -- the token.issued entry
+) STRICT;
+
+-- Incidents: the mission's records. rid keys the R*Tree; id is the public ULID.
+CREATE TABLE incidents (
+    rid           INTEGER PRIMARY KEY,
+    id            TEXT    NOT NULL UNIQUE,
+    state         TEXT    NOT NULL,
+    public        INTEGER NOT NULL DEFAULT 0,  -- published, disputed or reopened
+    version       INTEGER NOT NULL,            -- +1 with every change, for optimistic concurrency
+    state_since   INTEGER NOT NULL,            -- ms UTC
+    opened_seq    INTEGER NOT NULL,
+    merged_into   TEXT,
+    -- What matching compares, over the incident's claims together:
+    min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
+    radius_m      REAL    NOT NULL,
+    occurred_from INTEGER NOT NULL,
+    occurred_to   INTEGER NOT NULL,
+    event_types   TEXT    NOT NULL,            -- comma-separated ids
+    claimants     TEXT    NOT NULL,
+    accused       TEXT    NOT NULL,
+    -- The current finding:
+    round         INTEGER NOT NULL DEFAULT 0,  -- findings proposed so far
+    finding       TEXT,                        -- JSON
+    finding_by    TEXT,
+    finding_seq   INTEGER,
+    occurrence    TEXT,
+    attribution   TEXT                         -- party id or the attribution's kind
+) STRICT;
+CREATE INDEX incidents_state ON incidents (state, state_since);
+CREATE INDEX incidents_occurred ON incidents (occurred_from);
+-- Boxes grown by the location's uncertainty; time in hours.
+CREATE VIRTUAL TABLE incidents_rtree USING rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t);
+
+-- Which incident each claim is in, and how it got there.
+CREATE TABLE incident_claims (
+    claim_seq   INTEGER PRIMARY KEY,
+    incident    TEXT    NOT NULL,
+    auto        INTEGER NOT NULL,   -- attached by matching without a monitor
+    score       REAL,
+    explanation TEXT,
+    seq         INTEGER NOT NULL    -- the entry that put it there
+) STRICT;
+CREATE INDEX incident_claims_incident ON incident_claims (incident);
+
+-- The journal entries that concern each incident: its history.
+CREATE TABLE incident_history (
+    incident TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (incident, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Endorsements and dissents of the joint body, per finding round.
+CREATE TABLE endorsements (
+    incident TEXT    NOT NULL,
+    round    INTEGER NOT NULL,
+    member   TEXT    NOT NULL,
+    grp      TEXT    NOT NULL,
+    endorse  INTEGER NOT NULL,
+    reasons  TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (incident, round, member)
+) STRICT;
+
+-- Admiralty grades of claims' sources (the newest per claim).
+CREATE TABLE source_grades (
+    claim_seq   INTEGER PRIMARY KEY,
+    reliability TEXT    NOT NULL,
+    credibility INTEGER NOT NULL,
+    note        TEXT    NOT NULL,
+    by          TEXT    NOT NULL,
+    seq         INTEGER NOT NULL
 ) STRICT;

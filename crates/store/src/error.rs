@@ -52,6 +52,9 @@ pub enum StoreError {
     /// What a command names does not exist (a user, a token).
     #[error("{0}")]
     NotFound(String),
+    /// The actor may not make this change (e.g. not a member of the endorsing body).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the store is closed")]
     Closed,
     /// A blocking task failed.

@@ -74,6 +74,8 @@ struct RawScenario {
     provisions: Vec<Provision>,
     #[serde(default)]
     witnesses: Option<super::WitnessPlan>,
+    #[serde(default)]
+    verification: super::Verification,
 }
 
 #[derive(Deserialize)]
@@ -206,6 +208,7 @@ impl Scenario {
             posts,
             taxonomy,
             witnesses: raw.witnesses,
+            verification: raw.verification,
         };
         if raw.format != 1 {
             issues.push(sc_name, "format", format!("format {} is not supported; expected 1", raw.format));
@@ -258,6 +261,39 @@ impl Scenario {
             }
             if w.quorum == 0 || w.quorum as usize > w.parties.len() {
                 e.push("witnesses.quorum", format!("must be between 1 and the {} witnesses listed", w.parties.len()));
+            }
+        }
+        for state in self.verification.deadlines_hours.keys() {
+            match crate::incidents::State::parse(state) {
+                Ok(crate::incidents::State::Merged | crate::incidents::State::Published) | Err(_) => e.push(
+                    format!("verification.deadlines_hours.{state}"),
+                    "not a state with a deadline: reported, under_review, access_denied, finding_proposed, endorsed, disputed, reopened",
+                ),
+                Ok(_) => {}
+            }
+        }
+        if let Some(rule) = &self.verification.endorsement {
+            let f = |n: &str| format!("verification.endorsement.{n}");
+            if let Err(r) = rule.body.check() {
+                e.push(f("body"), r);
+            }
+            for (i, m) in rule.members.iter().enumerate() {
+                if let Err(err) = crate::ids::UserName::parse(&m.user) {
+                    e.push(f(&format!("members[{i}].user")), err.to_string());
+                } else if rule.members[..i].iter().any(|o| o.user == m.user) {
+                    e.push(f(&format!("members[{i}].user")), format!("{:?} is listed twice", m.user));
+                }
+                if m.group.trim().is_empty() {
+                    e.push(f(&format!("members[{i}].group")), "is required");
+                }
+            }
+            if rule.required == 0 || rule.required as usize > rule.members.len() {
+                e.push(f("required"), format!("must be between 1 and the {} members", rule.members.len()));
+            }
+            for (i, g) in rule.groups_required.iter().enumerate() {
+                if !rule.members.iter().any(|m| &m.group == g) {
+                    e.push(f(&format!("groups_required[{i}]")), format!("no member is in group {g:?}"));
+                }
             }
         }
         for (i, p) in self.parties.iter().enumerate() {

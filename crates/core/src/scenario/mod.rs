@@ -58,6 +58,55 @@ pub struct Scenario {
     /// Which parties run a witness of the log, and how many must cosign a checkpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witnesses: Option<WitnessPlan>,
+    /// Who endorses findings, and how long each stage of verification may take.
+    #[serde(default, skip_serializing_if = "Verification::is_empty")]
+    pub verification: Verification,
+}
+
+/// How the mission verifies incidents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    /// The joint body that endorses findings before they can be published. Without one, a
+    /// proposed finding cannot be endorsed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsement: Option<EndorsementRule>,
+    /// Hours an incident may stay in a state before it is overdue, by state name
+    /// (`reported = 24`: a team on site within a day).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deadlines_hours: BTreeMap<String, u32>,
+}
+
+impl Verification {
+    /// Nothing configured.
+    pub fn is_empty(&self) -> bool {
+        self.endorsement.is_none() && self.deadlines_hours.is_empty()
+    }
+}
+
+/// The endorsing body and its rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndorsementRule {
+    /// The body's name per language.
+    pub body: Names,
+    /// Its members: users, each in a group (e.g. the state that seconded them).
+    pub members: Vec<BoardMember>,
+    /// How many endorsements a finding needs.
+    pub required: u32,
+    /// Groups that must each have at least one member among the endorsers.
+    #[serde(default)]
+    pub groups_required: Vec<String>,
+}
+
+/// A member of the endorsing body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BoardMember {
+    /// The member's user name.
+    pub user: String,
+    /// The member's group.
+    pub group: String,
 }
 
 /// The agreement's rule for trusting the log: each listed party runs a witness (C2SP

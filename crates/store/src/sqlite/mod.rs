@@ -2,6 +2,7 @@
 //! read-only connections.
 
 mod accounts;
+mod incidents;
 mod log;
 mod project;
 mod query;
@@ -18,6 +19,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::{mpsc, oneshot, watch};
 use truce_core::journal::{Actor, Command};
 use truce_core::scenario::Scenario;
+use project::Prepared;
 use truce_ledger::{Hash, SigningKeyPair};
 
 /// Tuning for a store.
@@ -33,6 +35,9 @@ pub struct StoreOptions {
     pub log_key: Option<SigningKeyPair>,
     /// How often new entries are checked for and covered by a checkpoint.
     pub checkpoint_interval: std::time::Duration,
+    /// Match each submitted claim to the incidents it may belong to (attach it, or open a
+    /// new incident). Off only to measure what matching costs.
+    pub match_incidents: bool,
 }
 
 impl Default for StoreOptions {
@@ -43,8 +48,24 @@ impl Default for StoreOptions {
             durable: true,
             log_key: None,
             checkpoint_interval: std::time::Duration::from_millis(500),
+            match_incidents: true,
         }
     }
+}
+
+/// The placement of a job's claims, as the job's last entry (see `incidents::place`).
+fn place_job(conn: &Connection, scenario: Option<&Scenario>, prepared: &[Prepared]) -> Result<Prepared, StoreError> {
+    let sc = scenario.ok_or(StoreError::NotInitialised)?;
+    let claims: Vec<(usize, truce_core::incidents::Features)> = prepared
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match &p.what {
+            project::What::Claim(c) => Some((i, c.features.clone())),
+            _ => None,
+        })
+        .collect();
+    let items = incidents::place(conn, sc, &claims, sc.settings.incident_auto_attach_threshold)?;
+    Ok(Prepared { kind: "incident.placed", payload: Vec::new(), digest: [0; 32], what: project::What::Placement(items) })
 }
 
 /// A handle on an open store. Cheap to clone; the writer stops when the last clone drops.
@@ -62,6 +83,7 @@ struct Inner {
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     checkpoints: watch::Receiver<u64>,
     log_key: Option<SigningKeyPair>,
+    match_incidents: bool,
     /// Held open for the store's life: its lock keeps a second writer out.
     _lock: std::fs::File,
 }
@@ -150,6 +172,7 @@ impl Store {
                 writer: Mutex::new(Some(writer)),
                 checkpoints,
                 log_key: options.log_key,
+                match_incidents: options.match_incidents,
                 _lock: lock,
             }),
         })
@@ -185,8 +208,54 @@ impl Store {
     /// or none. Returns once they are committed to disk.
     pub async fn execute_all(&self, actor: Actor, commands: Vec<Command>) -> Result<Vec<Appended>, StoreError> {
         let scenario = self.scenario();
-        let prepared =
+        let n = commands.len();
+        let mut prepared =
             commands.into_iter().map(|c| project::prepare(c, scenario.as_deref())).collect::<Result<Vec<_>, _>>()?;
+        if let Some(placement) = self.matching(&prepared, scenario.as_deref()) {
+            let (store, sc) = (self.clone(), scenario.clone());
+            let items = tokio::task::spawn_blocking(move || -> Result<(Vec<Prepared>, Prepared), StoreError> {
+                let job = store.read_blocking(|c| placement(c, sc.as_deref(), &prepared))?;
+                Ok((prepared, job))
+            })
+            .await
+            .map_err(|e| StoreError::Internal(format!("matching task failed: {e}")))??;
+            prepared = items.0;
+            prepared.push(items.1);
+        }
+        // The entry that placed the claims in incidents follows them; callers get their own.
+        let mut appended = self.send(actor, prepared).await?;
+        appended.truncate(n);
+        Ok(appended)
+    }
+
+    /// An incident change, refused (409) unless the incident is still at `version` when
+    /// the writer comes to it.
+    pub async fn execute_incident(
+        &self,
+        actor: Actor,
+        change: truce_core::incidents::IncidentChange,
+        version: Option<u64>,
+    ) -> Result<Appended, StoreError> {
+        let mut prepared = project::prepare(Command::Incident(Box::new(change)), self.scenario().as_deref())?;
+        if let project::What::Incident(_, v) = &mut prepared.what {
+            *v = version;
+        }
+        let mut v = self.send(actor, vec![prepared]).await?;
+        v.pop().ok_or_else(|| StoreError::Internal("the writer answered no entry".into()))
+    }
+
+    /// When matching is on and the job submits claims: what computes their placement.
+    #[allow(clippy::type_complexity)]
+    fn matching(
+        &self,
+        prepared: &[Prepared],
+        scenario: Option<&Scenario>,
+    ) -> Option<fn(&Connection, Option<&Scenario>, &[Prepared]) -> Result<Prepared, StoreError>> {
+        let claims = prepared.iter().any(|p| matches!(p.what, project::What::Claim(_)));
+        (self.inner.match_incidents && claims && scenario.is_some()).then_some(place_job)
+    }
+
+    async fn send(&self, actor: Actor, prepared: Vec<Prepared>) -> Result<Vec<Appended>, StoreError> {
         let (reply, rx) = oneshot::channel();
         self.inner.jobs.send(writer::Job::Append { actor, prepared, reply }).await.map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
@@ -194,13 +263,20 @@ impl Store {
 
     /// `execute` from synchronous code (CLI, tests outside a runtime).
     pub fn execute_blocking(&self, actor: Actor, command: Command) -> Result<Appended, StoreError> {
-        let prepared = vec![project::prepare(command, self.scenario().as_deref())?];
+        let scenario = self.scenario();
+        let mut prepared = vec![project::prepare(command, scenario.as_deref())?];
+        if let Some(placement) = self.matching(&prepared, scenario.as_deref()) {
+            let job = self.read_blocking(|c| placement(c, scenario.as_deref(), &prepared))?;
+            prepared.push(job);
+        }
         let (reply, rx) = oneshot::channel();
         self.inner
             .jobs
             .blocking_send(writer::Job::Append { actor, prepared, reply })
             .map_err(|_| StoreError::Closed)?;
         let mut v = rx.blocking_recv().map_err(|_| StoreError::Closed)??;
+        // A submitted claim is followed by the entry that placed it in an incident.
+        v.truncate(1);
         v.pop().ok_or_else(|| StoreError::Internal("the writer answered no entry".into()))
     }
 

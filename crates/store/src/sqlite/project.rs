@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::value::RawValue;
 use std::sync::Arc;
-use truce_core::claims::{assemble_view, resolve_location, view_tail};
+use truce_core::claims::{assemble_view, view_tail};
 use truce_core::geo::BBox;
 use truce_core::journal::{Command, sha256};
 use truce_core::scenario::Scenario;
@@ -44,6 +44,10 @@ pub(crate) enum What {
     Claim(PreparedClaim),
     Key(PreparedKey),
     Account(Account),
+    /// An incident change, with the incident version the caller saw (None: no check).
+    Incident(Box<truce_core::incidents::IncidentChange>, Option<u64>),
+    /// Where matching placed the job's claims; the writer names the claims and journals it.
+    Placement(Vec<super::incidents::PendingItem>),
 }
 
 /// A change to users or tokens.
@@ -73,6 +77,8 @@ pub(crate) struct PreparedClaim {
     from_ms: i64,
     to_ms: i64,
     bbox: Option<BBox>,
+    /// What matching compares.
+    pub(crate) features: truce_core::incidents::Features,
 }
 
 /// Computes a command's payload, hash and projected rows. `scenario` is the one loaded
@@ -96,7 +102,8 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
         }
         Command::SubmitClaim(body) => {
             let sc = scenario.ok_or(StoreError::NotInitialised)?;
-            let bbox = resolve_location(body.location.as_ref(), sc).map(|l| l.geometry.bbox());
+            let features = super::incidents::claim_features(&body, sc);
+            let bbox = features.bbox;
             What::Claim(PreparedClaim {
                 view_tail: view_tail(&body, sc)?,
                 terms: search_terms(&body.narrative.text).join(" "),
@@ -106,12 +113,14 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
                 from_ms: body.occurred.from.timestamp_millis(),
                 to_ms: body.occurred.to.timestamp_millis(),
                 bbox,
+                features,
             })
         }
         Command::AddUser(u) => What::Account(Account::AddUser(u)),
         Command::DisableUser(u) => What::Account(Account::DisableUser(u.name.to_string())),
         Command::IssueToken(t) => What::Account(Account::IssueToken(t)),
         Command::RevokeToken(t) => What::Account(Account::RevokeToken(t.id)),
+        Command::Incident(c) => What::Incident(c, None),
     };
     Ok(Prepared { kind, payload, digest, what })
 }
@@ -152,8 +161,8 @@ pub(super) fn apply(
                 .optional()?;
             tx.prepare_cached(
                 "INSERT INTO claims (seq, org, claimant, accused, event_type, occurred_from, occurred_to,
-                                     min_lon, min_lat, max_lon, max_lat)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                     min_lon, min_lat, max_lon, max_lat, radius_m)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 seq,
@@ -166,7 +175,8 @@ pub(super) fn apply(
                 c.bbox.map(|b| b.min_lon),
                 c.bbox.map(|b| b.min_lat),
                 c.bbox.map(|b| b.max_lon),
-                c.bbox.map(|b| b.max_lat)
+                c.bbox.map(|b| b.max_lat),
+                c.features.radius_m
             ])?;
             if let Some(b) = c.bbox {
                 tx.prepare_cached(
@@ -227,6 +237,14 @@ pub(super) fn apply(
                 }
             }
             Ok(Projected::Account)
+        }
+        What::Incident(change, _) => {
+            let sc = scenario.as_deref().ok_or(StoreError::NotInitialised)?;
+            super::incidents::apply(tx, entry, change, sc)?;
+            Ok(Projected::Incident)
+        }
+        What::Placement(_) => {
+            Err(StoreError::Internal("placements are journaled by the writer before they are projected".into()))
         }
     }
 }

@@ -40,6 +40,8 @@ pub enum Projected {
     Key,
     /// A user or token was added or changed.
     Account,
+    /// Incidents changed.
+    Incident,
 }
 
 /// A command waiting for its group's commit, with where to send the answer.
@@ -354,9 +356,19 @@ impl WriterState {
                         conflict = Some(StoreError::Conflict("a scenario is already loaded in this database".into()));
                     }
                     What::Scenario(_) => loaded = true,
-                    What::Claim(_) | What::Key(_) | What::Account(_) if !loaded => {
+                    What::Claim(_) | What::Key(_) | What::Account(_) | What::Incident(..) | What::Placement(_)
+                        if !loaded =>
+                    {
                         conflict = Some(StoreError::NotInitialised)
                     }
+                    What::Incident(change, version) => {
+                        if let Some(sc) = scenario.as_deref()
+                            && let Some(c) = super::incidents::conflict(&tx, change, *version, actor.as_str(), sc)?
+                        {
+                            conflict = Some(c);
+                        }
+                    }
+                    What::Placement(_) => {}
                     What::Account(a) => {
                         if let Some(c) = project::account_conflict(&tx, a)? {
                             conflict = Some(c);
@@ -377,9 +389,27 @@ impl WriterState {
                 out.push(Err(c));
                 continue;
             }
-            let mut appended = Vec::with_capacity(job.len());
+            let mut appended: Vec<Appended> = Vec::with_capacity(job.len());
             for prepared in job {
-                appended.push(append_one(&tx, next_seq, ids, scenario, tiles, actor, prepared)?);
+                let a = match &prepared.what {
+                    What::Placement(items) => {
+                        // The claims of this job are appended: name them and journal where they went.
+                        let claim_ids = appended.iter().enumerate().map(|(i, a)| (i, a.id)).collect();
+                        let placements = super::incidents::resolve_placements(&tx, items, &claim_ids)?;
+                        let change = truce_core::incidents::IncidentChange::Placed { placements };
+                        let payload = truce_core::journal::canonical_json(&change)?;
+                        let digest = truce_core::journal::sha256(&payload);
+                        let placed = Prepared {
+                            kind: change.kind(),
+                            payload,
+                            digest,
+                            what: What::Incident(Box::new(change), None),
+                        };
+                        append_one(&tx, next_seq, ids, scenario, tiles, actor, &placed)?
+                    }
+                    _ => append_one(&tx, next_seq, ids, scenario, tiles, actor, prepared)?,
+                };
+                appended.push(a);
             }
             out.push(Ok(appended));
         }

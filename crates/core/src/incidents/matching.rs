@@ -1,0 +1,280 @@
+//! Which incident a claim may belong to: a score from time, place, event type and parties,
+//! each with a plain explanation.
+//!
+//! Every part is a number in 0..1; the score is their weighted sum. Candidates farther apart
+//! than [`MAX_GAP_M`] beyond their uncertainty, or more than [`MAX_GAP_H`] hours apart, are
+//! not proposed at all.
+
+use geo::{Distance, Haversine, Point};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::geo::BBox;
+use crate::ids::PartyId;
+use crate::taxonomy::{EventGroup, EventType};
+
+/// Beyond this distance in metres (after both uncertainty radii) nothing is proposed.
+pub const MAX_GAP_M: f64 = 50_000.0;
+/// Beyond this gap in hours between the intervals nothing is proposed.
+pub const MAX_GAP_H: f64 = 7.0 * 24.0;
+/// How fast the place score falls with distance beyond the radii (metres).
+const SPACE_SCALE_M: f64 = 5_000.0;
+/// How fast the time score falls with the gap between the intervals (hours).
+const TIME_SCALE_H: f64 = 24.0;
+/// Weights of place, time, type and parties; they sum to 1.
+const WEIGHTS: [f64; 4] = [0.35, 0.30, 0.20, 0.15];
+
+/// What matching needs to know of a claim, or of an incident (its claims taken together).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// Where: the box of the location(s), if any.
+    pub bbox: Option<BBox>,
+    /// Uncertainty radius in metres (the smallest among an incident's claims).
+    pub radius_m: f64,
+    /// When: ms UTC, inclusive.
+    pub from_ms: i64,
+    /// When: ms UTC, inclusive.
+    pub to_ms: i64,
+    /// Event types (one for a claim).
+    pub event_types: Vec<EventType>,
+    /// Who claims.
+    pub claimants: Vec<PartyId>,
+    /// Who is accused.
+    pub accused: Vec<PartyId>,
+}
+
+impl Features {
+    /// Folds another claim's features into an incident's.
+    pub fn absorb(&mut self, other: &Features) {
+        self.bbox = match (self.bbox, other.bbox) {
+            (Some(a), Some(b)) => Some(union(a, b)),
+            (a, b) => a.or(b),
+        };
+        self.radius_m = self.radius_m.min(other.radius_m);
+        self.from_ms = self.from_ms.min(other.from_ms);
+        self.to_ms = self.to_ms.max(other.to_ms);
+        for t in &other.event_types {
+            if !self.event_types.iter().any(|x| x.id == t.id) {
+                self.event_types.push(t.clone());
+            }
+        }
+        for (mine, theirs) in [(&mut self.claimants, &other.claimants), (&mut self.accused, &other.accused)] {
+            for p in theirs {
+                if !mine.contains(p) {
+                    mine.push(p.clone());
+                }
+            }
+        }
+    }
+}
+
+fn union(a: BBox, b: BBox) -> BBox {
+    BBox {
+        min_lon: a.min_lon.min(b.min_lon),
+        min_lat: a.min_lat.min(b.min_lat),
+        max_lon: a.max_lon.max(b.max_lon),
+        max_lat: a.max_lat.max(b.max_lat),
+    }
+}
+
+/// The parts of a score, each 0..1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Parts {
+    /// Place.
+    pub place: f64,
+    /// Time.
+    pub time: f64,
+    /// Event type.
+    pub event_type: f64,
+    /// Parties.
+    pub parties: f64,
+}
+
+/// A proposed incident for a claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Proposal {
+    /// 0..1, rounded to three decimals.
+    pub score: f64,
+    /// The parts of the score.
+    pub parts: Parts,
+    /// In words: "2.1 km apart, same day, both report armed clash, mutual accusation".
+    pub explanation: String,
+}
+
+/// Distance in metres between the closest points of two boxes (0 when they overlap).
+fn box_distance_m(a: &BBox, b: &BBox) -> f64 {
+    let clamp = |v: f64, lo: f64, hi: f64| v.max(lo).min(hi);
+    // The point of each box nearest the other box's centre, then their distance.
+    let (ac_lon, ac_lat) = ((a.min_lon + a.max_lon) / 2.0, (a.min_lat + a.max_lat) / 2.0);
+    let nb = Point::new(clamp(ac_lon, b.min_lon, b.max_lon), clamp(ac_lat, b.min_lat, b.max_lat));
+    let na = Point::new(clamp(nb.x(), a.min_lon, a.max_lon), clamp(nb.y(), a.min_lat, a.max_lat));
+    Haversine.distance(na, nb)
+}
+
+fn km(m: f64) -> String {
+    if m < 1_000.0 { format!("{:.0} m", m) } else { format!("{:.1} km", m / 1_000.0) }
+}
+
+/// How well `claim` fits `incident`, or `None` when they are too far apart in place or time
+/// to be the same event.
+pub fn score(claim: &Features, incident: &Features) -> Option<Proposal> {
+    let mut words = Vec::new();
+
+    // Place: the gap between the locations beyond both uncertainty radii.
+    let place = match (&claim.bbox, &incident.bbox) {
+        (Some(a), Some(b)) => {
+            let d = box_distance_m(a, b);
+            let gap = (d - claim.radius_m - incident.radius_m).max(0.0);
+            if gap > MAX_GAP_M {
+                return None;
+            }
+            words.push(if d < 1.0 {
+                "same place".to_string()
+            } else if gap == 0.0 {
+                format!("{} apart, within the locations' uncertainty", km(d))
+            } else {
+                format!("{} apart", km(d))
+            });
+            (-gap / SPACE_SCALE_M).exp()
+        }
+        _ => {
+            words.push("no location to compare".into());
+            0.5
+        }
+    };
+
+    // Time: the gap between the intervals, which carry their precision (a day-precise
+    // claim spans its whole day).
+    let gap_ms = (claim.from_ms.max(incident.from_ms) - claim.to_ms.min(incident.to_ms)).max(0);
+    let gap_h = gap_ms as f64 / 3_600_000.0;
+    if gap_h > MAX_GAP_H {
+        return None;
+    }
+    let time = (-gap_h / TIME_SCALE_H).exp();
+    words.push(if gap_ms == 0 {
+        "overlapping times".to_string()
+    } else if gap_h < 24.0 {
+        format!("{gap_h:.0} h apart")
+    } else {
+        format!("{:.0} days apart", gap_h / 24.0)
+    });
+
+    // Event type: the best fit between the claim's type and any of the incident's.
+    let (event_type, why) = claim
+        .event_types
+        .iter()
+        .flat_map(|c| incident.event_types.iter().map(move |i| type_fit(c, i)))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap_or((0.1, String::from("no event type to compare")));
+    words.push(why);
+
+    // Parties: a mutual accusation fits best.
+    let (parties, why) = party_fit(claim, incident);
+    words.push(why);
+
+    let parts = Parts { place, time, event_type, parties };
+    let total = WEIGHTS[0] * place + WEIGHTS[1] * time + WEIGHTS[2] * event_type + WEIGHTS[3] * parties;
+    Some(Proposal { score: (total * 1000.0).round() / 1000.0, parts, explanation: words.join(", ") })
+}
+
+fn label(t: &EventType) -> String {
+    t.label.en().to_lowercase()
+}
+
+/// How compatible two event types are, by the taxonomy's own grouping and ACLED mapping.
+fn type_fit(a: &EventType, b: &EventType) -> (f64, String) {
+    use EventGroup::{Violation, Violence};
+    if a.id == b.id {
+        return (1.0, format!("both report {}", label(a)));
+    }
+    let both = format!("{} and {}", label(a), label(b));
+    if a.acled_sub_event_type == b.acled_sub_event_type && a.acled_sub_event_type != "Other" {
+        (0.9, format!("{both} (both {})", a.acled_sub_event_type.to_lowercase()))
+    } else if a.acled_event_type == b.acled_event_type && a.acled_event_type != "Strategic developments" {
+        (0.8, format!("{both} (both {})", a.acled_event_type.to_lowercase()))
+    } else if matches!((a.group, b.group), (Violence, Violation) | (Violation, Violence)) {
+        (0.7, format!("{both}: an act of violence and a violation claimed"))
+    } else if a.group == b.group {
+        (0.6, format!("{both}, of the same kind"))
+    } else {
+        (0.1, format!("{both}: different kinds of event"))
+    }
+}
+
+fn party_fit(claim: &Features, incident: &Features) -> (f64, String) {
+    let names = |ps: &[PartyId]| ps.iter().map(PartyId::as_str).collect::<Vec<_>>().join("/");
+    let mutual = claim.claimants.iter().any(|c| incident.accused.contains(c))
+        && claim.accused.iter().any(|a| incident.claimants.contains(a));
+    if mutual {
+        return (1.0, format!("mutual accusation ({} and {})", names(&claim.claimants), names(&claim.accused)));
+    }
+    let same = claim.claimants.iter().all(|c| incident.claimants.contains(c))
+        && !claim.accused.is_empty()
+        && claim.accused.iter().all(|a| incident.accused.contains(a));
+    if same {
+        return (0.9, format!("same claimant and accused ({} against {})", names(&claim.claimants), names(&claim.accused)));
+    }
+    let involved: Vec<&PartyId> = incident.claimants.iter().chain(&incident.accused).collect();
+    if claim.claimants.iter().chain(&claim.accused).any(|p| involved.contains(&p)) {
+        (0.6, "parties in common".into())
+    } else {
+        (0.3, "no party in common".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taxonomy::Taxonomy;
+
+    fn features(t: &str, claimant: &str, accused: Option<&str>, lon: f64, lat: f64, day: u32) -> Features {
+        let taxonomy = Taxonomy::from_toml(include_str!("../../../../data/taxonomy.toml")).expect("taxonomy");
+        let ty = taxonomy.get(t).expect("type").clone();
+        let from = chrono::NaiveDate::from_ymd_opt(2021, 11, day)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("date")
+            .and_utc()
+            .timestamp_millis();
+        Features {
+            bbox: Some(BBox { min_lon: lon, min_lat: lat, max_lon: lon, max_lat: lat }),
+            radius_m: 5_000.0,
+            from_ms: from,
+            to_ms: from + 86_399_999,
+            event_types: vec![ty],
+            claimants: vec![PartyId::parse(claimant).expect("party")],
+            accused: accused.map(|a| PartyId::parse(a).expect("party")).into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn mutual_accounts_of_one_clash_fit_well_and_say_why() {
+        let a = features("armed_clash", "AAA", Some("BBB"), 46.0, 39.5, 16);
+        let b = features("shelling", "BBB", Some("AAA"), 46.02, 39.5, 16);
+        let p = score(&b, &a).expect("a candidate");
+        assert!(p.score > 0.85, "{p:?}");
+        assert!(p.explanation.contains("1.7 km apart") && p.explanation.contains("overlapping times"), "{}", p.explanation);
+        assert!(p.explanation.contains("mutual accusation"), "{}", p.explanation);
+    }
+
+    #[test]
+    fn the_score_falls_with_distance_time_and_unrelated_types() {
+        let a = features("armed_clash", "AAA", Some("BBB"), 46.0, 39.5, 16);
+        let near = score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 16), &a).expect("near").score;
+        let later = score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 19), &a).expect("later").score;
+        let farther = score(&features("armed_clash", "BBB", Some("AAA"), 46.2, 39.5, 16), &a).expect("far").score;
+        let other = score(&features("meeting_negotiation", "CCC", None, 46.0, 39.5, 16), &a).expect("other").score;
+        assert!(near > later && near > farther && near > other, "{near} {later} {farther} {other}");
+        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 47.5, 39.5, 16), &a).is_none(), "130 km");
+        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 30), &a).is_none(), "two weeks");
+    }
+
+    #[test]
+    fn an_incident_absorbs_its_claims() {
+        let mut i = features("armed_clash", "AAA", Some("BBB"), 46.0, 39.5, 16);
+        i.absorb(&features("shelling", "BBB", Some("AAA"), 46.1, 39.6, 17));
+        assert_eq!(i.bbox.map(|b| (b.max_lon, b.max_lat)), Some((46.1, 39.6)));
+        assert_eq!(i.event_types.len(), 2);
+        assert_eq!(i.claimants.len(), 2);
+        assert!(i.to_ms > i.from_ms + 86_400_000);
+    }
+}
