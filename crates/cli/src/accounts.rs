@@ -83,6 +83,15 @@ pub fn demo_accounts(scenario: &Scenario) -> Vec<(String, String, Role)> {
     if let Some(p) = with_role(PartyRole::Mediator).next() {
         out.push((format!("{}.mediator", p.id.as_str().to_lowercase()), p.id.to_string(), Role::Mediator));
     }
+    // The endorsing body's members are the mission's monitors.
+    let mission = out.first().map(|(_, org, _)| org.clone());
+    if let (Some(rule), Some(org)) = (&scenario.verification.endorsement, mission) {
+        for m in &rule.members {
+            if !out.iter().any(|(n, _, _)| *n == m.user) {
+                out.push((m.user.clone(), org.clone(), Role::Monitor));
+            }
+        }
+    }
     out
 }
 

@@ -45,18 +45,29 @@ pub fn init(store: &Store, scenario: Scenario) -> Result<()> {
     Ok(())
 }
 
+/// The bundled verification script and the counter-claims of its disputes.
+pub fn demo_script() -> crate::demo_script::ScriptFiles {
+    crate::demo_script::ScriptFiles {
+        name: format!("{DIR}/demo/verification.toml (built in)"),
+        text: DEMO_SCRIPT.to_owned(),
+        disputes: DEMO_DISPUTES.iter().map(|(n, t)| (format!("{DIR}/demo/disputes/{n}"), (*t).to_owned())).collect(),
+    }
+}
+
 /// Validates and submits each claim fixture as the `demo` actor. Returns how many.
 pub fn load_claims(store: &Store, claims: &[(String, String)]) -> Result<usize> {
-    load_claims_as(store, claims, &[])
+    Ok(load_claims_as(store, claims, &[])?.len())
 }
 
 /// Validates and submits each claim fixture as a demo account: the claimant's liaison when
-/// there is one, else the mission's monitor, else the `demo` actor. Returns how many.
+/// there is one, else the mission's monitor, else the `demo` actor. Returns each file's name
+/// with the id of the claim it became.
 pub fn load_claims_as(
     store: &Store,
     claims: &[(String, String)],
     accounts: &[crate::accounts::Credentials],
-) -> Result<usize> {
+) -> Result<Vec<(String, truce_core::ids::ClaimId)>> {
+    let mut out = Vec::with_capacity(claims.len());
     let Some(scenario) = store.scenario() else { bail!("the database has no scenario") };
     for (name, text) in claims {
         let input: ClaimInput = serde_json::from_str(text).with_context(|| format!("parsing {name}"))?;
@@ -70,9 +81,11 @@ pub fn load_claims_as(
             Some(Ok(name)) => Actor::user(&name),
             _ => Actor::demo(),
         };
-        store
+        let appended = store
             .execute_blocking(actor, Command::SubmitClaim(Box::new(body)))
             .with_context(|| format!("submitting {name}"))?;
+        let file = std::path::Path::new(name).file_name().and_then(|f| f.to_str()).unwrap_or(name);
+        out.push((file.to_owned(), truce_core::ids::ClaimId(appended.id)));
     }
-    Ok(claims.len())
+    Ok(out)
 }

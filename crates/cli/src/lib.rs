@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod bundle;
 pub mod client;
+pub mod demo_script;
 pub mod logkey;
 pub mod scenario_dir;
 pub mod server;

@@ -484,16 +484,18 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>, witn
             (Some(dir), path)
         }
     };
-    let (sc, claims) = match &scenario {
-        Some(dir) => (scenario_dir::load(dir)?, scenario_dir::demo_claims(dir)?),
-        None => (bundle::scenario()?, bundle::demo_claims()),
+    let (sc, claims, script) = match &scenario {
+        Some(dir) => (scenario_dir::load(dir)?, scenario_dir::demo_claims(dir)?, scenario_dir::demo_script(dir)?),
+        None => (bundle::scenario()?, bundle::demo_claims(), Some(bundle::demo_script())),
     };
     let store = create_store(&db, &sc.id)?;
     let title = sc.title.en().to_owned();
     let plan = sc.witnesses.clone();
     bundle::init(&store, sc)?;
     let accounts = truce::accounts::create_demo_accounts(&store)?;
-    let n = bundle::load_claims_as(&store, &claims, &accounts)?;
+    let loaded = bundle::load_claims_as(&store, &claims, &accounts)?;
+    let n = loaded.len();
+    let script = script.map(|f| truce::demo_script::parse(&f.name, &f.text).map(|s| (s, f.disputes))).transpose()?;
     println!("truce demo: {title}");
     println!("database: {} ({n} demo claims)", db.display());
     println!("accounts (sign in with name and password; API clients send the token as `Authorization: Bearer`):");
@@ -503,6 +505,16 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>, witn
     let log_vkey = store.log_key().map(|k| k.note_verifier()).context("the demo store has no log key")?;
     println!("log key:  {log_vkey}");
     runtime()?.block_on(async move {
+        if let Some((script, disputes)) = &script {
+            let ids = loaded.into_iter().collect();
+            let monitor = accounts
+                .iter()
+                .find(|a| a.role == truce_core::access::Role::Monitor)
+                .map(|a| a.name.clone())
+                .context("the demo has no monitor account")?;
+            let steps = truce::demo_script::run(&store, script, &ids, disputes, &monitor).await?;
+            println!("verification: {steps} demo steps replayed ({} incidents)", script.incidents.len());
+        }
         // The scenario's witnesses, run here with fresh keys unless a policy names real ones.
         let mut policy_path = witnesses.map(Path::to_path_buf);
         if let (None, Some(plan)) = (&policy_path, &plan) {

@@ -54,3 +54,26 @@ pub fn demo_claims(dir: &Path) -> Result<Vec<(String, String)>> {
     out.sort();
     Ok(out)
 }
+
+/// A scenario directory's verification script (`demo/verification.toml`) and the
+/// counter-claims of its disputes (`demo/disputes/*.json`), if it has a script.
+pub fn demo_script(dir: &Path) -> Result<Option<crate::demo_script::ScriptFiles>> {
+    let script = dir.join("demo").join("verification.toml");
+    if !script.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&script).with_context(|| format!("reading {}", script.display()))?;
+    let mut disputes = Vec::new();
+    let dir = dir.join("demo").join("disputes");
+    if dir.exists() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let t = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                disputes.push((path.display().to_string(), t));
+            }
+        }
+    }
+    disputes.sort();
+    Ok(Some(crate::demo_script::ScriptFiles { name: script.display().to_string(), text, disputes }))
+}

@@ -18,12 +18,17 @@ struct Who {
     client: Client,
 }
 
-/// What the probes act on: a claim submitted by each organisation, with its journal entry.
+/// What the probes act on: a claim submitted by each organisation, with its journal entry,
+/// and an unpublished and a published incident.
 struct World {
     /// Kept so the server runs for the whole walk.
     _app: TestApp,
     /// Claim id and journal seq by submitting organisation.
     claims: Vec<(&'static str, String, u64)>,
+    unpublished: String,
+    published: String,
+    /// A claim of the published incident.
+    published_claim: String,
 }
 
 impl World {
@@ -32,13 +37,29 @@ impl World {
     }
 }
 
+/// A claim by `claimant`; each claimant's on its own day, so matching keeps them apart.
 fn claim_for(claimant: &str, text: &str) -> Value {
     let mut c = common::claim();
+    let month = match claimant {
+        "ARM" => 1,
+        "AZE" => 3,
+        "JMC" => 5,
+        "RUS" => 7,
+        _ => 9,
+    };
+    c["occurred"] = json!({"from": format!("2021-{month:02}-10"), "precision": "day"});
     c["claimant"] = json!(claimant);
     c["accused"] = json!(if claimant == "ARM" { "AZE" } else { "ARM" });
     c["casualties"] = json!([]);
     c["narrative"]["text"] = json!(text);
     c
+}
+
+/// Whether a write got past authorization: refused is 401 or 403; anything else (here a 422
+/// for the empty body each probe sends, so nothing changes) means it was let through.
+fn authorized(a: &Answer) -> bool {
+    assert!(a.status != 500, "{}", a.body);
+    !matches!(a.status, 401 | 403)
 }
 
 fn allowed_status(a: &Answer, ok: &[u16]) -> bool {
@@ -62,13 +83,13 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
     };
     Some(match action {
         Action::ClaimRead => {
-            if relation == Relation::Published {
-                // Nothing is published before incidents are: the cell is exercised by the
-                // incident tests; here every viewer must see no claim it may not read.
-                return Some(access::allowed(who.viewer, action, relation));
-            }
-            let org = org_for(relation)?;
-            let (id, _) = w.claim_of(org);
+            let (id, org) = match relation {
+                Relation::Published => (w.published_claim.as_str(), "TUR"),
+                _ => {
+                    let org = org_for(relation)?;
+                    (w.claim_of(org).0, org)
+                }
+            };
             let one = c.get(&format!("/api/v1/claims/{id}"), &[]).expect("answer");
             let read = allowed_status(&one, &[200]);
             // The same answer in a list, a search and a claimant filter: present iff readable.
@@ -122,6 +143,45 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
             list
         }
         Action::AccountSelf => allowed_status(&c.get("/api/v1/me", &[]).expect("answer"), &[200]),
+        Action::IncidentRead => {
+            let id = if relation == Relation::Published { &w.published } else { &w.unpublished };
+            let one = allowed_status(&c.get(&format!("/api/v1/incidents/{id}"), &[]).expect("answer"), &[200]);
+            let page = c.get("/api/v1/incidents", &[]).expect("answer");
+            assert_eq!(page.status, 200, "{}", page.body);
+            let listed = page.body["items"].as_array().expect("items").iter().any(|i| i["id"] == id.as_str());
+            assert_eq!(one, listed, "{} reads and lists incident {id} alike", who.viewer.as_str());
+            one
+        }
+        Action::IncidentManage => {
+            authorized(&c.post_raw(&format!("/api/v1/incidents/{}/claims", w.unpublished), "{}").expect("answer"))
+        }
+        Action::IncidentTransition => {
+            authorized(&c.post_raw(&format!("/api/v1/incidents/{}/verification", w.unpublished), "{}").expect("answer"))
+        }
+        Action::IncidentPublish => authorized(
+            &c.post_raw(&format!("/api/v1/incidents/{}/verification", w.unpublished), r#"{"to": "published"}"#)
+                .expect("answer"),
+        ),
+        Action::IncidentEndorse => {
+            authorized(&c.post_raw(&format!("/api/v1/incidents/{}/endorsements", w.unpublished), "{}").expect("answer"))
+        }
+        Action::IncidentDispute => {
+            let org = org_for(relation)?;
+            let (claim, _) = w.claim_of(org);
+            let body = if relation == Relation::Own {
+                "{}".to_string()
+            } else {
+                json!({"claim": claim, "reason": "probe"}).to_string()
+            };
+            let a = c.post_raw(&format!("/api/v1/incidents/{}/disputes", w.published), &body).expect("answer");
+            // Another organisation's claim is not the asker's to dispute with: refused, or
+            // unknown to a caller who may not read it.
+            if relation == Relation::Other { authorized(&a) && a.status != 404 } else { authorized(&a) }
+        }
+        Action::SourceGrade => {
+            let (claim, _) = w.claim_of("ARM");
+            authorized(&c.post_raw(&format!("/api/v1/claims/{claim}/grade"), "{}").expect("answer"))
+        }
     })
 }
 
@@ -159,8 +219,17 @@ fn every_cell_of_the_permission_matrix_holds_over_http() {
     let appended =
         app.store.execute_blocking(Actor::user(&name), Command::SubmitClaim(Box::new(body))).expect("append");
     claims.push(("RUS", appended.id.to_string(), appended.seq));
+    // An incident published through the whole path (of a claim of its own, so the claims
+    // above stay unpublished), and one left as reported.
+    let own = viewers[1].client.post_raw("/api/v1/claims", &claim_for("TUR", "published marker").to_string());
+    let own = own.expect("answer");
+    assert_eq!(own.status, 201, "{}", own.body);
+    let published = common::publish_incident(&app, own.body["id"].as_str().expect("id"));
+    let unpublished = common::incident_of(&app, &claims[0].1).expect("the ARM claim's incident");
+    assert_ne!(published, unpublished);
     app.store.checkpoint_blocking().expect("checkpoint");
-    let world = World { _app: app, claims };
+    let published_claim = own.body["id"].as_str().expect("id").to_owned();
+    let world = World { _app: app, claims, unpublished, published, published_claim };
 
     let mut cells = 0;
     let mut n = 0;

@@ -105,18 +105,64 @@ fn demo_serves_the_seed_articles_claims_at_mount_kilisali() {
     }
     let client = truce::client::Client::new(&url).with_token(Some(common::demo_token(&lines, "jmc.monitor")));
     let page = client.get("/api/v1/claims", &[("limit", "500".into())]).expect("answer");
-    // A party's liaison sees its own party's demo claims only; the public sees none yet.
+    // A party's liaison sees its own party's claims and published ones; the public only these.
     let arm = truce::client::Client::new(&url).with_token(Some(common::demo_token(&lines, "arm.liaison")));
     let own = arm.get("/api/v1/claims", &[("limit", "500".into())]).expect("answer");
-    let public = truce::client::Client::new(&url).get("/api/v1/claims", &[]).expect("answer");
+    let public = truce::client::Client::new(&url).get("/api/v1/claims", &[("limit", "500".into())]).expect("answer");
+    // The demo's incidents, in the states its verification script left them.
+    let incidents = client.get("/api/v1/incidents", &[("limit", "500".into())]).expect("answer");
+    let details: Vec<serde_json::Value> = incidents.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| client.get(&format!("/api/v1/incidents/{}", i["id"].as_str().expect("id")), &[]).expect("a").body)
+        .collect();
     child.kill().expect("stop demo");
     child.wait().expect("reap");
     assert_eq!(page.status, 200);
+    let both = |d: &serde_json::Value| {
+        let c: Vec<&str> = d["accounts"].as_array().expect("a").iter().filter_map(|a| a["claimant"].as_str()).collect();
+        c.contains(&"ARM") && c.contains(&"AZE")
+    };
+    let with = |state: &str, occurrence: Option<&str>| {
+        details
+            .iter()
+            .filter(|d| d["state"] == state && occurrence.is_none_or(|o| d["occurrence"] == o) && both(d))
+            .count()
+    };
+    assert_eq!(with("published", Some("verified")), 1, "a published, endorsed finding");
+    assert_eq!(with("published", Some("unfounded")), 1, "an unfounded one");
+    assert_eq!(with("under_review", None), 1);
+    assert_eq!(with("access_denied", None), 1);
+    assert_eq!(with("disputed", None), 1, "one disputed after publication");
+    let verified = details.iter().find(|d| d["occurrence"] == "verified").expect("verified");
+    let dissents: Vec<&serde_json::Value> = verified["endorsement"]["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .filter(|a| a["endorse"] == false)
+        .collect();
+    assert_eq!(dissents.len(), 1, "one officer's dissent, recorded with the finding");
+    let public_claims: Vec<&str> = details
+        .iter()
+        .filter(|d| d["public"] == true)
+        .flat_map(|d| d["accounts"].as_array().expect("a").iter())
+        .flat_map(|a| a["claims"].as_array().expect("c").iter())
+        .filter_map(|c| c["claim"]["id"].as_str())
+        .collect();
+    let public = public.body["items"].as_array().expect("items");
+    assert_eq!(public.len(), public_claims.len());
+    assert!(public.iter().all(|c| public_claims.contains(&c["id"].as_str().unwrap_or_default())));
     let own = own.body["items"].as_array().expect("items");
-    assert!(!own.is_empty() && own.iter().all(|c| c["claimant"] == "ARM"), "{own:?}");
-    assert_eq!(public.body["items"].as_array().map(Vec::len), Some(0));
+    assert!(
+        own.iter()
+            .all(|c| c["actor"] == "arm.liaison" || public_claims.contains(&c["id"].as_str().unwrap_or_default())),
+        "{own:?}"
+    );
+    assert!(own.iter().any(|c| c["claimant"] == "AZE"), "published accounts of the other side are readable");
     let items = page.body["items"].as_array().expect("items");
-    assert_eq!(items.len(), truce::bundle::demo_claims().len());
+    // Every demo claim, and the counter-claim of the dispute.
+    assert_eq!(items.len(), truce::bundle::demo_claims().len() + 1);
     let seed: Vec<&serde_json::Value> =
         items.iter().filter(|c| c["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "seed-article"))).collect();
     assert_eq!(seed.len(), 3);

@@ -133,11 +133,26 @@ pub enum Action {
     UserManage,
     /// Read one's own account and manage one's own tokens.
     AccountSelf,
+    /// Read an incident: one, lists, counts, exports.
+    IncidentRead,
+    /// Attach, detach, merge and split incidents' claims.
+    IncidentManage,
+    /// Move an incident along its verification path (propose a finding, record access denied…).
+    IncidentTransition,
+    /// Publish an endorsed finding.
+    IncidentPublish,
+    /// Endorse or dissent from a proposed finding (members of the endorsing body only).
+    IncidentEndorse,
+    /// Contest a published finding with a counter-claim; own = the counter-claim is the
+    /// organisation's own.
+    IncidentDispute,
+    /// Grade a claim's source (Admiralty scale).
+    SourceGrade,
 }
 
 impl Action {
     /// Every action, in the matrix's row order.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 18] = [
         Action::ClaimRead,
         Action::ClaimSubmit,
         Action::ScenarioRead,
@@ -149,6 +164,13 @@ impl Action {
         Action::KeyRegister,
         Action::UserManage,
         Action::AccountSelf,
+        Action::IncidentRead,
+        Action::IncidentManage,
+        Action::IncidentTransition,
+        Action::IncidentPublish,
+        Action::IncidentEndorse,
+        Action::IncidentDispute,
+        Action::SourceGrade,
     ];
 
     /// A short name.
@@ -165,6 +187,13 @@ impl Action {
             Action::KeyRegister => "key.register",
             Action::UserManage => "user.manage",
             Action::AccountSelf => "account.self",
+            Action::IncidentRead => "incident.read",
+            Action::IncidentManage => "incident.manage",
+            Action::IncidentTransition => "incident.transition",
+            Action::IncidentPublish => "incident.publish",
+            Action::IncidentEndorse => "incident.endorse",
+            Action::IncidentDispute => "incident.dispute",
+            Action::SourceGrade => "source.grade",
         }
     }
 
@@ -182,6 +211,19 @@ impl Action {
             Action::KeyRegister => "register a signing key (own: for the registrant's organisation)",
             Action::UserManage => "add and disable users, issue and revoke tokens, list users",
             Action::AccountSelf => "read one's own account",
+            Action::IncidentRead => {
+                "read an incident: the accounts side by side, its finding and history (one, lists, exports)"
+            }
+            Action::IncidentManage => "attach, detach, merge and split incidents' claims",
+            Action::IncidentTransition => "move an incident along its verification path, proposing a finding",
+            Action::IncidentPublish => "publish an endorsed finding",
+            Action::IncidentEndorse => {
+                "endorse or dissent from a proposed finding (members of the endorsing body only)"
+            }
+            Action::IncidentDispute => {
+                "contest a published finding with a counter-claim (own: the organisation's own claim)"
+            }
+            Action::SourceGrade => "grade a claim's source (Admiralty scale)",
         }
     }
 
@@ -189,7 +231,8 @@ impl Action {
     pub fn relations(self) -> &'static [Relation] {
         match self {
             Action::ClaimRead | Action::EntryRead => &[Relation::Own, Relation::Other, Relation::Published],
-            Action::ClaimSubmit | Action::KeyRegister => &[Relation::Own, Relation::Other],
+            Action::ClaimSubmit | Action::KeyRegister | Action::IncidentDispute => &[Relation::Own, Relation::Other],
+            Action::IncidentRead => &[Relation::Other, Relation::Published],
             _ => &[Relation::Any],
         }
     }
@@ -240,6 +283,19 @@ pub const RULES: &[Rule] = &[
     Rule { action: Action::KeyRegister, relation: Relation::Other, allowed: &[ADMIN] },
     Rule { action: Action::UserManage, relation: Relation::Any, allowed: &[ADMIN] },
     Rule { action: Action::AccountSelf, relation: Relation::Any, allowed: SIGNED_IN },
+    // Incidents are the mission's record: unpublished ones are the mission's alone.
+    Rule { action: Action::IncidentRead, relation: Relation::Other, allowed: &[MONITOR, ANALYST] },
+    Rule { action: Action::IncidentRead, relation: Relation::Published, allowed: EVERYONE },
+    // Only monitors change an incident or publish.
+    Rule { action: Action::IncidentManage, relation: Relation::Any, allowed: &[MONITOR] },
+    Rule { action: Action::IncidentTransition, relation: Relation::Any, allowed: &[MONITOR] },
+    Rule { action: Action::IncidentPublish, relation: Relation::Any, allowed: &[MONITOR] },
+    Rule { action: Action::IncidentEndorse, relation: Relation::Any, allowed: &[MONITOR] },
+    // A party contests a published finding with its own counter-claim; the incident goes
+    // back to the monitors.
+    Rule { action: Action::IncidentDispute, relation: Relation::Own, allowed: &[PARTY] },
+    Rule { action: Action::IncidentDispute, relation: Relation::Other, allowed: &[] },
+    Rule { action: Action::SourceGrade, relation: Relation::Any, allowed: &[MONITOR] },
 ];
 
 /// Whether `viewer` may do `action` on an object in `relation`. Pairs the matrix does not
@@ -273,7 +329,10 @@ pub fn render_markdown() -> String {
     for action in Action::ALL {
         for &relation in action.relations() {
             let object = match (action, relation) {
-                (Action::ClaimSubmit | Action::KeyRegister, Relation::Other) => "another organisation's",
+                (Action::ClaimSubmit | Action::KeyRegister | Action::IncidentDispute, Relation::Other) => {
+                    "another organisation's"
+                }
+                (Action::IncidentRead, Relation::Other) => "unpublished",
                 _ => relation.as_str(),
             };
             let _ = write!(out, "| `{}` | {} |", action.as_str(), object);
@@ -332,6 +391,14 @@ mod tests {
         assert!(!allowed(ADMIN, Action::ClaimRead, Relation::Other));
         assert!(allowed(ADMIN, Action::UserManage, Relation::Any));
         assert!(!allowed(MONITOR, Action::UserManage, Relation::Any));
+        // Only monitors change an incident's state or publish; parties never read an
+        // unpublished incident.
+        for action in [Action::IncidentManage, Action::IncidentTransition, Action::IncidentPublish] {
+            for v in Viewer::ALL {
+                assert_eq!(allowed(v, action, Relation::Any), v == MONITOR, "{} {}", v.as_str(), action.as_str());
+            }
+        }
+        assert!(!allowed(PARTY, Action::IncidentRead, Relation::Other));
     }
 
     #[test]

@@ -99,6 +99,13 @@ impl Caller {
         }
     }
 
+    /// Whether the caller may `action` (a read) on a claim with this access: as its own
+    /// organisation's or another's, or as published.
+    pub fn may_read_claim(&self, action: Action, access: &truce_store::ClaimAccess) -> bool {
+        self.may(action, self.relation_to(access.org.as_deref()))
+            || (access.public && self.may(action, Relation::Published))
+    }
+
     /// Whether the matrix allows this.
     pub fn may(&self, action: Action, relation: Relation) -> bool {
         access::allowed(self.viewer(), action, relation)

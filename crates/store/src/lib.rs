@@ -14,6 +14,6 @@ mod sqlite;
 
 pub use error::StoreError;
 pub use sqlite::{
-    Appended, AuditEntry, ClaimPage, EntryHeader, LogFile, PlaceMatch, Projected, RegisteredKey, Store, StoreOptions,
-    StoredCheckpoint,
+    Appended, AuditEntry, ClaimAccess, ClaimPage, EntryHeader, IncidentDetail, IncidentPage, IncidentSummary, LogFile,
+    PlaceMatch, Projected, RegisteredKey, Store, StoreOptions, StoredCheckpoint,
 };

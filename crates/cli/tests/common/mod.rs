@@ -55,9 +55,11 @@ impl TestApp {
         Self::serve(store, db, dir)
     }
 
-    /// A new user of `org` with `role`, and an API token for them.
+    /// A user of `org` with `role` (added unless it exists), and a new API token for them.
     pub fn token_for(store: &Store, name: &str, org: &str, role: &str) -> String {
-        truce::accounts::add_user(store, name, org, role, "a test password").expect("add user");
+        if let Err(e) = truce::accounts::add_user(store, name, org, role, "a test password") {
+            assert!(e.to_string().contains("exists already"), "add user: {e}");
+        }
         truce::accounts::add_token(store, name, "test", 1).expect("token").0
     }
 
@@ -207,4 +209,56 @@ pub fn cli_token(db: &std::path::Path, name: &str, org: &str, role: &str) -> Str
     let out = Command::new(bin).args(["user", "token", name, "--days", "1", "--db"]).arg(db).output().expect("token");
     assert!(out.status.success(), "user token: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The incident a claim is in, read as a monitor.
+pub fn incident_of(app: &TestApp, claim: &str) -> Option<String> {
+    let page = app.get("/api/v1/incidents", &[("limit", "500")]);
+    assert_eq!(page.status, 200, "{}", page.body);
+    for i in page.body["items"].as_array().expect("items") {
+        let id = i["id"].as_str().expect("id");
+        let d = app.get(&format!("/api/v1/incidents/{id}"), &[]);
+        let holds = d.body["accounts"].as_array().is_some_and(|accs| {
+            accs.iter().any(|a| a["claims"].as_array().is_some_and(|cs| cs.iter().any(|c| c["claim"]["id"] == claim)))
+        });
+        if holds {
+            return Some(id.to_owned());
+        }
+    }
+    None
+}
+
+/// A minimal finding.
+pub fn finding() -> Value {
+    json!({
+        "occurrence": "verified",
+        "attribution": {"kind": "party", "party": "AZE", "confidence": "high"},
+        "provisions_breached": ["P1"],
+        "intent": "deliberate",
+        "evidence": [{"report": "Patrol report 1"}],
+        "rationale": "Craters consistent with mortar fire from the east."
+    })
+}
+
+/// The incident of `claim`, taken through review, a proposed finding, three endorsements
+/// of the scenario's board (creating its members) and publication. Returns its id.
+pub fn publish_incident(app: &TestApp, claim: &str) -> String {
+    let id = incident_of(app, claim).expect("the claim's incident");
+    let version =
+        |app: &TestApp| app.get(&format!("/api/v1/incidents/{id}"), &[]).body["version"].as_u64().expect("version");
+    let step = |body: Value| {
+        let a =
+            app.client.post_raw(&format!("/api/v1/incidents/{id}/verification"), &body.to_string()).expect("answer");
+        assert_eq!(a.status, 200, "{body}: {}", a.body);
+    };
+    step(json!({"to": "under_review", "reason": "Tasked a team.", "version": version(app)}));
+    step(json!({"to": "finding_proposed", "reason": "Team report.", "finding": finding(), "version": version(app)}));
+    for (name, org) in [("rus.officer1", "JMC"), ("tur.officer1", "JMC"), ("rus.officer2", "JMC")] {
+        let member = Client::new(&app.base).with_token(Some(TestApp::token_for(&app.store, name, org, "monitor")));
+        let body = json!({"endorse": true, "reasons": "", "version": version(app)}).to_string();
+        let a = member.post_raw(&format!("/api/v1/incidents/{id}/endorsements"), &body).expect("answer");
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    step(json!({"to": "published", "reason": "Endorsed.", "version": version(app)}));
+    id
 }

@@ -212,7 +212,10 @@ fn party_fit(claim: &Features, incident: &Features) -> (f64, String) {
         && !claim.accused.is_empty()
         && claim.accused.iter().all(|a| incident.accused.contains(a));
     if same {
-        return (0.9, format!("same claimant and accused ({} against {})", names(&claim.claimants), names(&claim.accused)));
+        return (
+            0.9,
+            format!("same claimant and accused ({} against {})", names(&claim.claimants), names(&claim.accused)),
+        );
     }
     let involved: Vec<&PartyId> = incident.claimants.iter().chain(&incident.accused).collect();
     if claim.claimants.iter().chain(&claim.accused).any(|p| involved.contains(&p)) {
@@ -252,7 +255,11 @@ mod tests {
         let b = features("shelling", "BBB", Some("AAA"), 46.02, 39.5, 16);
         let p = score(&b, &a).expect("a candidate");
         assert!(p.score > 0.85, "{p:?}");
-        assert!(p.explanation.contains("1.7 km apart") && p.explanation.contains("overlapping times"), "{}", p.explanation);
+        assert!(
+            p.explanation.contains("1.7 km apart") && p.explanation.contains("overlapping times"),
+            "{}",
+            p.explanation
+        );
         assert!(p.explanation.contains("mutual accusation"), "{}", p.explanation);
     }
 

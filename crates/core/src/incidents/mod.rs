@@ -7,6 +7,7 @@
 //! (an [`IncidentChange`]); the store projects them into the incident's current state.
 
 pub mod matching;
+pub mod query;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -103,9 +104,10 @@ impl State {
 
     /// Parses a state name.
     pub fn parse(s: &str) -> Result<State, String> {
-        State::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| {
-            format!("unknown state {s:?}; one of {}", State::ALL.map(State::as_str).join(", "))
-        })
+        State::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| format!("unknown state {s:?}; one of {}", State::ALL.map(State::as_str).join(", ")))
     }
 
     /// Where a monitor may move an incident from here with `POST .../verification`.
@@ -245,7 +247,12 @@ pub struct FindingInput {
     pub rationale: Option<String>,
 }
 
-fn enum_field<T: serde::de::DeserializeOwned>(e: &mut FieldErrors, field: &str, v: Option<&str>, one_of: &str) -> Option<T> {
+fn enum_field<T: serde::de::DeserializeOwned>(
+    e: &mut FieldErrors,
+    field: &str,
+    v: Option<&str>,
+    one_of: &str,
+) -> Option<T> {
     match v {
         None | Some("") => {
             e.push(field, "is required");
@@ -271,7 +278,9 @@ pub fn parse_evidence(items: &[serde_json::Value], prefix: &str, e: &mut FieldEr
             let s = v.as_str()?;
             match k.as_str() {
                 "claim" => ClaimId::parse(s).ok().map(|id| Evidence::Claim(id.to_string())),
-                "attachment" if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) => {
+                "attachment"
+                    if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) =>
+                {
                     Some(Evidence::Attachment(s.to_owned()))
                 }
                 "report" if !s.trim().is_empty() && s.len() <= 500 => Some(Evidence::Report(s.trim().to_owned())),
@@ -293,13 +302,10 @@ impl FindingInput {
     /// Checks every field against the scenario; field names start with `prefix`.
     pub fn validate(self, scenario: &Scenario, prefix: &str, e: &mut FieldErrors) -> Option<Finding> {
         let f = |name: &str| format!("{prefix}{name}");
-        let occurrence: Option<Occurrence> = enum_field(
-            e,
-            &f("occurrence"),
-            self.occurrence.as_deref(),
-            "verified, probable, not_verified, unfounded",
-        );
-        let intent: Option<Intent> = enum_field(e, &f("intent"), self.intent.as_deref(), "deliberate, accidental, unknown");
+        let occurrence: Option<Occurrence> =
+            enum_field(e, &f("occurrence"), self.occurrence.as_deref(), "verified, probable, not_verified, unfounded");
+        let intent: Option<Intent> =
+            enum_field(e, &f("intent"), self.intent.as_deref(), "deliberate, accidental, unknown");
         let attribution = match self.attribution {
             None => {
                 e.push(f("attribution"), "is required");
@@ -615,6 +621,9 @@ mod tests {
         let mut e = FieldErrors::new();
         let f = ok.validate(&sc, "finding.", &mut e).expect("valid");
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(f.attribution, Attribution::Party { party: PartyId::parse("BBB").expect("id"), confidence: Confidence::Moderate });
+        assert_eq!(
+            f.attribution,
+            Attribution::Party { party: PartyId::parse("BBB").expect("id"), confidence: Confidence::Moderate }
+        );
     }
 }

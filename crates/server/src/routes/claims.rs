@@ -268,7 +268,7 @@ pub(crate) async fn get_one(
     match state.store.claim(claim_id).await? {
         // A claim the caller may not read answers exactly as one that does not exist, so
         // its existence is not revealed either.
-        Some((raw, org)) if caller.may(Action::ClaimRead, caller.relation_to(org.as_deref())) => {
+        Some((raw, access)) if caller.may_read_claim(Action::ClaimRead, &access) => {
             Ok(([(header::CONTENT_TYPE, "application/json")], raw.get().to_owned()).into_response())
         }
         _ => Err(ApiError::NotFound(format!("no claim with id {id:?}"))),

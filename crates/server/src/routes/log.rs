@@ -340,17 +340,17 @@ pub(crate) async fn entry(
         .lines()
         .find_map(|l| l.strip_prefix("kind ").map(str::to_owned))
         .unwrap_or_default();
-    let relation = if kind == truce_core::journal::kind::CLAIM_SUBMITTED {
-        Some(match state.store.claim_org(n).await? {
-            Some(org) => caller.relation_to(org.as_deref()),
-            None => Relation::Other,
-        })
+    let readable = if kind == truce_core::journal::kind::CLAIM_SUBMITTED {
+        state.store.claim_access(n).await?.is_some_and(|a| caller.may_read_claim(Action::EntryRead, &a))
     } else if truce_core::journal::kind::is_account(&kind) {
-        None
+        false
+    } else if kind.starts_with("incident.") || kind.starts_with("claim.") {
+        // The mission's own records: read as unpublished incidents are.
+        caller.may(Action::EntryRead, Relation::Other)
     } else {
-        Some(Relation::Published)
+        caller.may(Action::EntryRead, Relation::Published)
     };
-    if !relation.is_some_and(|r| caller.may(Action::EntryRead, r)) {
+    if !readable {
         return Err(ApiError::NotFound(format!("no entry {n}")));
     }
     let payload = String::from_utf8(payload).map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;

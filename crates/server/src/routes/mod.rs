@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod claims;
+pub(crate) mod incidents;
 pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod meta;
@@ -21,6 +22,16 @@ pub(crate) fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::MAX_BATCH_BODY_BYTES)),
         )
         .route("/api/v1/claims/{id}", get(claims::get_one))
+        .route("/api/v1/claims/{id}/grade", axum::routing::post(incidents::grade))
+        .route("/api/v1/incidents", get(incidents::list))
+        .route("/api/v1/incidents/{id}", get(incidents::get_one))
+        .route("/api/v1/incidents/{id}/claims", axum::routing::post(incidents::attach))
+        .route("/api/v1/incidents/{id}/claims/{claim}/detach", axum::routing::post(incidents::detach))
+        .route("/api/v1/incidents/{id}/merge", axum::routing::post(incidents::merge))
+        .route("/api/v1/incidents/{id}/split", axum::routing::post(incidents::split))
+        .route("/api/v1/incidents/{id}/verification", axum::routing::post(incidents::verification))
+        .route("/api/v1/incidents/{id}/endorsements", axum::routing::post(incidents::endorse))
+        .route("/api/v1/incidents/{id}/disputes", axum::routing::post(incidents::dispute))
         .route("/api/v1/scenario", get(meta::get_scenario))
         .route("/api/v1/places", get(places::search))
         .route("/api/v1/health", get(meta::health))

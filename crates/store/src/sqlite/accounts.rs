@@ -85,13 +85,16 @@ impl Store {
         .await
     }
 
-    /// The organisation that submitted the claim recorded at `seq`: `None` when no claim is
-    /// there, `Some(None)` for a claim loaded by the system (demo data, imports).
-    pub async fn claim_org(&self, seq: u64) -> Result<Option<Option<String>>, StoreError> {
+    /// Who may read the claim recorded at `seq` (`None` when no claim is there).
+    pub async fn claim_access(&self, seq: u64) -> Result<Option<super::ClaimAccess>, StoreError> {
         self.read(move |c| {
-            Ok(c.prepare_cached("SELECT org FROM claims WHERE seq = ?1")?
-                .query_row([seq as i64], |r| r.get::<_, Option<String>>(0))
-                .optional()?)
+            Ok(c.prepare_cached(
+                "SELECT org, seq IN (SELECT ic.claim_seq FROM incident_claims ic JOIN incidents i ON i.id = ic.incident
+                                     WHERE i.public = 1)
+                 FROM claims WHERE seq = ?1",
+            )?
+            .query_row([seq as i64], |r| Ok(super::ClaimAccess { org: r.get(0)?, public: r.get(1)? }))
+            .optional()?)
         })
         .await
     }

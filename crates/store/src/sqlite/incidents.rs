@@ -69,9 +69,15 @@ pub(crate) fn place(
     let mut out = Vec::with_capacity(claims.len());
     for (claim_index, f) in claims {
         let mut scored: Vec<(IncidentId, Proposal)> = Vec::new();
-        for (id, inc) in candidates(conn, scenario, f)? {
+        // A public incident is proposed but never joined without a monitor: a new claim
+        // would otherwise be published unreviewed.
+        let mut public = Vec::new();
+        for (id, inc, is_public) in candidates(conn, scenario, f)? {
             if let Some(p) = matching::score(f, &inc) {
                 scored.push((id, p));
+                if is_public {
+                    public.push(id);
+                }
             }
         }
         for (id, inc) in &provisional {
@@ -81,7 +87,7 @@ pub(crate) fn place(
         }
         scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
         scored.truncate(KEEP_PROPOSALS);
-        let (incident, opened) = match scored.first() {
+        let (incident, opened) = match scored.iter().find(|(id, _)| !public.contains(id)) {
             Some((id, p)) if p.score >= threshold => (*id, false),
             _ => (IncidentId::new(), true),
         };
@@ -97,7 +103,11 @@ pub(crate) fn place(
 
 /// Stored incidents near a claim in place and time (or in time alone for a claim without
 /// a location), not merged away.
-fn candidates(conn: &Connection, scenario: &Scenario, f: &Features) -> Result<Vec<(IncidentId, Features)>, StoreError> {
+fn candidates(
+    conn: &Connection,
+    scenario: &Scenario,
+    f: &Features,
+) -> Result<Vec<(IncidentId, Features, bool)>, StoreError> {
     let hour = 3_600_000.0;
     let t0 = f.from_ms as f64 / hour - MAX_GAP_H;
     let t1 = f.to_ms as f64 / hour + MAX_GAP_H;
@@ -139,12 +149,13 @@ fn candidates(conn: &Connection, scenario: &Scenario, f: &Features) -> Result<Ve
             }
         }
     }
-    rows.into_iter().map(|r| Ok((r.id()?, r.features(scenario)))).collect()
+    rows.into_iter().map(|r| Ok((r.id()?, r.features(scenario), r.public))).collect()
 }
 
 /// The incident columns matching and the checks read.
 const COLUMNS: &str = "i.rid, i.id, i.state, i.version, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.radius_m, \
-                       i.occurred_from, i.occurred_to, i.event_types, i.claimants, i.accused, i.round, i.merged_into";
+                       i.occurred_from, i.occurred_to, i.event_types, i.claimants, i.accused, i.round, i.merged_into, \
+                       i.public";
 
 #[derive(Debug, Clone)]
 pub(crate) struct IncidentRow {
@@ -161,6 +172,7 @@ pub(crate) struct IncidentRow {
     accused: String,
     pub round: i64,
     pub merged_into: Option<String>,
+    pub public: bool,
 }
 
 impl IncidentRow {
@@ -185,6 +197,7 @@ impl IncidentRow {
             accused: r.get(13)?,
             round: r.get(14)?,
             merged_into: r.get(15)?,
+            public: r.get(16)?,
         })
     }
 
@@ -412,7 +425,17 @@ fn move_claim(
     put_claim(tx, &to.id, claim_seq, false, None, entry.seq)?;
     if let Some(old) = old.filter(|o| *o != to.id) {
         let row = row_of(tx, &IncidentId::parse(&old).map_err(StoreError::Internal)?)?;
-        refresh_features(tx, &old, row.rid, scenario)?;
+        let left: i64 = tx
+            .prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?
+            .query_row([&old], |r| r.get(0))?;
+        if left == 0 {
+            // Its only claim went: the incident lives on in the one that took it.
+            tx.prepare_cached("UPDATE incidents SET merged_into = ?2 WHERE id = ?1")?.execute(params![old, to.id])?;
+            set_state(tx, &old, State::Merged, entry.received_at.timestamp_millis())?;
+            tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([row.rid])?;
+        } else {
+            refresh_features(tx, &old, row.rid, scenario)?;
+        }
         touch(tx, &old, entry.seq)?;
     }
     Ok(())
@@ -432,11 +455,7 @@ pub(crate) fn apply(
                 let claim_seq = seq_of(tx, &p.claim)?;
                 let f = claim_row_features(tx, claim_seq, scenario)?;
                 let id = p.incident.to_string();
-                let rid = if p.opened {
-                    open_incident(tx, &p.incident, entry)?
-                } else {
-                    row_of(tx, &p.incident)?.rid
-                };
+                let rid = if p.opened { open_incident(tx, &p.incident, entry)? } else { row_of(tx, &p.incident)?.rid };
                 let best = p.proposals.iter().find(|c| c.incident == p.incident).map(|c| &c.proposal);
                 put_claim(tx, &id, claim_seq, !p.opened, best, entry.seq)?;
                 if p.opened {
@@ -476,7 +495,8 @@ pub(crate) fn apply(
             tx.prepare_cached("UPDATE incident_claims SET incident = ?2 WHERE incident = ?1")?
                 .execute(params![from_id, into_id])?;
             let from_row = row_of(tx, from)?;
-            tx.prepare_cached("UPDATE incidents SET merged_into = ?2 WHERE id = ?1")?.execute(params![from_id, into_id])?;
+            tx.prepare_cached("UPDATE incidents SET merged_into = ?2 WHERE id = ?1")?
+                .execute(params![from_id, into_id])?;
             set_state(tx, &from_id, State::Merged, at)?;
             tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([from_row.rid])?;
             let into_row = row_of(tx, into)?;
@@ -621,8 +641,9 @@ pub(crate) fn conflict(
                 return Ok(Some(StoreError::Conflict(format!("claim {c} is in incident {incident} already"))));
             }
             if let Some(old) = incident_of(conn, seq)? {
-                let n: i64 =
-                    conn.prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?.query_row([&old], |r| r.get(0))?;
+                let n: i64 = conn
+                    .prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?
+                    .query_row([&old], |r| r.get(0))?;
                 if n == 1 {
                     return Ok(Some(StoreError::Conflict(format!(
                         "claim {c} is the only claim of incident {old}; merge that incident instead"
@@ -696,7 +717,9 @@ pub(crate) fn conflict(
             }
             if t.to == State::Published {
                 let endorsed: i64 = conn
-                    .prepare_cached("SELECT count(*) FROM endorsements WHERE incident = ?1 AND round = ?2 AND endorse = 1")?
+                    .prepare_cached(
+                        "SELECT count(*) FROM endorsements WHERE incident = ?1 AND round = ?2 AND endorse = 1",
+                    )?
                     .query_row(params![row.id, row.round], |r| r.get(0))?;
                 if endorsed == 0 {
                     return Ok(Some(StoreError::Conflict("only an endorsed finding can be published".into())));
@@ -766,16 +789,16 @@ pub(crate) fn resolve_placements(
             .get(&item.claim_index)
             .map(|id| ClaimId(*id))
             .ok_or_else(|| StoreError::Internal("a placed claim was not appended".into()))?;
-        let (incident, opened) = if item.opened || out.iter().any(|p: &Placement| p.opened && p.incident == item.incident)
-        {
-            (item.incident, item.opened)
-        } else {
-            match live(conn, &item.incident)? {
-                Some(id) => (id, false),
-                // Gone (cannot happen: incidents are never deleted); open a new one instead.
-                None => (IncidentId::new(), true),
-            }
-        };
+        let (incident, opened) =
+            if item.opened || out.iter().any(|p: &Placement| p.opened && p.incident == item.incident) {
+                (item.incident, item.opened)
+            } else {
+                match live(conn, &item.incident)? {
+                    Some(id) => (id, false),
+                    // Gone (cannot happen: incidents are never deleted); open a new one instead.
+                    None => (IncidentId::new(), true),
+                }
+            };
         let proposals = item
             .proposals
             .iter()

@@ -2,24 +2,26 @@
 //! read-only connections.
 
 mod accounts;
+mod incident_query;
 mod incidents;
 mod log;
 mod project;
 mod query;
 mod writer;
 
+pub use incident_query::{IncidentDetail, IncidentPage, IncidentSummary};
 pub use log::{AuditEntry, LogFile, StoredCheckpoint};
-pub use query::{ClaimPage, EntryHeader, PlaceMatch, RegisteredKey};
+pub use query::{ClaimAccess, ClaimPage, EntryHeader, PlaceMatch, RegisteredKey};
 pub use writer::{Appended, Projected};
 
 use crate::{StoreError, migrate};
+use project::Prepared;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::{mpsc, oneshot, watch};
 use truce_core::journal::{Actor, Command};
 use truce_core::scenario::Scenario;
-use project::Prepared;
 use truce_ledger::{Hash, SigningKeyPair};
 
 /// Tuning for a store.
@@ -65,7 +67,12 @@ fn place_job(conn: &Connection, scenario: Option<&Scenario>, prepared: &[Prepare
         })
         .collect();
     let items = incidents::place(conn, sc, &claims, sc.settings.incident_auto_attach_threshold)?;
-    Ok(Prepared { kind: "incident.placed", payload: Vec::new(), digest: [0; 32], what: project::What::Placement(items) })
+    Ok(Prepared {
+        kind: "incident.placed",
+        payload: Vec::new(),
+        digest: [0; 32],
+        what: project::What::Placement(items),
+    })
 }
 
 /// A handle on an open store. Cheap to clone; the writer stops when the last clone drops.
@@ -211,10 +218,10 @@ impl Store {
         let n = commands.len();
         let mut prepared =
             commands.into_iter().map(|c| project::prepare(c, scenario.as_deref())).collect::<Result<Vec<_>, _>>()?;
-        if let Some(placement) = self.matching(&prepared, scenario.as_deref()) {
+        if self.matching(&prepared, scenario.as_deref()) {
             let (store, sc) = (self.clone(), scenario.clone());
             let items = tokio::task::spawn_blocking(move || -> Result<(Vec<Prepared>, Prepared), StoreError> {
-                let job = store.read_blocking(|c| placement(c, sc.as_deref(), &prepared))?;
+                let job = store.read_blocking(|c| place_job(c, sc.as_deref(), &prepared))?;
                 Ok((prepared, job))
             })
             .await
@@ -244,15 +251,10 @@ impl Store {
         v.pop().ok_or_else(|| StoreError::Internal("the writer answered no entry".into()))
     }
 
-    /// When matching is on and the job submits claims: what computes their placement.
-    #[allow(clippy::type_complexity)]
-    fn matching(
-        &self,
-        prepared: &[Prepared],
-        scenario: Option<&Scenario>,
-    ) -> Option<fn(&Connection, Option<&Scenario>, &[Prepared]) -> Result<Prepared, StoreError>> {
+    /// Whether the job submits claims that matching is to place.
+    fn matching(&self, prepared: &[Prepared], scenario: Option<&Scenario>) -> bool {
         let claims = prepared.iter().any(|p| matches!(p.what, project::What::Claim(_)));
-        (self.inner.match_incidents && claims && scenario.is_some()).then_some(place_job)
+        self.inner.match_incidents && claims && scenario.is_some()
     }
 
     async fn send(&self, actor: Actor, prepared: Vec<Prepared>) -> Result<Vec<Appended>, StoreError> {
@@ -265,8 +267,8 @@ impl Store {
     pub fn execute_blocking(&self, actor: Actor, command: Command) -> Result<Appended, StoreError> {
         let scenario = self.scenario();
         let mut prepared = vec![project::prepare(command, scenario.as_deref())?];
-        if let Some(placement) = self.matching(&prepared, scenario.as_deref()) {
-            let job = self.read_blocking(|c| placement(c, scenario.as_deref(), &prepared))?;
+        if self.matching(&prepared, scenario.as_deref()) {
+            let job = self.read_blocking(|c| place_job(c, scenario.as_deref(), &prepared))?;
             prepared.push(job);
         }
         let (reply, rx) = oneshot::channel();

@@ -41,7 +41,7 @@ pub(crate) struct Prepared {
 #[derive(Debug)]
 pub(crate) enum What {
     Scenario(Box<Scenario>),
-    Claim(PreparedClaim),
+    Claim(Box<PreparedClaim>),
     Key(PreparedKey),
     Account(Account),
     /// An incident change, with the incident version the caller saw (None: no check).
@@ -104,7 +104,7 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
             let sc = scenario.ok_or(StoreError::NotInitialised)?;
             let features = super::incidents::claim_features(&body, sc);
             let bbox = features.bbox;
-            What::Claim(PreparedClaim {
+            What::Claim(Box::new(PreparedClaim {
                 view_tail: view_tail(&body, sc)?,
                 terms: search_terms(&body.narrative.text).join(" "),
                 claimant: body.claimant.to_string(),
@@ -114,7 +114,7 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
                 to_ms: body.occurred.to.timestamp_millis(),
                 bbox,
                 features,
-            })
+            }))
         }
         Command::AddUser(u) => What::Account(Account::AddUser(u)),
         Command::DisableUser(u) => What::Account(Account::DisableUser(u.name.to_string())),

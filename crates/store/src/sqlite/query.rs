@@ -23,6 +23,15 @@ pub struct ClaimPage {
     pub next_cursor: Option<String>,
 }
 
+/// What decides who may read a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimAccess {
+    /// The submitting organisation (none for claims loaded by the system).
+    pub org: Option<String>,
+    /// Whether an incident holding it is public.
+    pub public: bool,
+}
+
 /// A gazetteer place found by name.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlaceMatch {
@@ -76,12 +85,27 @@ impl ViewRow {
             seq: self.seq,
             source: DecodeError::Payload { kind: kind::CLAIM_SUBMITTED.into(), source: e },
         })?;
-        let tail = view_tail(&body, scenario)?;
-        let json =
-            assemble_view(&self.id, self.seq, truce_core::time::from_millis(self.received_at), &self.actor, &tail);
-        Ok(RawValue::from_string(json)?)
+        claim_view(self.seq, self.id, self.received_at, self.actor, &body, scenario)
     }
 }
+
+/// A claim's JSON view from its journal columns and body.
+pub(super) fn claim_view(
+    seq: u64,
+    id: String,
+    received_at: i64,
+    actor: String,
+    body: &ClaimBody,
+    scenario: &Scenario,
+) -> Result<Box<RawValue>, StoreError> {
+    let tail = view_tail(body, scenario)?;
+    let json = assemble_view(&id, seq, truce_core::time::from_millis(received_at), &actor, &tail);
+    Ok(RawValue::from_string(json)?)
+}
+
+/// Claims in a public incident.
+const PUBLISHED: &str =
+    "SELECT ic.claim_seq FROM incident_claims ic JOIN incidents i ON i.id = ic.incident WHERE i.public = 1";
 
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -104,9 +128,9 @@ fn fts_query(q: &str) -> Option<String> {
 }
 
 impl Store {
-    /// One claim by id, as its JSON view, with the organisation that submitted it (none for
-    /// claims loaded by the system).
-    pub async fn claim(&self, id: ClaimId) -> Result<Option<(Box<RawValue>, Option<String>)>, StoreError> {
+    /// One claim by id, as its JSON view, with who may read it: the organisation that
+    /// submitted it (none for claims loaded by the system) and whether it is published.
+    pub async fn claim(&self, id: ClaimId) -> Result<Option<(Box<RawValue>, ClaimAccess)>, StoreError> {
         let Some(scenario) = self.scenario() else { return Ok(None) };
         self.read(move |c| {
             let row = c
@@ -114,12 +138,12 @@ impl Store {
                 .query_row(params![id.to_string(), kind::CLAIM_SUBMITTED], ViewRow::read)
                 .optional()?;
             let Some(row) = row else { return Ok(None) };
-            let org: Option<String> = c
-                .prepare_cached("SELECT org FROM claims WHERE seq = ?1")?
-                .query_row([row.seq as i64], |r| r.get(0))
+            let (org, public): (Option<String>, bool) = c
+                .prepare_cached(&format!("SELECT org, seq IN ({PUBLISHED}) FROM claims WHERE seq = ?1"))?
+                .query_row([row.seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
-                .flatten();
-            Ok(Some((row.view(&scenario)?, org)))
+                .unwrap_or((None, false));
+            Ok(Some((row.view(&scenario)?, ClaimAccess { org, public })))
         })
         .await
     }
@@ -192,11 +216,12 @@ impl Store {
             }
             match &filter.visible {
                 Visibility::All => {}
-                Visibility::Org(org) => {
-                    clauses.push(format!("c.org = {}", arg(Box::new(org.as_str().to_owned()), &mut args)))
-                }
-                // Claims become public with the incident that publishes them; none is yet.
-                Visibility::Published => return Ok(ClaimPage { items: Vec::new(), next_cursor: None }),
+                Visibility::Org(org) => clauses.push(format!(
+                    "(c.org = {} OR c.seq IN ({PUBLISHED}))",
+                    arg(Box::new(org.as_str().to_owned()), &mut args)
+                )),
+                // Claims become public with the incident that publishes them.
+                Visibility::Published => clauses.push(format!("c.seq IN ({PUBLISHED})")),
             }
             if let Some(before) = filter.before_seq {
                 clauses.push(format!("c.seq < {}", arg(Box::new(before as i64), &mut args)));

@@ -405,7 +405,8 @@ impl WriterState {
                             digest,
                             what: What::Incident(Box::new(change), None),
                         };
-                        append_one(&tx, next_seq, ids, scenario, tiles, actor, &placed)?
+                        // Matching placed them, not the submitter.
+                        append_one(&tx, next_seq, ids, scenario, tiles, &Actor::system(), &placed)?
                     }
                     _ => append_one(&tx, next_seq, ids, scenario, tiles, actor, prepared)?,
                 };
