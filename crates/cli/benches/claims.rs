@@ -16,6 +16,9 @@
 //! (all, ingest, batch, query or ledger), TRUCE_BENCH_REPEAT (runs of each ingest, default 3), TRUCE_BENCH_CLAIMS (claims in
 //! the query database, default 1000000), TRUCE_BENCH_QUERIES (default 2000),
 //! TRUCE_BENCH_DIR (where databases go, default target/bench).
+//! 4. Incidents (TRUCE_BENCH=incidents): batch ingest with incident matching on and off
+//!    against a database of TRUCE_BENCH_CLAIMS claims placed in incidents (about as many
+//!    incidents), and on a fresh database.
 
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -214,27 +217,41 @@ fn ingest(per_request: u64) {
     ingest_with(per_request, Ledger::Checkpointed, "");
 }
 
-/// One ingest run; `label` prefixes its line (`ledger ` for the ledger comparison).
+/// One ingest run on a fresh database; `label` prefixes its line (`ledger ` for the ledger
+/// comparison).
 fn ingest_with(per_request: u64, ledger: Ledger, label: &str) -> f64 {
-    let total = env_u64("TRUCE_BENCH_INGEST", 200_000) / per_request * per_request;
-    let connections = env_u64("TRUCE_BENCH_CLIENTS", if per_request == 1 { 512 } else { 32 });
     let log_key = (ledger != Ledger::Unsigned).then(log_key);
     let store = fresh_db("ingest.db", StoreOptions { log_key, ..StoreOptions::default() });
+    let what = match ledger {
+        Ledger::Unsigned => "no log key",
+        Ledger::Checkpointed => "checkpoints every 500 ms",
+        Ledger::SignedClaims => "checkpoints, every claim signed",
+    };
+    let rate = ingest_into(&store, per_request, ledger == Ledger::SignedClaims, label, what);
+    store.close().expect("close the store");
+    rate
+}
+
+/// One ingest run into `store`; returns claims per second.
+fn ingest_into(store: &Store, per_request: u64, signed: bool, label: &str, what: &str) -> f64 {
+    let total = env_u64("TRUCE_BENCH_INGEST", 200_000) / per_request * per_request;
+    let connections = env_u64("TRUCE_BENCH_CLIENTS", if per_request == 1 { 512 } else { 32 });
     let submitter = truce_ledger::SigningKeyPair::from_seed("party.example/liaison", [9; 32]).expect("key");
-    if ledger == Ledger::SignedClaims {
+    if signed {
         let reg =
             truce_core::keys::KeyInput { party: Some("ARM".into()), key: Some(submitter.note_verifier().to_string()) }
                 .validate(&store.scenario().expect("scenario"))
                 .expect("key");
         store.execute_blocking(Actor::system(), Command::RegisterKey(Box::new(reg))).expect("register");
     }
-    let auth: Arc<str> = format!("Bearer {}", bench_token(&store)).into();
+    let auth: Arc<str> = format!("Bearer {}", bench_token(store)).into();
     let before = store.journal_len_blocking().expect("len");
+    let claims_before = claim_count(store);
     let server = Server::start(store.clone());
     let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().expect("addr");
-    let mut r = Rng(0x5eed);
+    let mut r = Rng(0x5eed ^ before);
     let mut claims: Vec<Value> = (0..1000).map(|_| random_claim(&mut r)).collect();
-    if ledger == Ledger::SignedClaims {
+    if signed {
         for c in &mut claims {
             c["claimant"] = json!("ARM");
             *c = truce_core::claims::signing::sign_claim(c, &submitter).expect("sign");
@@ -254,20 +271,75 @@ fn ingest_with(per_request: u64, ledger: Ledger, label: &str) -> f64 {
     let acknowledged = client.block_on(submit_all(addr, auth, path, Arc::new(bodies), per_request, total, connections));
     let elapsed = started.elapsed();
     drop(server);
-    let written = store.journal_len_blocking().expect("len") - before;
-    assert_eq!(written, acknowledged, "every acknowledged claim is in the journal");
-    store.close().expect("close the store");
+    assert_eq!(claim_count(store) - claims_before, acknowledged, "every acknowledged claim is in the journal");
     let rate = acknowledged as f64 / elapsed.as_secs_f64();
-    let what = match ledger {
-        Ledger::Unsigned => "no log key",
-        Ledger::Checkpointed => "checkpoints every 500 ms",
-        Ledger::SignedClaims => "checkpoints, every claim signed",
-    };
     println!(
         "{label}ingest ({per_request} claim(s) per request, POST {path}, {what}): {acknowledged} claims on {connections} connections in {:.2} s = {rate:.0} claims/s durably committed (target >= 20000)",
         elapsed.as_secs_f64(),
     );
     rate
+}
+
+/// The middle value.
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Claims in the journal.
+fn claim_count(store: &Store) -> u64 {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(store.claim_total()).expect("count")
+}
+
+/// Incidents (issue 4): batch ingest with matching on and off, against a database already
+/// holding about 1,000,000 incidents, and on a fresh database as in issue 2.
+fn incidents() {
+    let n = env_u64("TRUCE_BENCH_CLAIMS", 1_000_000);
+    let repeat = env_u64("TRUCE_BENCH_REPEAT", 3);
+    let batch = env_u64("TRUCE_BENCH_BATCH", 100).max(2);
+    let path = bench_dir().join("incidents.db");
+    let reuse = std::env::var("TRUCE_BENCH_REUSE").is_ok() && path.exists();
+    if !reuse {
+        let s = fresh_db("incidents.db", StoreOptions { durable: false, ..StoreOptions::default() });
+        fill(&s, n);
+        s.close().expect("close");
+    }
+    let open = |matching: bool| {
+        Store::open_with(
+            &path,
+            StoreOptions { log_key: Some(log_key()), match_incidents: matching, ..StoreOptions::default() },
+        )
+        .expect("open")
+    };
+    let incidents = {
+        let s = open(false);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let n = rt.block_on(s.incident_total()).expect("count");
+        s.close().expect("close");
+        n
+    };
+    let (mut fresh, mut off, mut on) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..repeat {
+        // Issue 2's conditions: a fresh database, no incidents, no matching.
+        let s = fresh_db(
+            "ingest.db",
+            StoreOptions { log_key: Some(log_key()), match_incidents: false, ..StoreOptions::default() },
+        );
+        fresh.push(ingest_into(&s, batch, false, "incidents fresh database, ", "matching off"));
+        s.close().expect("close");
+        for (matching, out) in [(false, &mut off), (true, &mut on)] {
+            let s = open(matching);
+            let what = if matching { "matching on" } else { "matching off" };
+            out.push(ingest_into(&s, batch, false, &format!("incidents over {incidents} incidents, "), what));
+            s.close().expect("close");
+        }
+    }
+    let (f, o, m) = (median(&mut fresh), median(&mut off), median(&mut on));
+    println!(
+        "incidents ingest medians (batches of {batch}): {f:.0}/s on a fresh database (issue 2's figure), {o:.0}/s matching off and {m:.0}/s matching on over {incidents} incidents: matching on is {:+.1}% of the fresh rate (target within 25%)",
+        (m / f - 1.0) * 100.0
+    );
 }
 
 /// Ledger figures: checkpointing's cost on batch ingest, signed-claim ingest, and proofs and
@@ -286,10 +358,6 @@ fn ledger() {
         with_cp.push(ingest_with(batch, Ledger::Checkpointed, "ledger "));
         signed.push(ingest_with(batch, Ledger::SignedClaims, "ledger "));
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     if repeat > 0 {
         let (p, c, s) = (median(&mut plain), median(&mut with_cp), median(&mut signed));
         println!(
@@ -467,5 +535,8 @@ fn main() {
     }
     if which == "all" || which == "ledger" {
         ledger();
+    }
+    if which == "all" || which == "incidents" {
+        incidents();
     }
 }

@@ -217,7 +217,10 @@ fn verify_runs_against_a_live_demo_and_its_stopped_database() {
     let mut info = serde_json::Value::Null;
     for _ in 0..100 {
         info = client.get("/api/v1/log", &[]).expect("log").body;
-        if info["checkpoint"]["cosigned_by"].as_array().is_some_and(|c| c.len() == 3) {
+        // Cosigned by all three, and covering everything the demo wrote at start.
+        if info["checkpoint"]["cosigned_by"].as_array().is_some_and(|c| c.len() == 3)
+            && info["checkpoint"]["size"] == info["entries"]
+        {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));

@@ -13,10 +13,11 @@ use crate::geo::BBox;
 use crate::ids::PartyId;
 use crate::taxonomy::{EventGroup, EventType};
 
-/// Beyond this distance in metres (after both uncertainty radii) nothing is proposed.
-pub const MAX_GAP_M: f64 = 50_000.0;
-/// Beyond this gap in hours between the intervals nothing is proposed.
-pub const MAX_GAP_H: f64 = 7.0 * 24.0;
+/// Beyond this distance in metres (after both uncertainty radii) nothing is proposed: the
+/// place part is below 0.01 there.
+pub const MAX_GAP_M: f64 = 25_000.0;
+/// Beyond this gap in hours between the intervals nothing is proposed (time part below 0.05).
+pub const MAX_GAP_H: f64 = 72.0;
 /// How fast the place score falls with distance beyond the radii (metres).
 const SPACE_SCALE_M: f64 = 5_000.0;
 /// How fast the time score falls with the gap between the intervals (hours).
@@ -101,8 +102,18 @@ pub struct Proposal {
     pub explanation: String,
 }
 
+/// The most a candidate can score given only the gaps in place (metres beyond both radii)
+/// and time (hours): event type and parties fitting perfectly. Matching ranks candidates by
+/// this before scoring them fully.
+pub fn upper_bound(place_gap_m: f64, time_gap_h: f64) -> f64 {
+    WEIGHTS[0] * (-place_gap_m.max(0.0) / SPACE_SCALE_M).exp()
+        + WEIGHTS[1] * (-time_gap_h.max(0.0) / TIME_SCALE_H).exp()
+        + WEIGHTS[2]
+        + WEIGHTS[3]
+}
+
 /// Distance in metres between the closest points of two boxes (0 when they overlap).
-fn box_distance_m(a: &BBox, b: &BBox) -> f64 {
+pub fn box_distance_m(a: &BBox, b: &BBox) -> f64 {
     let clamp = |v: f64, lo: f64, hi: f64| v.max(lo).min(hi);
     // The point of each box nearest the other box's centre, then their distance.
     let (ac_lon, ac_lat) = ((a.min_lon + a.max_lon) / 2.0, (a.min_lat + a.max_lat) / 2.0);
@@ -271,8 +282,16 @@ mod tests {
         let farther = score(&features("armed_clash", "BBB", Some("AAA"), 46.2, 39.5, 16), &a).expect("far").score;
         let other = score(&features("meeting_negotiation", "CCC", None, 46.0, 39.5, 16), &a).expect("other").score;
         assert!(near > later && near > farther && near > other, "{near} {later} {farther} {other}");
-        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 47.5, 39.5, 16), &a).is_none(), "130 km");
-        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 30), &a).is_none(), "two weeks");
+        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.5, 39.5, 16), &a).is_none(), "43 km");
+        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 21), &a).is_none(), "five days");
+        // The bound used to rank candidates is never below the full score.
+        for (lon, day) in [(46.0, 16), (46.1, 17), (46.2, 18)] {
+            let c = features("shelling", "BBB", Some("AAA"), lon, 39.5, day);
+            let full = score(&c, &a).expect("candidate");
+            let gap_m = (box_distance_m(&c.bbox.expect("b"), &a.bbox.expect("b")) - 10_000.0).max(0.0);
+            let gap_h = ((c.from_ms - a.to_ms).max(0) as f64) / 3_600_000.0;
+            assert!(upper_bound(gap_m, gap_h) + 1e-9 >= full.score, "{full:?}");
+        }
     }
 
     #[test]

@@ -497,6 +497,20 @@ fn detail(conn: &Connection, scenario: &Scenario, id: &str, now_ms: i64) -> Resu
 }
 
 impl Store {
+    /// How many incidents there are, merged ones left out.
+    pub async fn incident_total(&self) -> Result<u64, StoreError> {
+        self.read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM incidents WHERE state <> 'merged'", [], |r| r.get::<_, i64>(0))?
+                as u64)
+        })
+        .await
+    }
+
+    /// How many claims there are.
+    pub async fn claim_total(&self) -> Result<u64, StoreError> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM claims", [], |r| r.get::<_, i64>(0))? as u64)).await
+    }
+
     /// One incident, if it exists and (with `public_only`) is public.
     pub async fn incident(&self, id: IncidentId, public_only: bool) -> Result<Option<IncidentDetail>, StoreError> {
         let Some(scenario) = self.scenario() else { return Ok(None) };

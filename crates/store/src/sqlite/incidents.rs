@@ -21,8 +21,6 @@ use crate::StoreError;
 
 /// How many proposals a placement keeps.
 const KEEP_PROPOSALS: usize = 3;
-/// Most candidate incidents scored for one claim.
-const MAX_CANDIDATES: i64 = 200;
 
 /// A claim's features as matching sees them.
 pub(crate) fn claim_features(body: &ClaimBody, scenario: &Scenario) -> Features {
@@ -72,12 +70,10 @@ pub(crate) fn place(
         // A public incident is proposed but never joined without a monitor: a new claim
         // would otherwise be published unreviewed.
         let mut public = Vec::new();
-        for (id, inc, is_public) in candidates(conn, scenario, f)? {
-            if let Some(p) = matching::score(f, &inc) {
-                scored.push((id, p));
-                if is_public {
-                    public.push(id);
-                }
+        for (id, p, is_public) in candidates(conn, scenario, f)? {
+            scored.push((id, p));
+            if is_public {
+                public.push(id);
             }
         }
         for (id, inc) in &provisional {
@@ -101,55 +97,70 @@ pub(crate) fn place(
     Ok(out)
 }
 
+/// How many candidates are scored fully at most, best bound first.
+const MAX_SCORED: usize = 48;
+
 /// Stored incidents near a claim in place and time (or in time alone for a claim without
-/// a location), not merged away.
+/// a location), not merged away, scored. Candidates are first ranked by what their place and
+/// time alone allow ([`matching::upper_bound`], from the R*Tree's boxes without reading the
+/// incidents), then scored fully best first until no remaining one could enter the best few.
 fn candidates(
     conn: &Connection,
     scenario: &Scenario,
     f: &Features,
-) -> Result<Vec<(IncidentId, Features, bool)>, StoreError> {
+) -> Result<Vec<(IncidentId, Proposal, bool)>, StoreError> {
     let hour = 3_600_000.0;
     let t0 = f.from_ms as f64 / hour - MAX_GAP_H;
     let t1 = f.to_ms as f64 / hour + MAX_GAP_H;
-    let mut rows = Vec::new();
-    let mut read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-        rows.push(IncidentRow::read(r)?);
-        Ok(())
-    };
+    // (rid, bound) of each candidate.
+    let mut ranked: Vec<(i64, f64)> = Vec::new();
     match &f.bbox {
         Some(b) => {
             let reach = MAX_GAP_M + f.radius_m;
             let (dlat, dlon) = (degrees_lat(reach), degrees_lon(reach, b.max_lat.abs().max(b.min_lat.abs())));
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM incidents_rtree r JOIN incidents i ON i.rid = r.rid
-                 WHERE r.min_lon <= ?1 AND r.max_lon >= ?2 AND r.min_lat <= ?3 AND r.max_lat >= ?4
-                   AND r.min_t <= ?5 AND r.max_t >= ?6 AND i.state <> 'merged' LIMIT ?7"
-            ))?;
-            let mut q = stmt.query(params![
-                b.max_lon + dlon,
-                b.min_lon - dlon,
-                b.max_lat + dlat,
-                b.min_lat - dlat,
-                t1,
-                t0,
-                MAX_CANDIDATES
-            ])?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t FROM incidents_rtree
+                 WHERE min_lon <= ?1 AND max_lon >= ?2 AND min_lat <= ?3 AND max_lat >= ?4 AND min_t <= ?5 AND max_t >= ?6",
+            )?;
+            let mut q =
+                stmt.query(params![b.max_lon + dlon, b.min_lon - dlon, b.max_lat + dlat, b.min_lat - dlat, t1, t0])?;
             while let Some(r) = q.next()? {
-                read(r)?;
+                // The R*Tree's box is the incident's grown by its radius.
+                let bx = BBox { min_lon: r.get(1)?, max_lon: r.get(2)?, min_lat: r.get(3)?, max_lat: r.get(4)? };
+                let gap_m = (matching::box_distance_m(b, &bx) - f.radius_m).max(0.0);
+                let (min_t, max_t): (f64, f64) = (r.get(5)?, r.get(6)?);
+                let gap_h = (min_t.max(f.from_ms as f64 / hour) - max_t.min(f.to_ms as f64 / hour)).max(0.0);
+                ranked.push((r.get(0)?, matching::upper_bound(gap_m, gap_h)));
             }
         }
         None => {
-            let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM incidents i WHERE i.occurred_from <= ?1 AND i.occurred_to >= ?2
-                   AND i.state <> 'merged' ORDER BY i.rid DESC LIMIT ?3"
-            ))?;
-            let mut q = stmt.query(params![(t1 * hour) as i64, (t0 * hour) as i64, MAX_CANDIDATES])?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT rid FROM incidents WHERE occurred_from <= ?1 AND occurred_to >= ?2 AND state <> 'merged'
+                 ORDER BY rid DESC LIMIT 500",
+            )?;
+            let mut q = stmt.query(params![(t1 * hour) as i64, (t0 * hour) as i64])?;
             while let Some(r) = q.next()? {
-                read(r)?;
+                ranked.push((r.get(0)?, 1.0));
             }
         }
     }
-    rows.into_iter().map(|r| Ok((r.id()?, r.features(scenario), r.public))).collect()
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM incidents i WHERE i.rid = ?1"))?;
+    let mut out: Vec<(IncidentId, Proposal, bool)> = Vec::new();
+    for (rid, bound) in ranked.into_iter().take(MAX_SCORED) {
+        // Nothing further can beat the best few already scored.
+        if out.len() >= KEEP_PROPOSALS && out.iter().filter(|(_, p, _)| p.score >= bound).count() >= KEEP_PROPOSALS {
+            break;
+        }
+        let Some(row) = stmt.query_row([rid], IncidentRow::read).optional()? else { continue };
+        if row.merged_into.is_some() {
+            continue;
+        }
+        if let Some(p) = matching::score(f, &row.features(scenario)) {
+            out.push((row.id()?, p, row.public));
+        }
+    }
+    Ok(out)
 }
 
 /// The incident columns matching and the checks read.
@@ -317,11 +328,10 @@ fn write_features(tx: &Transaction<'_>, rid: i64, f: &Features) -> Result<(), St
         join_parties(&f.claimants),
         join_parties(&f.accused)
     ])?;
-    tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([rid])?;
     if let Some(b) = f.bbox {
         let (dlat, dlon) = (degrees_lat(f.radius_m), degrees_lon(f.radius_m, b.max_lat.abs().max(b.min_lat.abs())));
         tx.prepare_cached(
-            "INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t)
+            "INSERT OR REPLACE INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
@@ -333,6 +343,8 @@ fn write_features(tx: &Transaction<'_>, rid: i64, f: &Features) -> Result<(), St
             f.from_ms as f64 / 3_600_000.0,
             f.to_ms as f64 / 3_600_000.0
         ])?;
+    } else {
+        tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([rid])?;
     }
     Ok(())
 }
@@ -455,13 +467,17 @@ pub(crate) fn apply(
                 let claim_seq = seq_of(tx, &p.claim)?;
                 let f = claim_row_features(tx, claim_seq, scenario)?;
                 let id = p.incident.to_string();
-                let rid = if p.opened { open_incident(tx, &p.incident, entry)? } else { row_of(tx, &p.incident)?.rid };
                 let best = p.proposals.iter().find(|c| c.incident == p.incident).map(|c| &c.proposal);
                 put_claim(tx, &id, claim_seq, !p.opened, best, entry.seq)?;
                 if p.opened {
+                    let rid = open_incident(tx, &p.incident, entry)?;
                     write_features(tx, rid, &f)?;
                 } else {
-                    refresh_features(tx, &id, rid, scenario)?;
+                    // The incident's features grow by this claim's: no need to read its others.
+                    let row = row_of(tx, &p.incident)?;
+                    let mut all = row.features(scenario);
+                    all.absorb(&f);
+                    write_features(tx, row.rid, &all)?;
                 }
                 touch(tx, &id, entry.seq)?;
             }

@@ -55,6 +55,9 @@ impl Default for StoreOptions {
     }
 }
 
+/// Read connections kept open for reuse.
+const MAX_POOLED_READERS: usize = 64;
+
 /// The placement of a job's claims, as the job's last entry (see `incidents::place`).
 fn place_job(conn: &Connection, scenario: Option<&Scenario>, prepared: &[Prepared]) -> Result<Prepared, StoreError> {
     let sc = scenario.ok_or(StoreError::NotInitialised)?;
@@ -95,7 +98,16 @@ struct Inner {
     _lock: std::fs::File,
 }
 
+/// Plans that do not depend on bound values: without this, SQLite (built with STAT4) re-prepares
+/// a cached statement whenever a value the planner looked at changes, as the R*Tree's
+/// bounds do on every query, and preparing cost more than the query.
+pub(crate) fn stable_plans(conn: &Connection) -> Result<(), StoreError> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
+}
+
 pub(crate) fn configure(conn: &Connection, durable: bool) -> Result<(), StoreError> {
+    stable_plans(conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // Durable stores commit with NORMAL and have the writer's sync thread fdatasync the WAL
     // before answering (see writer::sync_loop); OFF is for benchmark fills only.
@@ -416,14 +428,17 @@ impl Store {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(10))?;
+                stable_plans(&c)?;
                 // Reads of tiles and rows come straight from the page cache, without a copy.
                 c.pragma_update(None, "mmap_size", 1i64 << 36)?;
                 c
             }
         };
         let out = f(&conn);
+        // Kept for reuse up to a bound above the usual number of concurrent readers:
+        // opening a connection costs far more than most reads.
         if let Ok(mut p) = self.inner.readers.lock()
-            && p.len() < 16
+            && p.len() < MAX_POOLED_READERS
         {
             p.push(conn);
         }
