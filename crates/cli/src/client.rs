@@ -74,6 +74,24 @@ impl Client {
 }
 
 impl Client {
+    /// GETs `path` with query parameters; returns status and body bytes.
+    pub fn get_raw(&self, path: &str, query: &[(&str, String)]) -> Result<(u16, Vec<u8>)> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.auth(self.agent.get(&url));
+        for (k, v) in query {
+            req = req.query(*k, v);
+        }
+        let mut r = req.call().with_context(|| format!("GET {url}: no answer from the server"))?;
+        let status = r.status().as_u16();
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_vec()
+            .with_context(|| format!("GET {url}: reading the body"))?;
+        Ok((status, body))
+    }
+
     /// GETs `path` as bytes: `Ok(None)` on 404.
     pub fn get_bytes(&self, path: &str) -> Result<Option<Vec<u8>>> {
         let url = format!("{}{path}", self.base);

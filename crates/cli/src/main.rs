@@ -107,6 +107,42 @@ enum Cmd {
         #[command(subcommand)]
         command: WitnessCmd,
     },
+    /// Export claims or incidents from a running server, as the token's user may see them:
+    /// claims.csv, claims.geojson, claims.ndjson, incidents.csv, incidents.geojson or
+    /// incidents.ndjson (CSV with ACLED's column names and codes).
+    Export {
+        /// What and in which format, e.g. `incidents.csv`.
+        what: String,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// `min_lon,min_lat,max_lon,max_lat`.
+        #[arg(long)]
+        bbox: Option<String>,
+        /// From this time (RFC 3339, `YYYY-MM-DD` or `YYYY-MM`).
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this time.
+        #[arg(long)]
+        to: Option<String>,
+        /// Event type ids, comma-separated.
+        #[arg(long = "type")]
+        event_type: Option<String>,
+        /// Claimant.
+        #[arg(long)]
+        claimant: Option<String>,
+        /// Accused.
+        #[arg(long)]
+        accused: Option<String>,
+        /// Incidents: states, comma-separated.
+        #[arg(long)]
+        state: Option<String>,
+        /// Incidents: attributed to this party (or shared, not_attributable, not_assessed).
+        #[arg(long)]
+        attribution: Option<String>,
+        #[command(flatten)]
+        server: ServerArg,
+    },
     /// Users and their API tokens, on a database file (server stopped).
     User {
         #[command(subcommand)]
@@ -374,6 +410,31 @@ fn main() -> Result<()> {
         }
         Cmd::Witness { command: WitnessCmd::Key { name, out } } => witness_key(&name, &out),
         Cmd::User { command } => user(command),
+        Cmd::Export { what, output, bbox, from, to, event_type, claimant, accused, state, attribution, server } => {
+            let query: Vec<(&str, String)> = [
+                ("bbox", bbox),
+                ("from", from),
+                ("to", to),
+                ("type", event_type),
+                ("claimant", claimant),
+                ("accused", accused),
+                ("state", state),
+                ("attribution", attribution),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+            let (status, body) = server.client().get_raw(&format!("/api/v1/export/{what}"), &query)?;
+            if status != 200 {
+                let answer = truce::client::Answer { status, body: serde_json::from_slice(&body).unwrap_or_default() };
+                bail!("the server refused the export: {}", truce::client::describe_error(&answer));
+            }
+            match output {
+                Some(p) => std::fs::write(&p, body).with_context(|| format!("writing {}", p.display()))?,
+                None => std::io::Write::write_all(&mut std::io::stdout(), &body).context("writing the export")?,
+            }
+            Ok(())
+        }
         Cmd::AccessMatrix => {
             print!("{}", truce_core::access::render_markdown());
             Ok(())

@@ -103,6 +103,13 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
                     assert!(ids.is_empty() && page.body["next_cursor"].is_null(), "no trace of hidden claims");
                 }
             }
+            // And in every export format.
+            for what in ["claims.ndjson", "claims.csv", "claims.geojson"] {
+                let (status, body) = c.get_raw(&format!("/api/v1/export/{what}"), &[]).expect("answer");
+                assert_eq!(status, 200);
+                let text = String::from_utf8(body).expect("utf-8");
+                assert_eq!(text.contains(id), read, "{} exports {what}", who.viewer.as_str());
+            }
             read
         }
         Action::ClaimSubmit => {
@@ -150,6 +157,12 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
             assert_eq!(page.status, 200, "{}", page.body);
             let listed = page.body["items"].as_array().expect("items").iter().any(|i| i["id"] == id.as_str());
             assert_eq!(one, listed, "{} reads and lists incident {id} alike", who.viewer.as_str());
+            for what in ["incidents.ndjson", "incidents.csv", "incidents.geojson"] {
+                let (status, body) = c.get_raw(&format!("/api/v1/export/{what}"), &[]).expect("answer");
+                assert_eq!(status, 200);
+                let text = String::from_utf8(body).expect("utf-8");
+                assert_eq!(text.contains(id.as_str()), one, "{} exports {what}", who.viewer.as_str());
+            }
             one
         }
         Action::IncidentManage => {

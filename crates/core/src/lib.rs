@@ -10,6 +10,7 @@
 pub mod access;
 pub mod claims;
 pub mod error;
+pub mod export;
 pub mod geo;
 pub mod ids;
 pub mod incidents;

@@ -50,6 +50,7 @@ use utoipa::OpenApi;
         crate::routes::incidents::endorse,
         crate::routes::incidents::dispute,
         crate::routes::incidents::grade,
+        crate::routes::export::export,
     ),
     tags(
         (name = "claims", description = "What each party, monitor or source says happened"),
@@ -58,6 +59,7 @@ use utoipa::OpenApi;
         (name = "keys", description = "Organisations' signing keys for signed claims"),
         (name = "ledger", description = "The tamper-evident log: checkpoints and proofs (tiles at /log/)"),
         (name = "accounts", description = "Signing in, users and API tokens"),
+        (name = "exports", description = "Claims and incidents as GeoJSON, ACLED-style CSV or NDJSON"),
         (name = "meta", description = "Health and this document"),
     )
 )]

@@ -13,7 +13,7 @@ pub use input::{
     AttachmentInput, CasualtyInput, ClaimInput, IntervalInput, LocationInput, NarrativeInput, SourceInput,
 };
 pub use input::{ClaimBatch, MAX_BATCH_CLAIMS};
-pub use query::{ClaimFilter, ClaimQuery, DEFAULT_LIMIT, MAX_LIMIT, Visibility, encode_cursor};
+pub use query::{ClaimFilter, ClaimQuery, DEFAULT_LIMIT, MAX_LIMIT, Visibility, decode_cursor, encode_cursor};
 
 use crate::geo::Geometry;
 use crate::ids::{EventTypeId, Lang, PartyId, PlaceId, ProvisionId, Tag};

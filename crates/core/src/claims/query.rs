@@ -84,7 +84,8 @@ pub fn encode_cursor(seq: u64) -> String {
     format!("s{seq}")
 }
 
-fn decode_cursor(s: &str) -> Result<u64, String> {
+/// Decodes a cursor made by [`encode_cursor`].
+pub fn decode_cursor(s: &str) -> Result<u64, String> {
     s.strip_prefix('s')
         .and_then(|n| n.parse::<u64>().ok())
         .ok_or_else(|| format!("{s:?} is not a cursor from a previous page"))

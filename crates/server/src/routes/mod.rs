@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod claims;
+pub(crate) mod export;
 pub(crate) mod incidents;
 pub(crate) mod keys;
 pub(crate) mod log;
@@ -23,6 +24,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/api/v1/claims/{id}", get(claims::get_one))
         .route("/api/v1/claims/{id}/grade", axum::routing::post(incidents::grade))
+        .route("/api/v1/export/{file}", get(export::export))
         .route("/api/v1/incidents", get(incidents::list))
         .route("/api/v1/incidents/{id}", get(incidents::get_one))
         .route("/api/v1/incidents/{id}/claims", axum::routing::post(incidents::attach))
