@@ -11,6 +11,7 @@ DROP TABLE IF EXISTS users;
 DROP TABLE IF EXISTS tokens;
 DROP TABLE IF EXISTS incidents;
 DROP TABLE IF EXISTS incidents_rtree;
+DROP TABLE IF EXISTS incidents_area;
 DROP TABLE IF EXISTS incident_claims;
 DROP TABLE IF EXISTS incident_history;
 DROP TABLE IF EXISTS endorsements;
@@ -104,7 +105,7 @@ CREATE TABLE incidents (
     state_since   INTEGER NOT NULL,            -- ms UTC
     opened_seq    INTEGER NOT NULL,
     merged_into   TEXT,
-    -- What matching compares, over the incident's claims together:
+    -- Where and when its claims together say it happened:
     min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
     radius_m      REAL    NOT NULL,
     occurred_from INTEGER NOT NULL,
@@ -112,6 +113,12 @@ CREATE TABLE incidents (
     event_types   TEXT    NOT NULL,            -- comma-separated ids
     claimants     TEXT    NOT NULL,
     accused       TEXT    NOT NULL,
+    -- What matching compares place and time with: the first claim's (so a chain of claims
+    -- each near the last cannot grow one incident over a region and a season).
+    a_min_lon REAL, a_min_lat REAL, a_max_lon REAL, a_max_lat REAL,
+    a_radius_m    REAL    NOT NULL DEFAULT 0,
+    a_from        INTEGER NOT NULL DEFAULT 0,
+    a_to          INTEGER NOT NULL DEFAULT 0,
     -- The current finding:
     round         INTEGER NOT NULL DEFAULT 0,  -- findings proposed so far
     finding       TEXT,                        -- JSON
@@ -122,8 +129,15 @@ CREATE TABLE incidents (
 ) STRICT;
 CREATE INDEX incidents_state ON incidents (state, state_since);
 CREATE INDEX incidents_occurred ON incidents (occurred_from);
--- Boxes grown by the location's uncertainty; time in hours.
-CREATE VIRTUAL TABLE incidents_rtree USING rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t);
+-- For matching: each incident's first claim's box grown by its uncertainty, and time in
+-- hours. The auxiliary columns carry what matching compares besides place and time, so
+-- candidates are estimated without reading `incidents`.
+CREATE VIRTUAL TABLE incidents_rtree USING rtree (
+    rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t,
+    +radius_m, +event_types, +claimants, +accused
+);
+-- For lists: the box all the incident's claims cover.
+CREATE VIRTUAL TABLE incidents_area USING rtree (rid, min_lon, max_lon, min_lat, max_lat);
 
 -- Which incident each claim is in, and how it got there.
 CREATE TABLE incident_claims (

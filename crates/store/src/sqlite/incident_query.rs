@@ -560,7 +560,7 @@ impl Store {
             let mut clauses: Vec<String> = Vec::new();
             let mut from_sql = String::from("incidents i");
             if let Some(b) = f.bbox {
-                from_sql = "incidents_rtree r JOIN incidents i ON i.rid = r.rid".into();
+                from_sql = "incidents_area r JOIN incidents i ON i.rid = r.rid".into();
                 clauses.push(format!("r.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
                 clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
                 clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));

@@ -97,13 +97,13 @@ pub(crate) fn place(
     Ok(out)
 }
 
-/// How many candidates are scored fully at most, best bound first.
-const MAX_SCORED: usize = 48;
+/// How many candidates are scored in full (read, with the words) after the estimate.
+const MAX_SCORED: usize = 8;
 
 /// Stored incidents near a claim in place and time (or in time alone for a claim without
-/// a location), not merged away, scored. Candidates are first ranked by what their place and
-/// time alone allow ([`matching::upper_bound`], from the R*Tree's boxes without reading the
-/// incidents), then scored fully best first until no remaining one could enter the best few.
+/// a location), not merged away, scored. Each candidate is first estimated from the R*Tree
+/// entry alone (its box, time span and auxiliary columns: no allocation, no other read);
+/// the best few are then read and scored in full, with their explanations.
 fn candidates(
     conn: &Connection,
     scenario: &Scenario,
@@ -112,14 +112,24 @@ fn candidates(
     let hour = 3_600_000.0;
     let t0 = f.from_ms as f64 / hour - MAX_GAP_H;
     let t1 = f.to_ms as f64 / hour + MAX_GAP_H;
-    // (rid, bound) of each candidate.
+    let claimants: Vec<&str> = f.claimants.iter().map(PartyId::as_str).collect();
+    let accused: Vec<&str> = f.accused.iter().map(PartyId::as_str).collect();
+    let type_fit = |types: &str| -> f64 {
+        types
+            .split(',')
+            .filter_map(|t| scenario.taxonomy.get(t))
+            .flat_map(|it| f.event_types.iter().map(move |ct| matching::type_fit_score(ct, it)))
+            .fold(0.1, f64::max)
+    };
+    // (rid, estimate) of each candidate.
     let mut ranked: Vec<(i64, f64)> = Vec::new();
     match &f.bbox {
         Some(b) => {
             let reach = MAX_GAP_M + f.radius_m;
             let (dlat, dlon) = (degrees_lat(reach), degrees_lon(reach, b.max_lat.abs().max(b.min_lat.abs())));
             let mut stmt = conn.prepare_cached(
-                "SELECT rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t FROM incidents_rtree
+                "SELECT rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t, event_types, claimants, accused
+                 FROM incidents_rtree
                  WHERE min_lon <= ?1 AND max_lon >= ?2 AND min_lat <= ?3 AND max_lat >= ?4 AND min_t <= ?5 AND max_t >= ?6",
             )?;
             let mut q =
@@ -128,9 +138,16 @@ fn candidates(
                 // The R*Tree's box is the incident's grown by its radius.
                 let bx = BBox { min_lon: r.get(1)?, max_lon: r.get(2)?, min_lat: r.get(3)?, max_lat: r.get(4)? };
                 let gap_m = (matching::box_distance_m(b, &bx) - f.radius_m).max(0.0);
+                if gap_m > MAX_GAP_M {
+                    continue;
+                }
                 let (min_t, max_t): (f64, f64) = (r.get(5)?, r.get(6)?);
                 let gap_h = (min_t.max(f.from_ms as f64 / hour) - max_t.min(f.to_ms as f64 / hour)).max(0.0);
-                ranked.push((r.get(0)?, matching::upper_bound(gap_m, gap_h)));
+                let types = r.get_ref(7)?.as_str().unwrap_or_default();
+                let ic: Vec<&str> = r.get_ref(8)?.as_str().unwrap_or_default().split(',').collect();
+                let ia: Vec<&str> = r.get_ref(9)?.as_str().unwrap_or_default().split(',').collect();
+                let parties = matching::party_fit_score(&claimants, &accused, &ic, &ia);
+                ranked.push((r.get(0)?, matching::estimate(Some(gap_m), gap_h, type_fit(types), parties)));
             }
         }
         None => {
@@ -147,11 +164,7 @@ fn candidates(
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM incidents i WHERE i.rid = ?1"))?;
     let mut out: Vec<(IncidentId, Proposal, bool)> = Vec::new();
-    for (rid, bound) in ranked.into_iter().take(MAX_SCORED) {
-        // Nothing further can beat the best few already scored.
-        if out.len() >= KEEP_PROPOSALS && out.iter().filter(|(_, p, _)| p.score >= bound).count() >= KEEP_PROPOSALS {
-            break;
-        }
+    for (rid, _) in ranked.into_iter().take(MAX_SCORED) {
         let Some(row) = stmt.query_row([rid], IncidentRow::read).optional()? else { continue };
         if row.merged_into.is_some() {
             continue;
@@ -164,9 +177,9 @@ fn candidates(
 }
 
 /// The incident columns matching and the checks read.
-const COLUMNS: &str = "i.rid, i.id, i.state, i.version, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.radius_m, \
-                       i.occurred_from, i.occurred_to, i.event_types, i.claimants, i.accused, i.round, i.merged_into, \
-                       i.public";
+const COLUMNS: &str = "i.rid, i.id, i.state, i.version, i.a_min_lon, i.a_min_lat, i.a_max_lon, i.a_max_lat, \
+                       i.a_radius_m, i.a_from, i.a_to, i.event_types, i.claimants, i.accused, i.round, i.merged_into, \
+                       i.public, i.min_lon, i.min_lat, i.max_lon, i.max_lat, i.radius_m, i.occurred_from, i.occurred_to";
 
 #[derive(Debug, Clone)]
 pub(crate) struct IncidentRow {
@@ -184,6 +197,11 @@ pub(crate) struct IncidentRow {
     pub round: i64,
     pub merged_into: Option<String>,
     pub public: bool,
+    /// Where and when all its claims together say it happened.
+    all_bbox: Option<BBox>,
+    all_radius_m: f64,
+    all_from_ms: i64,
+    all_to_ms: i64,
 }
 
 impl IncidentRow {
@@ -209,6 +227,15 @@ impl IncidentRow {
             round: r.get(14)?,
             merged_into: r.get(15)?,
             public: r.get(16)?,
+            all_bbox: match (r.get::<_, Option<f64>>(17)?, r.get(18)?, r.get(19)?, r.get(20)?) {
+                (Some(min_lon), Some(min_lat), Some(max_lon), Some(max_lat)) => {
+                    Some(BBox { min_lon, min_lat, max_lon, max_lat })
+                }
+                _ => None,
+            },
+            all_radius_m: r.get(21)?,
+            all_from_ms: r.get(22)?,
+            all_to_ms: r.get(23)?,
         })
     }
 
@@ -220,6 +247,19 @@ impl IncidentRow {
         State::parse(&self.state).map_err(StoreError::Internal)
     }
 
+    /// All its claims' features together.
+    fn all_features(&self, scenario: &Scenario) -> Features {
+        Features {
+            bbox: self.all_bbox,
+            radius_m: self.all_radius_m,
+            from_ms: self.all_from_ms,
+            to_ms: self.all_to_ms,
+            ..self.features(scenario)
+        }
+    }
+
+    /// What matching compares: its first claim's place and time, all its claims' types and
+    /// parties.
     fn features(&self, scenario: &Scenario) -> Features {
         let parties = |s: &str| s.split(',').filter_map(|p| PartyId::parse(p).ok()).collect();
         Features {
@@ -306,33 +346,57 @@ fn join_parties(ps: &[PartyId]) -> String {
     ps.iter().map(PartyId::as_str).collect::<Vec<_>>().join(",")
 }
 
-/// Writes an incident's features to its row and its R*Tree entry (the box grown by the
-/// location's uncertainty, so a box query finds it).
-fn write_features(tx: &Transaction<'_>, rid: i64, f: &Features) -> Result<(), StoreError> {
-    let types = f.event_types.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(",");
+/// Writes an incident's features: `all` (its claims together) to its row and the listing
+/// R*Tree, `anchor` (its first claim's place and time, all claims' types and parties) to its
+/// row and the matching R*Tree (the box grown by the location's uncertainty, so a box query
+/// finds it).
+fn write_features(tx: &Transaction<'_>, rid: i64, all: &Features, anchor: &Features) -> Result<(), StoreError> {
+    let f = anchor;
+    let types = all.event_types.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(",");
     tx.prepare_cached(
         "UPDATE incidents SET min_lon = ?2, min_lat = ?3, max_lon = ?4, max_lat = ?5, radius_m = ?6,
-                occurred_from = ?7, occurred_to = ?8, event_types = ?9, claimants = ?10, accused = ?11
+                occurred_from = ?7, occurred_to = ?8, event_types = ?9, claimants = ?10, accused = ?11,
+                a_min_lon = ?12, a_min_lat = ?13, a_max_lon = ?14, a_max_lat = ?15, a_radius_m = ?16,
+                a_from = ?17, a_to = ?18
          WHERE rid = ?1",
     )?
     .execute(params![
         rid,
+        all.bbox.map(|b| b.min_lon),
+        all.bbox.map(|b| b.min_lat),
+        all.bbox.map(|b| b.max_lon),
+        all.bbox.map(|b| b.max_lat),
+        all.radius_m,
+        all.from_ms,
+        all.to_ms,
+        types,
+        join_parties(&all.claimants),
+        join_parties(&all.accused),
         f.bbox.map(|b| b.min_lon),
         f.bbox.map(|b| b.min_lat),
         f.bbox.map(|b| b.max_lon),
         f.bbox.map(|b| b.max_lat),
         f.radius_m,
         f.from_ms,
-        f.to_ms,
-        types,
-        join_parties(&f.claimants),
-        join_parties(&f.accused)
+        f.to_ms
     ])?;
+    match all.bbox {
+        Some(b) => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO incidents_area (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![rid, b.min_lon, b.max_lon, b.min_lat, b.max_lat])?;
+        }
+        None => {
+            tx.prepare_cached("DELETE FROM incidents_area WHERE rid = ?1")?.execute([rid])?;
+        }
+    }
     if let Some(b) = f.bbox {
         let (dlat, dlon) = (degrees_lat(f.radius_m), degrees_lon(f.radius_m, b.max_lat.abs().max(b.min_lat.abs())));
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR REPLACE INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t,
+                                                     radius_m, event_types, claimants, accused)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             rid,
@@ -341,12 +405,26 @@ fn write_features(tx: &Transaction<'_>, rid: i64, f: &Features) -> Result<(), St
             b.min_lat - dlat,
             b.max_lat + dlat,
             f.from_ms as f64 / 3_600_000.0,
-            f.to_ms as f64 / 3_600_000.0
+            f.to_ms as f64 / 3_600_000.0,
+            f.radius_m,
+            types,
+            join_parties(&all.claimants),
+            join_parties(&all.accused)
         ])?;
     } else {
         tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([rid])?;
     }
     Ok(())
+}
+
+/// The anchor: the first claim's place and time with every claim's types and parties.
+fn anchor_of(first: &Features, all: &Features) -> Features {
+    Features {
+        event_types: all.event_types.clone(),
+        claimants: all.claimants.clone(),
+        accused: all.accused.clone(),
+        ..first.clone()
+    }
 }
 
 /// Recomputes an incident's features from the claims it holds now.
@@ -355,16 +433,16 @@ fn refresh_features(tx: &Transaction<'_>, incident: &str, rid: i64, scenario: &S
         .prepare_cached("SELECT claim_seq FROM incident_claims WHERE incident = ?1 ORDER BY claim_seq")?
         .query_map([incident], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut all: Option<Features> = None;
+    let mut all: Option<(Features, Features)> = None;
     for seq in seqs {
         let f = claim_row_features(tx, seq, scenario)?;
         match &mut all {
-            Some(a) => a.absorb(&f),
-            None => all = Some(f),
+            Some((_, a)) => a.absorb(&f),
+            None => all = Some((f.clone(), f)),
         }
     }
-    if let Some(f) = all {
-        write_features(tx, rid, &f)?;
+    if let Some((first, all)) = all {
+        write_features(tx, rid, &all, &anchor_of(&first, &all))?;
     }
     Ok(())
 }
@@ -445,6 +523,7 @@ fn move_claim(
             tx.prepare_cached("UPDATE incidents SET merged_into = ?2 WHERE id = ?1")?.execute(params![old, to.id])?;
             set_state(tx, &old, State::Merged, entry.received_at.timestamp_millis())?;
             tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([row.rid])?;
+            tx.prepare_cached("DELETE FROM incidents_area WHERE rid = ?1")?.execute([row.rid])?;
         } else {
             refresh_features(tx, &old, row.rid, scenario)?;
         }
@@ -471,13 +550,14 @@ pub(crate) fn apply(
                 put_claim(tx, &id, claim_seq, !p.opened, best, entry.seq)?;
                 if p.opened {
                     let rid = open_incident(tx, &p.incident, entry)?;
-                    write_features(tx, rid, &f)?;
+                    write_features(tx, rid, &f, &f)?;
                 } else {
                     // The incident's features grow by this claim's: no need to read its others.
                     let row = row_of(tx, &p.incident)?;
-                    let mut all = row.features(scenario);
+                    let mut all = row.all_features(scenario);
                     all.absorb(&f);
-                    write_features(tx, row.rid, &all)?;
+                    let anchor = anchor_of(&row.features(scenario), &all);
+                    write_features(tx, row.rid, &all, &anchor)?;
                 }
                 touch(tx, &id, entry.seq)?;
             }
@@ -515,6 +595,7 @@ pub(crate) fn apply(
                 .execute(params![from_id, into_id])?;
             set_state(tx, &from_id, State::Merged, at)?;
             tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([from_row.rid])?;
+            tx.prepare_cached("DELETE FROM incidents_area WHERE rid = ?1")?.execute([from_row.rid])?;
             let into_row = row_of(tx, into)?;
             refresh_features(tx, &into_id, into_row.rid, scenario)?;
             touch(tx, &from_id, entry.seq)?;
