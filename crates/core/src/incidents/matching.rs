@@ -14,10 +14,11 @@ use crate::ids::PartyId;
 use crate::taxonomy::{EventGroup, EventType};
 
 /// Beyond this distance in metres (after both uncertainty radii) nothing is proposed: the
-/// place part is below 0.01 there.
-pub const MAX_GAP_M: f64 = 25_000.0;
-/// Beyond this gap in hours between the intervals nothing is proposed (time part below 0.05).
-pub const MAX_GAP_H: f64 = 72.0;
+/// place part is below 0.14 there, and such a candidate scores at most 0.70.
+pub const MAX_GAP_M: f64 = 10_000.0;
+/// Beyond this gap in hours between the intervals nothing is proposed: the time part is
+/// below 0.14 there, and such a candidate scores at most 0.74.
+pub const MAX_GAP_H: f64 = 48.0;
 /// How fast the place score falls with distance beyond the radii (metres).
 const SPACE_SCALE_M: f64 = 5_000.0;
 /// How fast the time score falls with the gap between the intervals (hours).
@@ -307,12 +308,12 @@ mod tests {
     fn the_score_falls_with_distance_time_and_unrelated_types() {
         let a = features("armed_clash", "AAA", Some("BBB"), 46.0, 39.5, 16);
         let near = score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 16), &a).expect("near").score;
-        let later = score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 19), &a).expect("later").score;
+        let later = score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 18), &a).expect("later").score;
         let farther = score(&features("armed_clash", "BBB", Some("AAA"), 46.2, 39.5, 16), &a).expect("far").score;
         let other = score(&features("meeting_negotiation", "CCC", None, 46.0, 39.5, 16), &a).expect("other").score;
         assert!(near > later && near > farther && near > other, "{near} {later} {farther} {other}");
-        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.5, 39.5, 16), &a).is_none(), "43 km");
-        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 21), &a).is_none(), "five days");
+        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.3, 39.5, 16), &a).is_none(), "26 km");
+        assert!(score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, 19), &a).is_none(), "three days");
         // The estimate that ranks candidates is the score, without the words.
         for (lon, day, t) in [(46.0, 16, "shelling"), (46.1, 17, "armed_clash"), (46.2, 18, "meeting_negotiation")] {
             let c = features(t, "BBB", Some("AAA"), lon, 39.5, day);
