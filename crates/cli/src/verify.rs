@@ -360,7 +360,10 @@ pub fn make_proof(client: &Client, seq: u64) -> Result<TlogProof> {
         .map(|h| h.as_str().and_then(Hash::from_base64).context("a proof hash is not base64 of 32 bytes"))
         .collect::<Result<Vec<_>>>()?;
     let checkpoint = s("checkpoint").context("the server has no checkpoint of that size yet")?;
-    Ok(TlogProof { extra: Some(s("leaf")?.into_bytes()), index: seq, proof, checkpoint })
+    let leaf = s("leaf").with_context(|| {
+        format!("the server gave no header for entry {seq}: the token's user may not read that entry (--token)")
+    })?;
+    Ok(TlogProof { extra: Some(leaf.into_bytes()), index: seq, proof, checkpoint })
 }
 
 /// Checks a tlog-proof offline under a policy; returns the lines of a report.

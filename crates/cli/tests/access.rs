@@ -131,7 +131,12 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
                 Relation::Published => 0, // the scenario
                 _ => w.claim_of(org_for(relation)?).1,
             };
-            allowed_status(&c.get(&format!("/api/v1/log/entries/{seq}"), &[]).expect("answer"), &[200])
+            let read = allowed_status(&c.get(&format!("/api/v1/log/entries/{seq}"), &[]).expect("answer"), &[200]);
+            // The inclusion proof is anyone's, but the header only for those who read the entry.
+            let proof = c.get("/api/v1/log/proof/inclusion", &[("seq", seq.to_string())]).expect("answer");
+            assert_eq!(proof.status, 200, "{}", proof.body);
+            assert_eq!(proof.body["leaf"].is_string(), read, "{} sees the header of entry {seq}", who.viewer.as_str());
+            read
         }
         Action::EntryBundleRead => c.get_bytes("/log/tile/entries/000.p/1").is_ok_and(|b| b.is_some()),
         Action::CheckpointSign => allowed_status(&c.post_raw("/api/v1/log/checkpoint", "").expect("answer"), &[200]),

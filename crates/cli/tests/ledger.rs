@@ -194,20 +194,26 @@ fn verify_runs_against_a_live_demo_and_its_stopped_database() {
     let db_s = db.to_str().expect("utf-8");
     let (mut child, url, lines) = common::spawn_truce_lines(&["demo", "--listen", "127.0.0.1:0", "--db", db_s]);
     let token = common::demo_token(&lines, "jmc.monitor");
-    // Entries 1-12 are the demo's six accounts and their tokens; 13 is the first demo claim.
     let (ok, vkey) = truce(&["log", "key", "--db", db_s]);
     assert!(ok, "{vkey}");
     let vkey = vkey.trim().to_string();
+    // The first demo claim's entry (the demo's accounts and their tokens come before it).
+    let first = {
+        let c = truce::client::Client::new(&url).with_token(Some(token.clone()));
+        let page = c.get("/api/v1/claims", &[("limit", "500".into())]).expect("claims");
+        page.body["items"].as_array().expect("items").iter().filter_map(|c| c["seq"].as_u64()).min().expect("a claim")
+    };
+    let first_s = first.to_string();
     let mut live = (false, String::new());
     for _ in 0..40 {
-        live = truce(&["verify", "--server", &url, "--token", &token, "--key", &vkey, "--seq", "13"]);
+        live = truce(&["verify", "--server", &url, "--token", &token, "--key", &vkey, "--seq", &first_s]);
         if live.0 {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert!(live.0, "verify against the live demo:\n{}", live.1);
-    assert!(live.1.contains("inclusion: entry 13"), "{}", live.1);
+    assert!(live.1.contains(&format!("inclusion: entry {first}")), "{}", live.1);
     // Without a token the full audit is refused: entry headers are the mission's to read.
     let public = truce(&["verify", "--server", &url, "--key", &vkey]);
     assert!(!public.0 && public.1.contains("401"), "{}", public.1);
@@ -251,8 +257,8 @@ fn verify_runs_against_a_live_demo_and_its_stopped_database() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 
-    let proof = dir.path().join("13.tlog-proof");
-    let (ok, out) = truce(&["proof", "13", "--server", &url, "--token", &token, "-o", proof.to_str().expect("p")]);
+    let proof = dir.path().join("claim.tlog-proof");
+    let (ok, out) = truce(&["proof", &first_s, "--server", &url, "--token", &token, "-o", proof.to_str().expect("p")]);
     assert!(ok, "{out}");
     child.kill().expect("stop");
     child.wait().expect("reap");
@@ -261,7 +267,10 @@ fn verify_runs_against_a_live_demo_and_its_stopped_database() {
     assert!(ok, "verify against the stopped database:\n{out}");
     let policy = dir.path().join("demo.db.policy");
     let (ok, out) = truce(&["verify", "--proof", proof.to_str().expect("p"), "--policy", policy.to_str().expect("p")]);
-    assert!(ok && out.contains("proof OK: entry 13") && out.contains("cosigned by ARM, AZE, JMC"), "{out}");
+    assert!(
+        ok && out.contains(&format!("proof OK: entry {first}")) && out.contains("cosigned by ARM, AZE, JMC"),
+        "{out}"
+    );
     let other = SigningKeyPair::generate("truce/nagorno-karabakh-2020").expect("key").note_verifier().to_string();
     let (ok, out) = truce(&["verify", "--db", db_s, "--key", &other]);
     assert!(!ok && out.contains("does not verify"), "a checkpoint under another key is refused:\n{out}");

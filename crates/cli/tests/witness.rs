@@ -129,6 +129,8 @@ fn a_log_gathers_two_of_three_cosignatures_and_its_proofs_verify_offline() {
     std::fs::write(p("policy"), &policy).expect("policy");
     // The joint center's witness is down: two of three still make the quorum.
     witnesses.pop();
+    // A monitor may read the demo claim whose proof is made below.
+    let token = common::cli_token(std::path::Path::new(&p("log.db")), "test.monitor", "JMC", "monitor");
     let (child, url) =
         common::spawn_truce(&["serve", "--db", &p("log.db"), "--listen", "127.0.0.1:0", "--witnesses", &p("policy")]);
     let _server = Kill(child);
@@ -146,7 +148,7 @@ fn a_log_gathers_two_of_three_cosignatures_and_its_proofs_verify_offline() {
     assert_eq!(cp["quorum_met"], true, "{info}");
     assert_eq!(cp["witnesses"], serde_json::json!(["arm", "aze", "jmc"]));
 
-    let (ok, out) = truce(&["proof", "3", "--server", &url, "-o", &p("3.tlog-proof")]);
+    let (ok, out) = truce(&["proof", "3", "--server", &url, "--token", &token, "-o", &p("3.tlog-proof")]);
     assert!(ok, "{out}");
     let (ok, out) = truce(&["verify", "--proof", &p("3.tlog-proof"), "--policy", &p("policy")]);
     assert!(ok && out.contains("cosigned by arm, aze"), "{out}");

@@ -113,8 +113,10 @@ pub(crate) struct InclusionProof {
     seq: u64,
     /// The tree size the proof is for.
     size: u64,
-    /// The entry's leaf (its header lines), as text.
-    leaf: String,
+    /// The entry's leaf (its header lines), as text, when the caller may read the entry
+    /// (`leaf_hash` is always given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    leaf: Option<String>,
     /// SHA-256(0x00 || leaf), base64.
     leaf_hash: String,
     /// The tree head at `size`, base64.
@@ -134,6 +136,7 @@ pub(crate) struct InclusionProof {
 )]
 pub(crate) async fn inclusion(
     State(state): State<AppState>,
+    caller: Caller,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<InclusionProof>, ApiError> {
     let mut errors = FieldErrors::new();
@@ -155,11 +158,13 @@ pub(crate) async fn inclusion(
     let (proof, root) = state.store.inclusion_proof(seq, size).await?;
     let leaf = state.store.log_leaves(seq, 1).await?.pop().unwrap_or_default();
     let checkpoint = state.store.log_checkpoint(Some(size)).await?.map(|c| c.cosigned_note());
+    // The header names the entry's kind and actor: only for those who may read the entry.
+    let readable = entry_readable(&state, &caller, seq, &leaf).await?;
     Ok(Json(InclusionProof {
         seq,
         size,
         leaf_hash: truce_ledger::leaf_hash(&leaf).to_base64(),
-        leaf: String::from_utf8_lossy(&leaf).into_owned(),
+        leaf: readable.then(|| String::from_utf8_lossy(&leaf).into_owned()),
         root: root.to_base64(),
         proof: b64(&proof),
         checkpoint,
@@ -308,6 +313,25 @@ pub(crate) async fn sign_now(State(state): State<AppState>, caller: Caller) -> R
     Ok((StatusCode::OK, info(State(state)).await?).into_response())
 }
 
+/// Whether the caller may read entry `seq` (whose leaf is `leaf`): as its object is read, a
+/// claim as that claim, account entries by nobody (they hold password and token hashes),
+/// the mission's incident records as unpublished incidents, the scenario and keys by anyone.
+async fn entry_readable(state: &AppState, caller: &Caller, seq: u64, leaf: &[u8]) -> Result<bool, ApiError> {
+    let kind = String::from_utf8_lossy(leaf)
+        .lines()
+        .find_map(|l| l.strip_prefix("kind ").map(str::to_owned))
+        .unwrap_or_default();
+    Ok(if kind == truce_core::journal::kind::CLAIM_SUBMITTED {
+        state.store.claim_access(seq).await?.is_some_and(|a| caller.may_read_claim(Action::EntryRead, &a))
+    } else if truce_core::journal::kind::is_account(&kind) {
+        false
+    } else if kind.starts_with("incident.") || kind.starts_with("claim.") {
+        caller.may(Action::EntryRead, Relation::Other)
+    } else {
+        caller.may(Action::EntryRead, Relation::Published)
+    })
+}
+
 /// A journal entry as the log holds it.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct EntryView {
@@ -333,24 +357,7 @@ pub(crate) async fn entry(
 ) -> Result<Json<EntryView>, ApiError> {
     let n: u64 = seq.parse().map_err(|_| ApiError::NotFound(format!("no entry {seq:?}: not a sequence number")))?;
     let (leaf, payload) = state.store.log_entry(n).await?.ok_or_else(|| ApiError::NotFound(format!("no entry {n}")))?;
-    // The entry is read as its object is: a claim as that claim, account entries by nobody
-    // (they hold password and token hashes), the scenario and keys by anyone. Refused
-    // entries answer as missing ones.
-    let kind = String::from_utf8_lossy(&leaf)
-        .lines()
-        .find_map(|l| l.strip_prefix("kind ").map(str::to_owned))
-        .unwrap_or_default();
-    let readable = if kind == truce_core::journal::kind::CLAIM_SUBMITTED {
-        state.store.claim_access(n).await?.is_some_and(|a| caller.may_read_claim(Action::EntryRead, &a))
-    } else if truce_core::journal::kind::is_account(&kind) {
-        false
-    } else if kind.starts_with("incident.") || kind.starts_with("claim.") {
-        // The mission's own records: read as unpublished incidents are.
-        caller.may(Action::EntryRead, Relation::Other)
-    } else {
-        caller.may(Action::EntryRead, Relation::Published)
-    };
-    if !readable {
+    if !entry_readable(&state, &caller, n, &leaf).await? {
         return Err(ApiError::NotFound(format!("no entry {n}")));
     }
     let payload = String::from_utf8(payload).map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;
