@@ -116,24 +116,8 @@ enum Cmd {
         /// Write here instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// `min_lon,min_lat,max_lon,max_lat`.
-        #[arg(long)]
-        bbox: Option<String>,
-        /// From this time (RFC 3339, `YYYY-MM-DD` or `YYYY-MM`).
-        #[arg(long)]
-        from: Option<String>,
-        /// Up to this time.
-        #[arg(long)]
-        to: Option<String>,
-        /// Event type ids, comma-separated.
-        #[arg(long = "type")]
-        event_type: Option<String>,
-        /// Claimant.
-        #[arg(long)]
-        claimant: Option<String>,
-        /// Accused.
-        #[arg(long)]
-        accused: Option<String>,
+        #[command(flatten)]
+        filters: FilterArgs,
         /// Incidents: states, comma-separated.
         #[arg(long)]
         state: Option<String>,
@@ -346,8 +330,9 @@ enum ClaimsCmd {
     List(ListArgs),
 }
 
+/// The filters claims and incidents share, as query parameters of the list endpoints.
 #[derive(Debug, Args)]
-struct ListArgs {
+struct FilterArgs {
     /// Box: min_lon,min_lat,max_lon,max_lat.
     #[arg(long)]
     bbox: Option<String>,
@@ -366,6 +351,29 @@ struct ListArgs {
     /// Accused party id.
     #[arg(long)]
     accused: Option<String>,
+}
+
+impl FilterArgs {
+    /// The filters given, as query parameters.
+    fn query(&self) -> Vec<(&'static str, String)> {
+        [
+            ("bbox", &self.bbox),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("type", &self.event_type),
+            ("claimant", &self.claimant),
+            ("accused", &self.accused),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect()
+    }
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    #[command(flatten)]
+    filters: FilterArgs,
     /// Full-text search in any language.
     #[arg(long, short)]
     q: Option<String>,
@@ -410,20 +418,10 @@ fn main() -> Result<()> {
         }
         Cmd::Witness { command: WitnessCmd::Key { name, out } } => witness_key(&name, &out),
         Cmd::User { command } => user(command),
-        Cmd::Export { what, output, bbox, from, to, event_type, claimant, accused, state, attribution, server } => {
-            let query: Vec<(&str, String)> = [
-                ("bbox", bbox),
-                ("from", from),
-                ("to", to),
-                ("type", event_type),
-                ("claimant", claimant),
-                ("accused", accused),
-                ("state", state),
-                ("attribution", attribution),
-            ]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect();
+        Cmd::Export { what, output, filters, state, attribution, server } => {
+            let mut query = filters.query();
+            query.extend(state.map(|v| ("state", v)));
+            query.extend(attribution.map(|v| ("attribution", v)));
             let (status, body) = server.client().get_raw(&format!("/api/v1/export/{what}"), &query)?;
             if status != 200 {
                 let answer = truce::client::Answer { status, body: serde_json::from_slice(&body).unwrap_or_default() };
@@ -650,20 +648,8 @@ fn submit(file: &Path, sign: Option<&Path>, server: &ServerArg) -> Result<()> {
 
 fn list(a: ListArgs) -> Result<()> {
     let client = a.server.client();
-    let mut query: Vec<(&str, String)> = Vec::new();
-    for (k, v) in [
-        ("bbox", &a.bbox),
-        ("from", &a.from),
-        ("to", &a.to),
-        ("type", &a.event_type),
-        ("claimant", &a.claimant),
-        ("accused", &a.accused),
-        ("q", &a.q),
-    ] {
-        if let Some(v) = v {
-            query.push((k, v.clone()));
-        }
-    }
+    let mut query = a.filters.query();
+    query.extend(a.q.clone().map(|v| ("q", v)));
     if let Some(l) = a.limit {
         query.push(("limit", l.to_string()));
     }

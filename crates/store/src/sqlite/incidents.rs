@@ -305,6 +305,13 @@ pub(crate) fn claim_seq(conn: &Connection, id: &ClaimId) -> Result<Option<i64>, 
         .optional()?)
 }
 
+/// How many claims an incident holds.
+fn claims_in(conn: &Connection, incident: &str) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?
+        .query_row([incident], |r| r.get(0))?)
+}
+
 /// The incident a claim is in.
 fn incident_of(conn: &Connection, claim_seq: i64) -> Result<Option<String>, StoreError> {
     Ok(conn
@@ -515,9 +522,7 @@ fn move_claim(
     put_claim(tx, &to.id, claim_seq, false, None, entry.seq)?;
     if let Some(old) = old.filter(|o| *o != to.id) {
         let row = row_of(tx, &IncidentId::parse(&old).map_err(StoreError::Internal)?)?;
-        let left: i64 = tx
-            .prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?
-            .query_row([&old], |r| r.get(0))?;
+        let left = claims_in(tx, &old)?;
         if left == 0 {
             // Its only claim went: the incident lives on in the one that took it.
             tx.prepare_cached("UPDATE incidents SET merged_into = ?2 WHERE id = ?1")?.execute(params![old, to.id])?;
@@ -734,18 +739,16 @@ pub(crate) fn conflict(
         IncidentChange::Attached { incident, claim: c, .. } => {
             let row = try_ok!(get(incident).map(|r| r.and_then(live_row)));
             let seq = try_ok!(claim(c));
-            if incident_of(conn, seq)?.as_deref() == Some(row.id.as_str()) {
+            let current = incident_of(conn, seq)?;
+            if current.as_deref() == Some(row.id.as_str()) {
                 return Ok(Some(StoreError::Conflict(format!("claim {c} is in incident {incident} already"))));
             }
-            if let Some(old) = incident_of(conn, seq)? {
-                let n: i64 = conn
-                    .prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?
-                    .query_row([&old], |r| r.get(0))?;
-                if n == 1 {
-                    return Ok(Some(StoreError::Conflict(format!(
-                        "claim {c} is the only claim of incident {old}; merge that incident instead"
-                    ))));
-                }
+            if let Some(old) = current
+                && claims_in(conn, &old)? == 1
+            {
+                return Ok(Some(StoreError::Conflict(format!(
+                    "claim {c} is the only claim of incident {old}; merge that incident instead"
+                ))));
             }
             check_version(&row)
         }
@@ -755,9 +758,7 @@ pub(crate) fn conflict(
             if incident_of(conn, seq)?.as_deref() != Some(row.id.as_str()) {
                 return Ok(Some(StoreError::Conflict(format!("claim {c} is not in incident {incident}"))));
             }
-            let n: i64 = conn
-                .prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?
-                .query_row([&row.id], |r| r.get(0))?;
+            let n = claims_in(conn, &row.id)?;
             if n == 1 {
                 return Ok(Some(StoreError::Conflict(format!("claim {c} is the only claim of incident {incident}"))));
             }
@@ -765,9 +766,7 @@ pub(crate) fn conflict(
         }
         IncidentChange::Split { from, claims, .. } => {
             let row = try_ok!(get(from).map(|r| r.and_then(live_row)));
-            let n: i64 = conn
-                .prepare_cached("SELECT count(*) FROM incident_claims WHERE incident = ?1")?
-                .query_row([&row.id], |r| r.get(0))?;
+            let n = claims_in(conn, &row.id)?;
             if claims.is_empty() || claims.len() as i64 >= n {
                 return Ok(Some(StoreError::Conflict(format!(
                     "a split moves some of the incident's {n} claims, at least one and not all"
