@@ -58,10 +58,18 @@ const BOX: [f64; 4] = [44.5, 38.5, 47.5, 41.0];
 const START: i64 = 1_604_966_400; // 2020-11-10
 const DAYS: i64 = 1_050;
 
-fn random_claim(r: &mut Rng) -> Value {
+/// The time the `i`-th claim of a database filled with `n` arrives: claims arrive in order
+/// over DAYS days, as a mission receives them, and a stream submitted later goes on at the
+/// same rate.
+fn arrival(i: u64, n: u64) -> i64 {
+    START + (i as f64 * (DAYS * 86_400) as f64 / n.max(1) as f64) as i64
+}
+
+/// A claim reported at `at` (unix seconds) of an event in the two days before.
+fn random_claim(r: &mut Rng, at: i64) -> Value {
     let lon = BOX[0] + r.unit() * (BOX[2] - BOX[0]);
     let lat = BOX[1] + r.unit() * (BOX[3] - BOX[1]);
-    let t = START + (r.unit() * (DAYS * 86_400) as f64) as i64;
+    let t = at - (r.unit() * (2 * 86_400) as f64) as i64;
     let from = chrono::DateTime::from_timestamp(t, 0).unwrap_or_default();
     let to = from + chrono::Duration::hours(1 + (r.next() % 6) as i64);
     let (claimant, accused) = if r.next().is_multiple_of(2) { ("ARM", "AZE") } else { ("AZE", "ARM") };
@@ -249,8 +257,11 @@ fn ingest_into(store: &Store, per_request: u64, signed: bool, label: &str, what:
     let claims_before = claim_count(store);
     let server = Server::start(store.clone());
     let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().expect("addr");
+    // Every claim distinct, as a real stream is: repeating a few would have matching attach
+    // each copy to its first, a load no mission sees.
     let mut r = Rng(0x5eed ^ before);
-    let mut claims: Vec<Value> = (0..1000).map(|_| random_claim(&mut r)).collect();
+    let fill = env_u64("TRUCE_BENCH_CLAIMS", 1_000_000);
+    let mut claims: Vec<Value> = (0..total).map(|i| random_claim(&mut r, arrival(claims_before + i, fill))).collect();
     if signed {
         for c in &mut claims {
             c["claimant"] = json!("ARM");
@@ -430,8 +441,9 @@ fn fill(store: &Store, n: u64) {
     while done < n {
         let k = CHUNK.min(n - done);
         let commands: Vec<Command> = (0..k)
-            .map(|_| {
-                let input: ClaimInput = serde_json::from_value(random_claim(&mut r)).expect("shape");
+            .map(|j| {
+                let input: ClaimInput =
+                    serde_json::from_value(random_claim(&mut r, arrival(done + j, n))).expect("shape");
                 Command::SubmitClaim(Box::new(input.validate(&scenario).expect("valid")))
             })
             .collect();

@@ -129,15 +129,13 @@ CREATE TABLE incidents (
 ) STRICT;
 CREATE INDEX incidents_state ON incidents (state, state_since);
 CREATE INDEX incidents_occurred ON incidents (occurred_from);
--- For matching: each incident's first claim's box grown by its uncertainty, and time in
--- hours. The auxiliary columns carry what matching compares besides place and time, so
--- candidates are estimated without reading `incidents`.
-CREATE VIRTUAL TABLE incidents_rtree USING rtree (
-    rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t,
-    +radius_m, +event_types, +claimants, +accused
-);
--- For lists: the box all the incident's claims cover.
-CREATE VIRTUAL TABLE incidents_area USING rtree (rid, min_lon, max_lon, min_lat, max_lat);
+-- Matching reads the anchor columns (a_*) of live incidents through an index the store
+-- keeps in memory (src/sqlite/anchors.rs); it was an R*Tree here before, and the DROP
+-- above removes that from older databases.
+-- For lists: the box and the time (hours since the epoch) all the incident's claims cover.
+-- Time is an axis so that a list by place and dates reads only that period, and so that new
+-- incidents, which are mostly recent, are inserted near each other.
+CREATE VIRTUAL TABLE incidents_area USING rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t);
 
 -- Which incident each claim is in, and how it got there.
 CREATE TABLE incident_claims (

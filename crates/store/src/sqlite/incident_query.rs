@@ -12,6 +12,7 @@ use truce_core::incidents::{IncidentId, State};
 use truce_core::scenario::Scenario;
 
 use super::Store;
+use super::anchors::hours;
 use super::query::claim_view;
 use crate::StoreError;
 
@@ -565,6 +566,14 @@ impl Store {
                 clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
                 clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));
                 clauses.push(format!("r.max_lat >= {}", arg(Box::new(b.min_lat), &mut args)));
+                // The R*Tree holds 32-bit floats rounded outwards: it narrows, the exact
+                // bounds below decide.
+                if let Some(from) = f.from {
+                    clauses.push(format!("r.max_t >= {}", arg(Box::new(hours(from.timestamp_millis())), &mut args)));
+                }
+                if let Some(to) = f.to {
+                    clauses.push(format!("r.min_t <= {}", arg(Box::new(hours(to.timestamp_millis())), &mut args)));
+                }
             }
             if let Some(from) = f.from {
                 clauses.push(format!("i.occurred_to >= {}", arg(Box::new(from.timestamp_millis()), &mut args)));

@@ -16,6 +16,7 @@ use truce_core::incidents::matching::{self, MAX_GAP_H, MAX_GAP_M};
 use truce_core::incidents::{Features, IncidentChange, IncidentId, Placement, Proposal, State, endorsement_met};
 use truce_core::scenario::Scenario;
 
+use super::anchors::{Anchor, AnchorIndex, degrees_lat, degrees_lon, hours};
 use super::project::Entry;
 use crate::StoreError;
 
@@ -46,19 +47,12 @@ pub(crate) struct PendingItem {
     pub proposals: Vec<(IncidentId, Proposal)>,
 }
 
-fn degrees_lat(m: f64) -> f64 {
-    m / 111_000.0
-}
-
-fn degrees_lon(m: f64, lat: f64) -> f64 {
-    m / (111_000.0 * lat.to_radians().cos().max(0.05))
-}
-
 /// Scores the claims of one job against the stored incidents and against the incidents the
 /// job's earlier claims open, and decides each claim's place: the best incident at or above
 /// `threshold`, or a new one.
 pub(crate) fn place(
     conn: &Connection,
+    anchors: &AnchorIndex,
     scenario: &Scenario,
     claims: &[(usize, Features)],
     threshold: f64,
@@ -70,7 +64,7 @@ pub(crate) fn place(
         // A public incident is proposed but never joined without a monitor: a new claim
         // would otherwise be published unreviewed.
         let mut public = Vec::new();
-        for (id, p, is_public) in candidates(conn, scenario, f)? {
+        for (id, p, is_public) in candidates(conn, anchors, scenario, f)? {
             scored.push((id, p));
             if is_public {
                 public.push(id);
@@ -97,21 +91,20 @@ pub(crate) fn place(
     Ok(out)
 }
 
-/// How many candidates are scored in full (read, with the words) after the estimate.
+/// How many candidates are scored in full (with their explanations) after the estimate.
 const MAX_SCORED: usize = 8;
 
-/// Stored incidents near a claim in place and time (or in time alone for a claim without
-/// a location), not merged away, scored. Each candidate is first estimated from the R*Tree
-/// entry alone (its box, time span and auxiliary columns: no allocation, no other read);
-/// the best few are then read and scored in full, with their explanations.
+/// Live incidents near a claim in place and time (or in time alone for a claim without a
+/// location), scored. Each candidate is first estimated from its anchor alone (no
+/// allocation); the best few are then scored in full, with their explanations.
 fn candidates(
     conn: &Connection,
+    anchors: &AnchorIndex,
     scenario: &Scenario,
     f: &Features,
 ) -> Result<Vec<(IncidentId, Proposal, bool)>, StoreError> {
-    let hour = 3_600_000.0;
-    let t0 = f.from_ms as f64 / hour - MAX_GAP_H;
-    let t1 = f.to_ms as f64 / hour + MAX_GAP_H;
+    let t0 = hours(f.from_ms) - MAX_GAP_H;
+    let t1 = hours(f.to_ms) + MAX_GAP_H;
     let claimants: Vec<&str> = f.claimants.iter().map(PartyId::as_str).collect();
     let accused: Vec<&str> = f.accused.iter().map(PartyId::as_str).collect();
     let type_fit = |types: &str| -> f64 {
@@ -121,56 +114,63 @@ fn candidates(
             .flat_map(|it| f.event_types.iter().map(move |ct| matching::type_fit_score(ct, it)))
             .fold(0.1, f64::max)
     };
-    // (rid, estimate) of each candidate.
-    let mut ranked: Vec<(i64, f64)> = Vec::new();
+    let parties = |s: &str| s.split(',').filter_map(|p| PartyId::parse(p).ok()).collect();
+    let features = |a: &Anchor| Features {
+        bbox: Some(a.bbox),
+        radius_m: a.radius_m,
+        from_ms: a.from_ms,
+        to_ms: a.to_ms,
+        event_types: a.event_types.split(',').filter_map(|t| scenario.taxonomy.get(t).cloned()).collect(),
+        claimants: parties(&a.claimants),
+        accused: parties(&a.accused),
+    };
+    let mut out: Vec<(IncidentId, Proposal, bool)> = Vec::new();
     match &f.bbox {
         Some(b) => {
             let reach = MAX_GAP_M + f.radius_m;
             let (dlat, dlon) = (degrees_lat(reach), degrees_lon(reach, b.max_lat.abs().max(b.min_lat.abs())));
-            let mut stmt = conn.prepare_cached(
-                "SELECT rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t, event_types, claimants, accused
-                 FROM incidents_rtree
-                 WHERE min_lon <= ?1 AND max_lon >= ?2 AND min_lat <= ?3 AND max_lat >= ?4 AND min_t <= ?5 AND max_t >= ?6",
-            )?;
-            let mut q =
-                stmt.query(params![b.max_lon + dlon, b.min_lon - dlon, b.max_lat + dlat, b.min_lat - dlat, t1, t0])?;
-            while let Some(r) = q.next()? {
-                // The R*Tree's box is the incident's grown by its radius.
-                let bx = BBox { min_lon: r.get(1)?, max_lon: r.get(2)?, min_lat: r.get(3)?, max_lat: r.get(4)? };
-                let gap_m = (matching::box_distance_m(b, &bx) - f.radius_m).max(0.0);
+            // (estimate, rid, anchor) of each candidate.
+            let mut ranked: Vec<(f64, i64, &Anchor)> = Vec::new();
+            for (rid, a) in
+                anchors.meeting([b.min_lon - dlon, b.min_lat - dlat, t0], [b.max_lon + dlon, b.max_lat + dlat, t1])
+            {
+                let gap_m = (matching::box_distance_m(b, &a.bbox) - f.radius_m - a.radius_m).max(0.0);
                 if gap_m > MAX_GAP_M {
                     continue;
                 }
-                let (min_t, max_t): (f64, f64) = (r.get(5)?, r.get(6)?);
-                let gap_h = (min_t.max(f.from_ms as f64 / hour) - max_t.min(f.to_ms as f64 / hour)).max(0.0);
-                let types = r.get_ref(7)?.as_str().unwrap_or_default();
-                let ic: Vec<&str> = r.get_ref(8)?.as_str().unwrap_or_default().split(',').collect();
-                let ia: Vec<&str> = r.get_ref(9)?.as_str().unwrap_or_default().split(',').collect();
-                let parties = matching::party_fit_score(&claimants, &accused, &ic, &ia);
-                ranked.push((r.get(0)?, matching::estimate(Some(gap_m), gap_h, type_fit(types), parties)));
+                let gap_h = (hours(a.from_ms).max(hours(f.from_ms)) - hours(a.to_ms).min(hours(f.to_ms))).max(0.0);
+                let ic: Vec<&str> = a.claimants.split(',').collect();
+                let ia: Vec<&str> = a.accused.split(',').collect();
+                let fit = matching::party_fit_score(&claimants, &accused, &ic, &ia);
+                ranked.push((matching::estimate(Some(gap_m), gap_h, type_fit(&a.event_types), fit), rid, a));
+            }
+            ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)));
+            for (_, _, a) in ranked.into_iter().take(MAX_SCORED) {
+                if let Some(p) = matching::score(f, &features(a)) {
+                    out.push((a.id, p, a.public));
+                }
             }
         }
         None => {
+            // A claim without a place: the newest incidents overlapping its time.
+            let hour = 3_600_000.0;
             let mut stmt = conn.prepare_cached(
                 "SELECT rid FROM incidents WHERE occurred_from <= ?1 AND occurred_to >= ?2 AND state <> 'merged'
                  ORDER BY rid DESC LIMIT 500",
             )?;
-            let mut q = stmt.query(params![(t1 * hour) as i64, (t0 * hour) as i64])?;
-            while let Some(r) = q.next()? {
-                ranked.push((r.get(0)?, 1.0));
+            let rids: Vec<i64> = stmt
+                .query_map(params![(t1 * hour) as i64, (t0 * hour) as i64], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut row_stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM incidents i WHERE i.rid = ?1"))?;
+            for rid in rids.into_iter().take(MAX_SCORED) {
+                let Some(row) = row_stmt.query_row([rid], IncidentRow::read).optional()? else { continue };
+                if row.merged_into.is_some() {
+                    continue;
+                }
+                if let Some(p) = matching::score(f, &row.features(scenario)) {
+                    out.push((row.id()?, p, row.public));
+                }
             }
-        }
-    }
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM incidents i WHERE i.rid = ?1"))?;
-    let mut out: Vec<(IncidentId, Proposal, bool)> = Vec::new();
-    for (rid, _) in ranked.into_iter().take(MAX_SCORED) {
-        let Some(row) = stmt.query_row([rid], IncidentRow::read).optional()? else { continue };
-        if row.merged_into.is_some() {
-            continue;
-        }
-        if let Some(p) = matching::score(f, &row.features(scenario)) {
-            out.push((row.id()?, p, row.public));
         }
     }
     Ok(out)
@@ -355,11 +355,9 @@ fn join_parties(ps: &[PartyId]) -> String {
 
 /// Writes an incident's features: `all` (its claims together) to its row and the listing
 /// R*Tree, `anchor` (its first claim's place and time, all claims' types and parties) to its
-/// row and the matching R*Tree (the box grown by the location's uncertainty, so a box query
-/// finds it).
+/// row, from which the matching index (`anchors`) is refreshed after the commit.
 fn write_features(tx: &Transaction<'_>, rid: i64, all: &Features, anchor: &Features) -> Result<(), StoreError> {
-    let f = anchor;
-    let types = all.event_types.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(",");
+    let v = FeatureValues::of(all, anchor);
     tx.prepare_cached(
         "UPDATE incidents SET min_lon = ?2, min_lat = ?3, max_lon = ?4, max_lat = ?5, radius_m = ?6,
                 occurred_from = ?7, occurred_to = ?8, event_types = ?9, claimants = ?10, accused = ?11,
@@ -367,59 +365,94 @@ fn write_features(tx: &Transaction<'_>, rid: i64, all: &Features, anchor: &Featu
                 a_from = ?17, a_to = ?18
          WHERE rid = ?1",
     )?
-    .execute(params![
-        rid,
-        all.bbox.map(|b| b.min_lon),
-        all.bbox.map(|b| b.min_lat),
-        all.bbox.map(|b| b.max_lon),
-        all.bbox.map(|b| b.max_lat),
-        all.radius_m,
-        all.from_ms,
-        all.to_ms,
-        types,
-        join_parties(&all.claimants),
-        join_parties(&all.accused),
-        f.bbox.map(|b| b.min_lon),
-        f.bbox.map(|b| b.min_lat),
-        f.bbox.map(|b| b.max_lon),
-        f.bbox.map(|b| b.max_lat),
-        f.radius_m,
-        f.from_ms,
-        f.to_ms
-    ])?;
+    .execute(rusqlite::params_from_iter(std::iter::once(&rid as &dyn rusqlite::ToSql).chain(v.params())))?;
+    write_area(tx, rid, all)
+}
+
+/// The feature columns of `incidents`, in the order of `write_features`' ?2 to ?18.
+struct FeatureValues {
+    all: Features,
+    anchor: Features,
+    types: String,
+    claimants: String,
+    accused: String,
+    all_box: [Option<f64>; 4],
+    anchor_box: [Option<f64>; 4],
+}
+
+impl FeatureValues {
+    fn of(all: &Features, anchor: &Features) -> FeatureValues {
+        let corners =
+            |b: Option<BBox>| [b.map(|b| b.min_lon), b.map(|b| b.min_lat), b.map(|b| b.max_lon), b.map(|b| b.max_lat)];
+        FeatureValues {
+            types: all.event_types.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(","),
+            claimants: join_parties(&all.claimants),
+            accused: join_parties(&all.accused),
+            all_box: corners(all.bbox),
+            anchor_box: corners(anchor.bbox),
+            all: all.clone(),
+            anchor: anchor.clone(),
+        }
+    }
+
+    fn params(&self) -> impl Iterator<Item = &dyn rusqlite::ToSql> {
+        let head: [&dyn rusqlite::ToSql; 4] = [&self.all_box[0], &self.all_box[1], &self.all_box[2], &self.all_box[3]];
+        let mid: [&dyn rusqlite::ToSql; 10] = [
+            &self.all.radius_m,
+            &self.all.from_ms,
+            &self.all.to_ms,
+            &self.types,
+            &self.claimants,
+            &self.accused,
+            &self.anchor_box[0],
+            &self.anchor_box[1],
+            &self.anchor_box[2],
+            &self.anchor_box[3],
+        ];
+        let tail: [&dyn rusqlite::ToSql; 3] = [&self.anchor.radius_m, &self.anchor.from_ms, &self.anchor.to_ms];
+        head.into_iter().chain(mid).chain(tail)
+    }
+}
+
+/// Opens the incident a placement starts, with its first claim's features, in one insert:
+/// at version 2, as opening it and placing the claim in it are two changes.
+fn open_placed(tx: &Transaction<'_>, id: &IncidentId, entry: &Entry<'_>, f: &Features) -> Result<(), StoreError> {
+    let v = FeatureValues::of(f, f);
+    let (id, at, seq) = (id.to_string(), entry.received_at.timestamp_millis(), entry.seq as i64);
+    tx.prepare_cached(
+        "INSERT INTO incidents (id, min_lon, min_lat, max_lon, max_lat, radius_m, occurred_from, occurred_to,
+                                event_types, claimants, accused, a_min_lon, a_min_lat, a_max_lon, a_max_lat,
+                                a_radius_m, a_from, a_to, state, version, state_since, opened_seq, round)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 'reported', 2, ?19, ?20, 0)",
+    )?
+    .execute(rusqlite::params_from_iter(
+        std::iter::once(&id as &dyn rusqlite::ToSql).chain(v.params()).chain([&at as &dyn rusqlite::ToSql, &seq]),
+    ))?;
+    write_area(tx, tx.last_insert_rowid(), f)
+}
+
+/// The listing R*Tree's entry for an incident: the box and time all its claims cover.
+fn write_area(tx: &Transaction<'_>, rid: i64, all: &Features) -> Result<(), StoreError> {
     match all.bbox {
         Some(b) => {
             tx.prepare_cached(
-                "INSERT OR REPLACE INTO incidents_area (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO incidents_area (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
-            .execute(params![rid, b.min_lon, b.max_lon, b.min_lat, b.max_lat])?;
+            .execute(params![
+                rid,
+                b.min_lon,
+                b.max_lon,
+                b.min_lat,
+                b.max_lat,
+                hours(all.from_ms),
+                hours(all.to_ms)
+            ])?;
         }
         None => {
             tx.prepare_cached("DELETE FROM incidents_area WHERE rid = ?1")?.execute([rid])?;
         }
-    }
-    if let Some(b) = f.bbox {
-        let (dlat, dlon) = (degrees_lat(f.radius_m), degrees_lon(f.radius_m, b.max_lat.abs().max(b.min_lat.abs())));
-        tx.prepare_cached(
-            "INSERT OR REPLACE INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t,
-                                                     radius_m, event_types, claimants, accused)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?
-        .execute(params![
-            rid,
-            b.min_lon - dlon,
-            b.max_lon + dlon,
-            b.min_lat - dlat,
-            b.max_lat + dlat,
-            f.from_ms as f64 / 3_600_000.0,
-            f.to_ms as f64 / 3_600_000.0,
-            f.radius_m,
-            types,
-            join_parties(&all.claimants),
-            join_parties(&all.accused)
-        ])?;
-    } else {
-        tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([rid])?;
     }
     Ok(())
 }
@@ -490,6 +523,11 @@ fn put_claim(
 
 fn touch(tx: &Transaction<'_>, incident: &str, seq: u64) -> Result<(), StoreError> {
     tx.prepare_cached("UPDATE incidents SET version = version + 1 WHERE id = ?1")?.execute([incident])?;
+    add_history(tx, incident, seq)
+}
+
+/// Lists entry `seq` in an incident's history.
+fn add_history(tx: &Transaction<'_>, incident: &str, seq: u64) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT OR IGNORE INTO incident_history (incident, seq) VALUES (?1, ?2)")?
         .execute(params![incident, seq as i64])?;
     Ok(())
@@ -527,7 +565,6 @@ fn move_claim(
             // Its only claim went: the incident lives on in the one that took it.
             tx.prepare_cached("UPDATE incidents SET merged_into = ?2 WHERE id = ?1")?.execute(params![old, to.id])?;
             set_state(tx, &old, State::Merged, entry.received_at.timestamp_millis())?;
-            tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([row.rid])?;
             tx.prepare_cached("DELETE FROM incidents_area WHERE rid = ?1")?.execute([row.rid])?;
         } else {
             refresh_features(tx, &old, row.rid, scenario)?;
@@ -554,8 +591,8 @@ pub(crate) fn apply(
                 let best = p.proposals.iter().find(|c| c.incident == p.incident).map(|c| &c.proposal);
                 put_claim(tx, &id, claim_seq, !p.opened, best, entry.seq)?;
                 if p.opened {
-                    let rid = open_incident(tx, &p.incident, entry)?;
-                    write_features(tx, rid, &f, &f)?;
+                    open_placed(tx, &p.incident, entry, &f)?;
+                    add_history(tx, &id, entry.seq)?;
                 } else {
                     // The incident's features grow by this claim's: no need to read its others.
                     let row = row_of(tx, &p.incident)?;
@@ -563,8 +600,8 @@ pub(crate) fn apply(
                     all.absorb(&f);
                     let anchor = anchor_of(&row.features(scenario), &all);
                     write_features(tx, row.rid, &all, &anchor)?;
+                    touch(tx, &id, entry.seq)?;
                 }
-                touch(tx, &id, entry.seq)?;
             }
         }
         IncidentChange::Attached { incident, claim, .. } => {
@@ -599,7 +636,6 @@ pub(crate) fn apply(
             tx.prepare_cached("UPDATE incidents SET merged_into = ?2 WHERE id = ?1")?
                 .execute(params![from_id, into_id])?;
             set_state(tx, &from_id, State::Merged, at)?;
-            tx.prepare_cached("DELETE FROM incidents_rtree WHERE rid = ?1")?.execute([from_row.rid])?;
             tx.prepare_cached("DELETE FROM incidents_area WHERE rid = ?1")?.execute([from_row.rid])?;
             let into_row = row_of(tx, into)?;
             refresh_features(tx, &into_id, into_row.rid, scenario)?;

@@ -2,6 +2,7 @@
 //! read-only connections.
 
 mod accounts;
+mod anchors;
 mod incident_query;
 mod incidents;
 mod log;
@@ -59,7 +60,12 @@ impl Default for StoreOptions {
 const MAX_POOLED_READERS: usize = 64;
 
 /// The placement of a job's claims, as the job's last entry (see `incidents::place`).
-fn place_job(conn: &Connection, scenario: Option<&Scenario>, prepared: &[Prepared]) -> Result<Prepared, StoreError> {
+fn place_job(
+    conn: &Connection,
+    anchors: &anchors::SharedAnchors,
+    scenario: Option<&Scenario>,
+    prepared: &[Prepared],
+) -> Result<Prepared, StoreError> {
     let sc = scenario.ok_or(StoreError::NotInitialised)?;
     let claims: Vec<(usize, truce_core::incidents::Features)> = prepared
         .iter()
@@ -69,7 +75,8 @@ fn place_job(conn: &Connection, scenario: Option<&Scenario>, prepared: &[Prepare
             _ => None,
         })
         .collect();
-    let items = incidents::place(conn, sc, &claims, sc.settings.incident_auto_attach_threshold)?;
+    let index = anchors.read().map_err(|_| StoreError::Internal("the matching index is poisoned".into()))?;
+    let items = incidents::place(conn, &index, sc, &claims, sc.settings.incident_auto_attach_threshold)?;
     Ok(Prepared {
         kind: "incident.placed",
         payload: Vec::new(),
@@ -94,6 +101,8 @@ struct Inner {
     checkpoints: watch::Receiver<u64>,
     log_key: Option<SigningKeyPair>,
     match_incidents: bool,
+    /// Matching's copy of the incidents' anchors (kept by the writer).
+    anchors: anchors::SharedAnchors,
     /// Held open for the store's life: its lock keeps a second writer out.
     _lock: std::fs::File,
 }
@@ -115,7 +124,7 @@ pub(crate) fn configure(conn: &Connection, durable: bool) -> Result<(), StoreErr
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // A larger page cache keeps the indexes' upper levels in memory; checkpoints run less
     // often, each moving more pages.
-    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "cache_size", -1_048_576)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "wal_autocheckpoint", 16_000)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
@@ -154,6 +163,7 @@ impl Store {
             PathBuf::from(p)
         });
         let (checkpointed, checkpoints) = watch::channel(0);
+        let anchors = anchors::SharedAnchors::default();
         let state = writer::WriterState::open(
             conn,
             options.max_batch,
@@ -161,6 +171,7 @@ impl Store {
             wal,
             options.log_key.clone(),
             checkpointed,
+            anchors.clone(),
         )?;
         let (tx, rx) = mpsc::channel(options.queue);
         let writer = std::thread::Builder::new()
@@ -192,6 +203,7 @@ impl Store {
                 checkpoints,
                 log_key: options.log_key,
                 match_incidents: options.match_incidents,
+                anchors,
                 _lock: lock,
             }),
         })
@@ -233,7 +245,7 @@ impl Store {
         if self.matching(&prepared, scenario.as_deref()) {
             let (store, sc) = (self.clone(), scenario.clone());
             let items = tokio::task::spawn_blocking(move || -> Result<(Vec<Prepared>, Prepared), StoreError> {
-                let job = store.read_blocking(|c| place_job(c, sc.as_deref(), &prepared))?;
+                let job = store.read_blocking(|c| place_job(c, &store.inner.anchors, sc.as_deref(), &prepared))?;
                 Ok((prepared, job))
             })
             .await
@@ -280,7 +292,7 @@ impl Store {
         let scenario = self.scenario();
         let mut prepared = vec![project::prepare(command, scenario.as_deref())?];
         if self.matching(&prepared, scenario.as_deref()) {
-            let job = self.read_blocking(|c| place_job(c, scenario.as_deref(), &prepared))?;
+            let job = self.read_blocking(|c| place_job(c, &self.inner.anchors, scenario.as_deref(), &prepared))?;
             prepared.push(job);
         }
         let (reply, rx) = oneshot::channel();

@@ -1,6 +1,7 @@
 //! The single writer: appends commands to the journal and projects them, committing in
 //! groups.
 
+use super::anchors::{AnchorIndex, SharedAnchors, Touched};
 use super::log;
 use super::project::{self, Prepared, What};
 use crate::{StoreError, migrate};
@@ -102,6 +103,10 @@ pub(super) struct WriterState {
     /// Entries known to be on disk: a checkpoint never covers more, so no crash can take
     /// back an entry a checkpoint (and a witness) has seen.
     durable: Arc<std::sync::atomic::AtomicU64>,
+    /// Matching's in-memory copy of the incidents' anchors, refreshed after each commit.
+    anchors: SharedAnchors,
+    /// The incident rows changed since the index was last refreshed.
+    touched: Touched,
 }
 
 pub(super) type Reply = oneshot::Sender<Result<Vec<Appended>, StoreError>>;
@@ -168,7 +173,11 @@ impl WriterState {
         wal: Option<std::path::PathBuf>,
         log_key: Option<SigningKeyPair>,
         checkpointed: watch::Sender<u64>,
+        anchors: SharedAnchors,
     ) -> Result<Self, StoreError> {
+        let mut conn = conn;
+        let touched = Touched::default();
+        touched.watch(&mut conn)?;
         let durable = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let flush_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (syncer, sync_thread) = match wal.clone() {
@@ -207,6 +216,8 @@ impl WriterState {
             log_key,
             checkpointed,
             durable,
+            anchors,
+            touched,
         };
         let stored: Option<String> = state
             .conn
@@ -220,6 +231,7 @@ impl WriterState {
         } else {
             state.scenario = project::load_scenario(&state.conn)?;
             state.publish_scenario();
+            state.reload_anchors()?;
         }
         state.next_seq =
             state.conn.query_row("SELECT coalesce(max(seq) + 1, 0) FROM journal", [], |r| r.get::<_, i64>(0))? as u64;
@@ -235,6 +247,27 @@ impl WriterState {
         let newest = log::checkpoint(&state.conn, None)?.map_or(0, |c| c.size);
         state.checkpointed.send_replace(newest);
         Ok(state)
+    }
+
+    /// Loads matching's index afresh from the incidents table.
+    fn reload_anchors(&mut self) -> Result<(), StoreError> {
+        let index = AnchorIndex::load(&self.conn)?;
+        self.touched.take();
+        if let Ok(mut a) = self.anchors.write() {
+            *a = index;
+        }
+        Ok(())
+    }
+
+    /// Brings matching's index up to the incident rows the last transaction touched, as
+    /// the table holds them now (committed, or unchanged after a rollback).
+    fn refresh_anchors(&mut self) -> Result<(), StoreError> {
+        let rids = self.touched.take();
+        if rids.is_empty() {
+            return Ok(());
+        }
+        let mut a = self.anchors.write().map_err(|_| StoreError::Internal("the matching index is poisoned".into()))?;
+        a.refresh(&self.conn, &rids)
     }
 
     fn publish_scenario(&self) {
@@ -304,6 +337,13 @@ impl WriterState {
         let scenario_before = self.scenario.clone();
         let tiles_before = self.tiles.clone();
         let results = self.append_all(batch);
+        if let Err(e) = self.refresh_anchors() {
+            // Matching would go on from a stale copy: load it whole instead.
+            tracing::error!(error = %e, "refreshing the matching index failed; reloading it");
+            if let Err(e) = self.reload_anchors() {
+                tracing::error!(error = %e, "reloading the matching index failed");
+            }
+        }
         let replies: Vec<_> = batch.drain(..).map(|(_, _, reply)| reply).collect();
         match results {
             Ok(results) => {
@@ -488,6 +528,7 @@ impl WriterState {
         tx.commit()?;
         self.scenario = scenario;
         self.publish_scenario();
+        self.reload_anchors()?;
         Ok(n)
     }
 }

@@ -1,0 +1,245 @@
+//! What matching compares a new claim with, held in memory: every live incident's anchor
+//! (its first claim's place and time, grown by the location's uncertainty) in an R*-tree,
+//! with the types, parties and publication flag the estimate and the score read.
+//!
+//! The `incidents` table is the record; this index is a copy of its anchor columns. It is
+//! loaded when the store opens and after a rebuild, and the writer refreshes the rows a
+//! commit touched (an update hook on its connection names them) by reading them back once
+//! the commit is done. A refresh sets an entry to what the table holds, so a rolled-back
+//! change refreshes to the unchanged row. Readers may briefly see the index one commit
+//! behind the table, as two concurrent submissions may not see each other's incidents:
+//! the writer resolves the placements either way.
+
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+use rusqlite::Connection;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use truce_core::geo::BBox;
+use truce_core::incidents::IncidentId;
+
+use crate::StoreError;
+
+/// One incident as matching sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct Anchor {
+    pub id: IncidentId,
+    /// Published (or disputed after publication): proposed, never joined automatically.
+    pub public: bool,
+    pub bbox: BBox,
+    pub radius_m: f64,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    /// Comma-separated, as in the table.
+    pub event_types: Arc<str>,
+    pub claimants: Arc<str>,
+    pub accused: Arc<str>,
+}
+
+type Node = GeomWithData<Rectangle<[f64; 3]>, i64>;
+
+/// Hours since the epoch: the index's time axis.
+pub(crate) fn hours(ms: i64) -> f64 {
+    ms as f64 / 3_600_000.0
+}
+
+pub(crate) fn degrees_lat(m: f64) -> f64 {
+    m / 111_000.0
+}
+
+pub(crate) fn degrees_lon(m: f64, lat: f64) -> f64 {
+    m / (111_000.0 * lat.to_radians().cos().max(0.05))
+}
+
+/// The box an anchor occupies in the tree: its place grown by its radius, its time in hours.
+fn node_box(a: &Anchor) -> Rectangle<[f64; 3]> {
+    let b = &a.bbox;
+    let (dlat, dlon) = (degrees_lat(a.radius_m), degrees_lon(a.radius_m, b.max_lat.abs().max(b.min_lat.abs())));
+    Rectangle::from_corners(
+        [b.min_lon - dlon, b.min_lat - dlat, hours(a.from_ms)],
+        [b.max_lon + dlon, b.max_lat + dlat, hours(a.to_ms)],
+    )
+}
+
+/// The live incidents' anchors, by the row id of `incidents`.
+#[derive(Debug, Default)]
+pub(crate) struct AnchorIndex {
+    tree: RTree<Node>,
+    anchors: HashMap<i64, Anchor>,
+    /// Types and party lists repeat across incidents: each distinct one is kept once.
+    words: HashSet<Arc<str>>,
+}
+
+const ROW: &str = "SELECT rid, id, public, a_min_lon, a_min_lat, a_max_lon, a_max_lat, a_radius_m, a_from, a_to,
+                          event_types, claimants, accused
+                   FROM incidents WHERE merged_into IS NULL AND a_min_lon IS NOT NULL";
+
+impl AnchorIndex {
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(w) = self.words.get(s) {
+            return w.clone();
+        }
+        let w: Arc<str> = Arc::from(s);
+        self.words.insert(w.clone());
+        w
+    }
+
+    fn read(&mut self, r: &rusqlite::Row<'_>) -> Result<(i64, Anchor), StoreError> {
+        let id: String = r.get(1)?;
+        let text = |i: usize| -> Result<String, StoreError> { Ok(r.get(i)?) };
+        let anchor = Anchor {
+            id: IncidentId::parse(&id).map_err(StoreError::Internal)?,
+            public: r.get(2)?,
+            bbox: BBox { min_lon: r.get(3)?, min_lat: r.get(4)?, max_lon: r.get(5)?, max_lat: r.get(6)? },
+            radius_m: r.get(7)?,
+            from_ms: r.get(8)?,
+            to_ms: r.get(9)?,
+            event_types: self.intern(&text(10)?),
+            claimants: self.intern(&text(11)?),
+            accused: self.intern(&text(12)?),
+        };
+        Ok((r.get(0)?, anchor))
+    }
+
+    /// Every live incident's anchor, as the table holds them.
+    pub(crate) fn load(conn: &Connection) -> Result<AnchorIndex, StoreError> {
+        let mut index = AnchorIndex::default();
+        let mut stmt = conn.prepare(ROW)?;
+        let mut rows = stmt.query([])?;
+        let mut nodes = Vec::new();
+        while let Some(r) = rows.next()? {
+            let (rid, anchor) = index.read(r)?;
+            nodes.push(GeomWithData::new(node_box(&anchor), rid));
+            index.anchors.insert(rid, anchor);
+        }
+        index.tree = RTree::bulk_load(nodes);
+        Ok(index)
+    }
+
+    /// Sets the entries of `rids` to what the table holds now: present for a live incident
+    /// with a place, absent otherwise.
+    pub(crate) fn refresh(&mut self, conn: &Connection, rids: &HashSet<i64>) -> Result<(), StoreError> {
+        let mut stmt = conn.prepare_cached(&format!("{ROW} AND rid = ?1"))?;
+        for &rid in rids {
+            if let Some(old) = self.anchors.remove(&rid) {
+                self.tree.remove(&GeomWithData::new(node_box(&old), rid));
+            }
+            let mut rows = stmt.query([rid])?;
+            if let Some(r) = rows.next()? {
+                let (rid, anchor) = self.read(r)?;
+                self.tree.insert(GeomWithData::new(node_box(&anchor), rid));
+                self.anchors.insert(rid, anchor);
+            }
+        }
+        Ok(())
+    }
+
+    /// The anchors whose box meets `[min_lon, min_lat, min_h] .. [max_lon, max_lat, max_h]`.
+    pub(crate) fn meeting(&self, min: [f64; 3], max: [f64; 3]) -> impl Iterator<Item = (i64, &Anchor)> {
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .filter_map(|n| self.anchors.get(&n.data).map(|a| (n.data, a)))
+    }
+
+    /// How many incidents are indexed.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.anchors.len()
+    }
+}
+
+/// The index shared by the writer (which refreshes it) and the readers (which match).
+pub(crate) type SharedAnchors = Arc<RwLock<AnchorIndex>>;
+
+/// The incident rows a connection changed since the last `take`, as its update hook saw
+/// them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Touched(Arc<Mutex<HashSet<i64>>>);
+
+impl Touched {
+    /// Records every insert, update and delete of an `incidents` row made on `conn`.
+    pub(crate) fn watch(&self, conn: &mut Connection) -> Result<(), StoreError> {
+        let set = self.0.clone();
+        conn.update_hook(Some(move |_: rusqlite::hooks::Action, _: &str, table: &str, rid: i64| {
+            if table == "incidents"
+                && let Ok(mut s) = set.lock()
+            {
+                s.insert(rid);
+            }
+        }))?;
+        Ok(())
+    }
+
+    /// The rows touched since the last call.
+    pub(crate) fn take(&self) -> HashSet<i64> {
+        self.0.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Connection {
+        let conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(
+            "CREATE TABLE incidents (rid INTEGER PRIMARY KEY, id TEXT, public INTEGER, merged_into TEXT,
+                a_min_lon REAL, a_min_lat REAL, a_max_lon REAL, a_max_lat REAL, a_radius_m REAL,
+                a_from INTEGER, a_to INTEGER, event_types TEXT, claimants TEXT, accused TEXT)",
+        )
+        .expect("table");
+        conn
+    }
+
+    fn put(conn: &Connection, rid: i64, lon: f64, hour: i64) {
+        conn.execute(
+            "INSERT OR REPLACE INTO incidents VALUES (?1, ?2, 0, NULL, ?3, 40.0, ?3, 40.0, 500.0, ?4, ?4, 'shelling', 'ARM', 'AZE')",
+            rusqlite::params![rid, IncidentId::new().to_string(), lon, hour * 3_600_000],
+        )
+        .expect("insert");
+    }
+
+    fn near(index: &AnchorIndex, lon: f64, hour: f64) -> Vec<i64> {
+        let mut v: Vec<i64> =
+            index.meeting([lon - 0.01, 39.99, hour - 1.0], [lon + 0.01, 40.01, hour + 1.0]).map(|(r, _)| r).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn the_index_follows_the_rows_a_connection_touches() {
+        let mut conn = table();
+        put(&conn, 1, 46.0, 100);
+        put(&conn, 2, 46.0, 500);
+        let touched = Touched::default();
+        touched.watch(&mut conn).expect("hook");
+        let mut index = AnchorIndex::load(&conn).expect("load");
+        assert_eq!(index.len(), 2);
+        assert_eq!(near(&index, 46.0, 100.0), vec![1]);
+        assert!(touched.take().is_empty());
+
+        // A new incident, one moved in time, one merged away: each found where the table says.
+        put(&conn, 3, 46.5, 100);
+        put(&conn, 2, 46.0, 100);
+        conn.execute("UPDATE incidents SET merged_into = 'x' WHERE rid = 1", []).expect("merge");
+        let rids = touched.take();
+        assert_eq!(rids, HashSet::from([1, 2, 3]));
+        index.refresh(&conn, &rids).expect("refresh");
+        assert_eq!(index.len(), 2);
+        assert_eq!(near(&index, 46.0, 100.0), vec![2]);
+        assert_eq!(near(&index, 46.0, 500.0), Vec::<i64>::new());
+        assert_eq!(near(&index, 46.5, 100.0), vec![3]);
+        // The box is grown by the radius (500 m is about 0.0045 degrees of latitude).
+        assert_eq!(index.meeting([46.49, 40.004, 99.0], [46.51, 40.01, 101.0]).count(), 1);
+        assert_eq!(index.meeting([46.49, 40.006, 99.0], [46.51, 40.01, 101.0]).count(), 0);
+
+        // A change rolled back refreshes to the row as it stands.
+        let tx = conn.transaction().expect("tx");
+        tx.execute("DELETE FROM incidents WHERE rid = 3", []).expect("delete");
+        tx.rollback().expect("rollback");
+        let rids = touched.take();
+        assert_eq!(rids, HashSet::from([3]));
+        index.refresh(&conn, &rids).expect("refresh");
+        assert_eq!(near(&index, 46.5, 100.0), vec![3]);
+    }
+}
