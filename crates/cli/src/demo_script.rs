@@ -130,7 +130,10 @@ pub async fn run(
             }
             let reason = "Same event as the incident's other accounts (demo script).".to_string();
             let other = IncidentId::parse(&other).map_err(anyhow::Error::msg)?;
-            let alone = store.incident(other, false).await?.is_some_and(|d| d.summary.claims == 1);
+            let alone = store
+                .incident(other, false, truce_core::claims::PersonalData::default())
+                .await?
+                .is_some_and(|d| d.summary.claims == 1);
             // A claim alone in its incident brings the incident along: merge it.
             let (change, v) = if alone {
                 let (_, v, _) = store.incident_state(other).await?.with_context(|| format!("no incident {other}"))?;

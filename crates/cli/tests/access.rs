@@ -21,8 +21,8 @@ struct Who {
 /// What the probes act on: a claim submitted by each organisation, with its journal entry,
 /// and an unpublished and a published incident.
 struct World {
-    /// Kept so the server runs for the whole walk.
-    _app: TestApp,
+    /// The server, running for the whole walk.
+    app: TestApp,
     /// Claim id and journal seq by submitting organisation.
     claims: Vec<(&'static str, String, u64)>,
     unpublished: String,
@@ -52,7 +52,21 @@ fn claim_for(claimant: &str, text: &str) -> Value {
     c["accused"] = json!(if claimant == "ARM" { "AZE" } else { "ARM" });
     c["casualties"] = json!([]);
     c["narrative"]["text"] = json!(text);
+    // Personal data, which only some of those who read the claim may see.
+    c["persons"] = json!([{"name": PERSON, "role": "detained", "party": "ARM", "category": "military"}]);
+    c["source"]["contact"] = json!(CONTACT);
     c
+}
+
+/// The name of the person every probed claim names, and its source's contact.
+const PERSON: &str = "Narine Personmarker";
+const CONTACT: &str = "+374 10 000 contactmarker";
+
+/// Whether `text` shows the probed claims' personal data; both items or neither.
+fn shows_personal(text: &str, what: &str) -> bool {
+    let (name, contact) = (text.contains(PERSON), text.contains(CONTACT));
+    assert_eq!(name, contact, "{what}: the name and the contact are shown together or not at all");
+    name
 }
 
 /// Whether a write got past authorization: refused is 401 or 403; anything else (here a 422
@@ -111,6 +125,62 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
                 assert_eq!(text.contains(id), read, "{} exports {what}", who.viewer.as_str());
             }
             read
+        }
+        Action::PersonalDataRead => {
+            let (id, seq) = match relation {
+                Relation::Published => {
+                    let seq = w.app.get(&format!("/api/v1/claims/{}", w.published_claim), &[]).body["seq"].as_u64();
+                    (w.published_claim.as_str(), seq.expect("the published claim's seq"))
+                }
+                _ => w.claim_of(org_for(relation)?),
+            };
+            let one = c.get(&format!("/api/v1/claims/{id}"), &[]).expect("answer");
+            if one.status != 200 {
+                // A claim one may not read shows nothing at all (ClaimRead's cells).
+                return Some(false);
+            }
+            let who_ = who.viewer.as_str();
+            let seen = shows_personal(&one.body.to_string(), &format!("{who_} reads claim {id}"));
+            // Every read of the claim shows as much: the role without the name, or both.
+            assert_eq!(one.body["persons"][0]["role"], "detained", "{}", one.body);
+            assert_eq!(one.body["withheld"].is_array(), !seen, "{}", one.body);
+            let page = c.get("/api/v1/claims", &[("limit", "500".into())]).expect("answer");
+            let item = page.body["items"].as_array().expect("items").iter().find(|x| x["id"] == id).cloned();
+            assert_eq!(shows_personal(&item.expect("listed").to_string(), &format!("{who_} lists")), seen);
+            let found = c.get("/api/v1/claims", &[("q", "Personmarker".into())]).expect("answer");
+            assert!(found.body["items"].as_array().expect("items").is_empty(), "names are not searchable");
+            for what in ["claims.ndjson", "claims.geojson"] {
+                let (_, body) = c.get_raw(&format!("/api/v1/export/{what}"), &[]).expect("answer");
+                let text = String::from_utf8(body).expect("utf-8");
+                let line = text.split("\n").filter(|l| l.contains(id)).collect::<Vec<_>>().join("\n");
+                let row = if what == "claims.geojson" {
+                    let all: Value = serde_json::from_str(&text).expect("geojson");
+                    all["features"]
+                        .as_array()
+                        .expect("features")
+                        .iter()
+                        .find(|f| f.to_string().contains(id))
+                        .map(|f| f.to_string())
+                        .unwrap_or_default()
+                } else {
+                    line
+                };
+                assert_eq!(shows_personal(&row, &format!("{who_} exports {what}")), seen);
+            }
+            let incident = match relation {
+                Relation::Published => Some(w.published.clone()),
+                _ => common::incident_of(&w.app, id),
+            };
+            let detail = c.get(&format!("/api/v1/incidents/{}", incident.expect("its incident")), &[]).expect("answer");
+            if detail.status == 200 {
+                assert_eq!(shows_personal(&detail.body.to_string(), &format!("{who_} reads its incident")), seen);
+            }
+            let entry = c.get(&format!("/api/v1/log/entries/{seq}"), &[]).expect("answer");
+            if entry.status == 200 {
+                assert_eq!(shows_personal(&entry.body.to_string(), &format!("{who_} reads entry {seq}")), seen);
+                assert_eq!(entry.body["payload"].is_null(), !seen, "{}", entry.body);
+            }
+            seen
         }
         Action::ClaimSubmit => {
             // The public has nothing "own": that cell does not arise.
@@ -247,7 +317,7 @@ fn every_cell_of_the_permission_matrix_holds_over_http() {
     assert_ne!(published, unpublished);
     app.store.checkpoint_blocking().expect("checkpoint");
     let published_claim = own.body["id"].as_str().expect("id").to_owned();
-    let world = World { _app: app, claims, unpublished, published, published_claim };
+    let world = World { app, claims, unpublished, published, published_claim };
 
     let mut cells = 0;
     let mut n = 0;

@@ -112,6 +112,11 @@ impl Relation {
 pub enum Action {
     /// Read a claim: `GET /api/v1/claims/{id}`, lists, search, exports.
     ClaimRead,
+    /// Read the personal data in a claim one may read: the names of the people it names
+    /// (detained, killed, wounded, missing, witnesses) and the source's contact details.
+    /// Wherever the claim is shown (one, lists, exports, incidents' accounts, its journal
+    /// entry) they are withheld from everyone else.
+    PersonalDataRead,
     /// Submit a claim; own = the claimant is the submitter's organisation.
     ClaimSubmit,
     /// Read the scenario, the gazetteer and the taxonomy.
@@ -152,8 +157,9 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the matrix's row order.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ClaimRead,
+        Action::PersonalDataRead,
         Action::ClaimSubmit,
         Action::ScenarioRead,
         Action::LogRead,
@@ -177,6 +183,7 @@ impl Action {
     pub fn as_str(self) -> &'static str {
         match self {
             Action::ClaimRead => "claim.read",
+            Action::PersonalDataRead => "personal_data.read",
             Action::ClaimSubmit => "claim.submit",
             Action::ScenarioRead => "scenario.read",
             Action::LogRead => "log.read",
@@ -201,6 +208,9 @@ impl Action {
     pub fn describe(self) -> &'static str {
         match self {
             Action::ClaimRead => "read a claim (one, lists, search hits, counts, export rows)",
+            Action::PersonalDataRead => {
+                "see the personal data of a claim one reads: names of detainees, casualties, the missing and witnesses, and the source's contact"
+            }
             Action::ClaimSubmit => "submit a claim (own: the claimant is the submitter's organisation)",
             Action::ScenarioRead => "read the scenario, gazetteer and taxonomy",
             Action::LogRead => "read checkpoints, tree tiles and proofs (hashes only)",
@@ -230,7 +240,9 @@ impl Action {
     /// The relations this action distinguishes.
     pub fn relations(self) -> &'static [Relation] {
         match self {
-            Action::ClaimRead | Action::EntryRead => &[Relation::Own, Relation::Other, Relation::Published],
+            Action::ClaimRead | Action::PersonalDataRead | Action::EntryRead => {
+                &[Relation::Own, Relation::Other, Relation::Published]
+            }
             Action::ClaimSubmit | Action::KeyRegister | Action::IncidentDispute => &[Relation::Own, Relation::Other],
             Action::IncidentRead => &[Relation::Other, Relation::Published],
             _ => &[Relation::Any],
@@ -265,6 +277,11 @@ pub const RULES: &[Rule] = &[
     Rule { action: Action::ClaimRead, relation: Relation::Own, allowed: &[MONITOR, PARTY, ANALYST] },
     Rule { action: Action::ClaimRead, relation: Relation::Other, allowed: &[MONITOR, ANALYST] },
     Rule { action: Action::ClaimRead, relation: Relation::Published, allowed: EVERYONE },
+    // Personal data is the submitting organisation's and the monitors' alone: analysts,
+    // mediators and the public (and so every published incident) see the claim without it.
+    Rule { action: Action::PersonalDataRead, relation: Relation::Own, allowed: &[MONITOR, PARTY] },
+    Rule { action: Action::PersonalDataRead, relation: Relation::Other, allowed: &[MONITOR] },
+    Rule { action: Action::PersonalDataRead, relation: Relation::Published, allowed: &[MONITOR] },
     // A party claims in its own name; monitors also record others' statements (press, calls).
     Rule { action: Action::ClaimSubmit, relation: Relation::Own, allowed: &[MONITOR, PARTY] },
     Rule { action: Action::ClaimSubmit, relation: Relation::Other, allowed: &[MONITOR] },
@@ -399,6 +416,13 @@ mod tests {
             }
         }
         assert!(!allowed(PARTY, Action::IncidentRead, Relation::Other));
+        // Personal data: monitors, and the submitting party for its own claims; nobody else,
+        // published or not.
+        for v in Viewer::ALL {
+            assert_eq!(allowed(v, Action::PersonalDataRead, Relation::Own), v == MONITOR || v == PARTY);
+            assert_eq!(allowed(v, Action::PersonalDataRead, Relation::Other), v == MONITOR);
+            assert_eq!(allowed(v, Action::PersonalDataRead, Relation::Published), v == MONITOR);
+        }
     }
 
     #[test]

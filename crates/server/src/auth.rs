@@ -15,7 +15,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use truce_core::access::{self, Action, Relation, Role, Viewer};
-use truce_core::claims::Visibility;
+use truce_core::claims::{PersonalData, Visibility};
 use truce_core::ids::{PartyId, UserName};
 use truce_core::journal::Actor;
 use truce_core::users::{UserView, random_secret, token_sha256};
@@ -139,6 +139,16 @@ impl Caller {
             Visibility::Org(org.clone())
         } else {
             Visibility::Published
+        }
+    }
+
+    /// Whose personal data the caller sees in the claims they read, from the matrix.
+    pub fn personal_data(&self) -> PersonalData {
+        PersonalData {
+            org: self.org().cloned(),
+            own: self.may(Action::PersonalDataRead, Relation::Own),
+            other: self.may(Action::PersonalDataRead, Relation::Other),
+            published: self.may(Action::PersonalDataRead, Relation::Published),
         }
     }
 }

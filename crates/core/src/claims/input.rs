@@ -8,6 +8,8 @@ use serde_json::Value;
 /// Longest narrative accepted, in characters.
 pub const MAX_NARRATIVE_CHARS: usize = 100_000;
 const MAX_COUNT: u32 = 10_000_000;
+/// Most persons one claim may name.
+pub const MAX_PERSONS: usize = 1_000;
 
 /// A claim as submitted. Every field is checked by `validate`; missing required fields are
 /// reported with the rest rather than stopping at the first.
@@ -58,6 +60,26 @@ pub struct ClaimInput {
     pub tags: Vec<String>,
     /// The submitter's signature over this claim (see `truce submit --sign`).
     pub signature: Option<signing::SignatureInput>,
+    /// People the claim names: detainees, the dead, wounded or missing, witnesses. Personal
+    /// data: names are shown only to monitors and the submitting organisation.
+    #[serde(default)]
+    pub persons: Vec<PersonInput>,
+}
+
+/// A person as submitted.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    /// The name as the source gives it (required).
+    #[schema(required = true)]
+    pub name: Option<String>,
+    /// detained, killed, wounded, missing, witness or other (required).
+    #[schema(required = true)]
+    pub role: Option<String>,
+    /// The party they belong to or serve.
+    pub party: Option<String>,
+    /// military or civilian.
+    pub category: Option<String>,
 }
 
 /// Source as submitted.
@@ -72,6 +94,9 @@ pub struct SourceInput {
     pub name: Option<String>,
     /// http(s) URL.
     pub url: Option<String>,
+    /// How to reach the source (personal data: shown only to monitors and the submitting
+    /// organisation).
+    pub contact: Option<String>,
 }
 
 /// Interval as submitted.
@@ -311,8 +336,9 @@ impl ClaimInput {
                 let name =
                     required(&s.name, "source.name", &mut e).and_then(|n| bounded_text(n, 500, "source.name", &mut e));
                 let url = s.url.as_deref().and_then(|u| e.take("source.url", check_url(u.trim())));
+                let contact = s.contact.as_deref().and_then(|c| bounded_text(c, 500, "source.contact", &mut e));
                 match (kind, name) {
-                    (Some(kind), Some(name)) => Some(Source { kind, name, url }),
+                    (Some(kind), Some(name)) => Some(Source { kind, name, url, contact }),
                     _ => None,
                 }
             }
@@ -336,16 +362,11 @@ impl ClaimInput {
         let mut casualties = Vec::with_capacity(self.casualties.len());
         for (i, c) in self.casualties.iter().enumerate() {
             let f = format!("casualties[{i}]");
+
             let p = required(&c.party, &format!("{f}.party"), &mut e)
                 .and_then(|s| party(s, scenario, &format!("{f}.party"), &mut e));
-            let cat = required(&c.category, &format!("{f}.category"), &mut e).and_then(|s| match s {
-                "military" => Some(CasualtyCategory::Military),
-                "civilian" => Some(CasualtyCategory::Civilian),
-                _ => {
-                    e.push(format!("{f}.category"), format!("{s:?} is not military or civilian"));
-                    None
-                }
-            });
+            let cat = required(&c.category, &format!("{f}.category"), &mut e)
+                .and_then(|s| casualty_category(s, &format!("{f}.category"), &mut e));
             let mut count = |v: &Option<Value>, name: &str| {
                 v.as_ref().filter(|v| !v.is_null()).and_then(|v| e.take(format!("{f}.{name}"), parse_count(v)))
             };
@@ -365,6 +386,30 @@ impl ClaimInput {
                 } else {
                     casualties.push(Casualty { party, category, killed, wounded, captured, missing });
                 }
+            }
+        }
+
+        if self.persons.len() > MAX_PERSONS {
+            e.push("persons", format!("at most {MAX_PERSONS} persons in one claim"));
+        }
+        let mut persons = Vec::with_capacity(self.persons.len());
+        for (i, p) in self.persons.iter().enumerate().take(MAX_PERSONS) {
+            let f = format!("persons[{i}]");
+            let name = required(&p.name, &format!("{f}.name"), &mut e)
+                .and_then(|n| bounded_text(n, 200, &format!("{f}.name"), &mut e));
+            let role = required(&p.role, &format!("{f}.role"), &mut e).and_then(|r| {
+                let found = PersonRole::ALL.into_iter().find(|x| x.as_str() == r.trim());
+                if found.is_none() {
+                    let all: Vec<&str> = PersonRole::ALL.iter().map(|x| x.as_str()).collect();
+                    e.push(format!("{f}.role"), format!("{r:?} is not one of {}", all.join(", ")));
+                }
+                found
+            });
+            let party = p.party.as_deref().and_then(|s| party(s.trim(), scenario, &format!("{f}.party"), &mut e));
+            let category =
+                p.category.as_deref().and_then(|s| casualty_category(s.trim(), &format!("{f}.category"), &mut e));
+            if let (Some(name), Some(role)) = (name, role) {
+                persons.push(Person { name, role, party, category });
             }
         }
 
@@ -445,9 +490,21 @@ impl ClaimInput {
                     attachments,
                     tags,
                     signature: None,
+                    persons,
                 })
             }
             _ => Err(e),
+        }
+    }
+}
+
+fn casualty_category(s: &str, field: &str, e: &mut FieldErrors) -> Option<CasualtyCategory> {
+    match s {
+        "military" => Some(CasualtyCategory::Military),
+        "civilian" => Some(CasualtyCategory::Civilian),
+        _ => {
+            e.push(field, format!("{s:?} is not military or civilian"));
+            None
         }
     }
 }

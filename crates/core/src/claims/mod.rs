@@ -10,10 +10,12 @@ mod query;
 pub mod signing;
 
 pub use input::{
-    AttachmentInput, CasualtyInput, ClaimInput, IntervalInput, LocationInput, NarrativeInput, SourceInput,
+    AttachmentInput, CasualtyInput, ClaimInput, IntervalInput, LocationInput, NarrativeInput, PersonInput, SourceInput,
 };
 pub use input::{ClaimBatch, MAX_BATCH_CLAIMS};
-pub use query::{ClaimFilter, ClaimQuery, DEFAULT_LIMIT, MAX_LIMIT, Visibility, decode_cursor, encode_cursor};
+pub use query::{
+    ClaimFilter, ClaimQuery, DEFAULT_LIMIT, MAX_LIMIT, PersonalData, Visibility, decode_cursor, encode_cursor,
+};
 
 use crate::geo::Geometry;
 use crate::ids::{EventTypeId, Lang, PartyId, PlaceId, ProvisionId, Tag};
@@ -53,6 +55,69 @@ pub struct Source {
     /// Where it was published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// How to reach the source (phone, e-mail, address): personal data, shown only to those
+    /// who may read it (`personal_data.read` in docs/access.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+/// What a claim says of a person it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonRole {
+    /// Detained, captured or held.
+    Detained,
+    /// Killed.
+    Killed,
+    /// Wounded.
+    Wounded,
+    /// Missing.
+    Missing,
+    /// Saw or heard what happened.
+    Witness,
+    /// Named for another reason.
+    Other,
+}
+
+impl PersonRole {
+    /// Every role, in the order the docs list them.
+    pub const ALL: [PersonRole; 6] = [
+        PersonRole::Detained,
+        PersonRole::Killed,
+        PersonRole::Wounded,
+        PersonRole::Missing,
+        PersonRole::Witness,
+        PersonRole::Other,
+    ];
+
+    /// The role's name in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonRole::Detained => "detained",
+            PersonRole::Killed => "killed",
+            PersonRole::Wounded => "wounded",
+            PersonRole::Missing => "missing",
+            PersonRole::Witness => "witness",
+            PersonRole::Other => "other",
+        }
+    }
+}
+
+/// A person a claim names: personal data. Their name is shown only to those who may read
+/// personal data; everyone else who reads the claim sees the role, party and category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Person {
+    /// The name as the claim gives it.
+    pub name: String,
+    /// What the claim says of them.
+    pub role: PersonRole,
+    /// The party they belong to or serve, if the claim says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub party: Option<PartyId>,
+    /// Military or civilian, if the claim says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CasualtyCategory>,
 }
 
 /// How precisely a location is known, with the radius it stands for.
@@ -260,6 +325,17 @@ pub struct ClaimBody {
     /// The submitter's signature over the claim as submitted, if it was signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<signing::ClaimSignature>,
+    /// People the claim names (personal data). Left out of the payload when empty, so
+    /// claims without any keep the bytes (and hashes) they had before the field existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub persons: Vec<Person>,
+}
+
+impl ClaimBody {
+    /// Whether the claim holds personal data: a person's name or the source's contact.
+    pub fn has_personal_data(&self) -> bool {
+        !self.persons.is_empty() || self.source.contact.is_some()
+    }
 }
 
 /// Who signed a claim: the key and the signature (the signed JSON is in the journal entry).
@@ -331,6 +407,51 @@ pub struct Claim {
     /// The submitter's signature, if the claim was signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<SignatureView>,
+    /// People the claim names; `name` is absent for a reader who may not read personal data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub persons: Vec<PersonView>,
+    /// The personal data this reader is not shown (`persons.name`, `source.contact`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<String>,
+}
+
+/// A person as a claim's reader sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PersonView {
+    /// The name, for readers of personal data only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the claim says of them.
+    pub role: PersonRole,
+    /// Their party, if the claim says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
+    /// Military or civilian, if the claim says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CasualtyCategory>,
+}
+
+impl PersonView {
+    fn of(p: &Person, personal: bool) -> PersonView {
+        PersonView {
+            name: personal.then(|| p.name.clone()),
+            role: p.role,
+            party: p.party.as_ref().map(|x| x.as_str().to_owned()),
+            category: p.category,
+        }
+    }
+}
+
+/// The personal data of `body` a reader who may not read it is not shown.
+fn withheld(body: &ClaimBody) -> Vec<String> {
+    let mut out = Vec::new();
+    if !body.persons.is_empty() {
+        out.push("persons.name".to_owned());
+    }
+    if body.source.contact.is_some() {
+        out.push("source.contact".to_owned());
+    }
+    out
 }
 
 /// The fields of a claim's view that do not depend on the journal entry, serialised in
@@ -350,6 +471,10 @@ struct ViewTail<'a> {
     tags: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     signature: Option<SignatureView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    persons: Vec<PersonView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    withheld: Vec<String>,
 }
 
 /// Resolves a claim's location against the gazetteer.
@@ -367,10 +492,19 @@ pub fn resolve_location(location: Option<&Location>, scenario: &Scenario) -> Opt
 
 /// The JSON of a claim's view without its entry fields (id, seq, received_at, actor).
 /// It can be computed before the claim reaches the journal; `assemble_view` completes it.
-pub fn view_tail(body: &ClaimBody, scenario: &Scenario) -> Result<String, serde_json::Error> {
+/// Without `personal`, persons' names and the source's contact are left out and listed in
+/// `withheld`.
+pub fn view_tail(body: &ClaimBody, scenario: &Scenario, personal: bool) -> Result<String, serde_json::Error> {
+    let redacted;
+    let source = if personal || body.source.contact.is_none() {
+        &body.source
+    } else {
+        redacted = Source { contact: None, ..body.source.clone() };
+        &redacted
+    };
     serde_json::to_string(&ViewTail {
         claimant: body.claimant.as_str(),
-        source: &body.source,
+        source,
         accused: body.accused.as_ref().map(PartyId::as_str),
         event_type: body.event_type.as_str(),
         occurred: &body.occurred,
@@ -381,6 +515,8 @@ pub fn view_tail(body: &ClaimBody, scenario: &Scenario) -> Result<String, serde_
         attachments: &body.attachments,
         tags: body.tags.iter().map(Tag::as_str).collect(),
         signature: body.signature.as_ref().map(|s| SignatureView { key: s.key.clone(), sig: s.sig.clone() }),
+        persons: body.persons.iter().map(|p| PersonView::of(p, personal)).collect(),
+        withheld: if personal { Vec::new() } else { withheld(body) },
     })
 }
 
@@ -395,7 +531,8 @@ pub fn assemble_view(id: &str, seq: u64, received_at: DateTime<Utc>, actor: &str
 }
 
 impl Claim {
-    /// The claim as read back, its location resolved against the scenario's gazetteer.
+    /// The claim as read back, its location resolved against the scenario's gazetteer,
+    /// with its personal data only if `personal`.
     pub fn view(
         id: String,
         seq: u64,
@@ -403,15 +540,22 @@ impl Claim {
         actor: String,
         body: ClaimBody,
         scenario: &Scenario,
+        personal: bool,
     ) -> Claim {
         let location = resolve_location(body.location.as_ref(), scenario);
+        let withheld = if personal { Vec::new() } else { withheld(&body) };
+        let persons = body.persons.iter().map(|p| PersonView::of(p, personal)).collect();
+        let mut source = body.source;
+        if !personal {
+            source.contact = None;
+        }
         Claim {
             id,
             seq,
             received_at,
             actor,
             claimant: body.claimant.into(),
-            source: body.source,
+            source,
             accused: body.accused.map(Into::into),
             event_type: body.event_type.into(),
             occurred: body.occurred,
@@ -422,6 +566,8 @@ impl Claim {
             attachments: body.attachments,
             tags: body.tags.into_iter().map(Into::into).collect(),
             signature: body.signature.map(|s| SignatureView { key: s.key, sig: s.sig }),
+            persons,
+            withheld,
         }
     }
 }
@@ -433,9 +579,16 @@ mod tests {
 
     #[test]
     fn assembled_view_is_the_view() {
+        for personal in [true, false] {
+            assembled_view_is_the_view_with(personal);
+        }
+    }
+
+    fn assembled_view_is_the_view_with(personal: bool) {
         let input: ClaimInput = serde_json::from_value(serde_json::json!({
             "claimant": "AAA",
-            "source": {"kind": "media", "name": "Paper \"quoted\""},
+            "source": {"kind": "media", "name": "Paper \"quoted\"", "contact": "+1 555 0100"},
+            "persons": [{"name": "Anna Petrosyan", "role": "killed", "party": "AAA", "category": "civilian"}],
             "accused": "BBB",
             "event_type": "shelling",
             "occurred": {"from": "2021-11-16"},
@@ -448,11 +601,68 @@ mod tests {
         let sc = scenario();
         let body = input.validate(&sc).expect("valid");
         let at = crate::time::from_millis(1_637_000_000_123);
-        let tail = view_tail(&body, &sc).expect("serialises");
+        let tail = view_tail(&body, &sc, personal).expect("serialises");
         let text = assemble_view("01ARZ3NDEKTSV4RRFFQ69G5FAV", 7, at, "demo \"x\"", &tail);
         let parsed: Claim = serde_json::from_str(&text).expect("valid JSON");
-        let direct = Claim::view("01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), 7, at, "demo \"x\"".into(), body, &sc);
+        let direct = Claim::view("01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), 7, at, "demo \"x\"".into(), body, &sc, personal);
         assert_eq!(parsed, direct);
         assert_eq!(text, serde_json::to_string(&direct).expect("serialises"));
+        assert_eq!(text.contains("Anna Petrosyan"), personal, "{text}");
+        assert_eq!(text.contains("555 0100"), personal, "{text}");
+        assert_eq!(parsed.persons[0].role, PersonRole::Killed);
+        assert_eq!(parsed.persons[0].party.as_deref(), Some("AAA"));
+        let withheld: &[&str] = if personal { &[] } else { &["persons.name", "source.contact"] };
+        assert_eq!(parsed.withheld, withheld);
+    }
+
+    #[test]
+    fn a_claim_without_personal_data_keeps_its_payload_bytes() {
+        // Claims journalled before persons and contacts existed hash as they did.
+        let input: ClaimInput = serde_json::from_value(serde_json::json!({
+            "claimant": "AAA",
+            "source": {"kind": "media", "name": "Paper"},
+            "event_type": "shelling",
+            "occurred": {"from": "2021-11-16"},
+            "narrative": {"lang": "en", "text": "Shelling"}
+        }))
+        .expect("shape");
+        let body = input.validate(&scenario()).expect("valid");
+        assert!(!body.has_personal_data());
+        let json = serde_json::to_string(&body).expect("serialises");
+        assert!(!json.contains("persons") && !json.contains("contact"), "{json}");
+        let back: ClaimBody = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, body);
+    }
+
+    #[test]
+    fn persons_are_checked_field_by_field() {
+        let input: ClaimInput = serde_json::from_value(serde_json::json!({
+            "claimant": "AAA",
+            "source": {"kind": "media", "name": "Paper", "contact": "x".repeat(501)},
+            "event_type": "shelling",
+            "occurred": {"from": "2021-11-16"},
+            "narrative": {"lang": "en", "text": "Shelling"},
+            "persons": [
+                {"name": " ", "role": "detained"},
+                {"name": "A B", "role": "hostage", "party": "ZZZ", "category": "police"},
+                {"role": "witness"}
+            ]
+        }))
+        .expect("shape");
+        let e = input.validate(&scenario()).expect_err("invalid");
+        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "source.contact",
+                "persons[0].name",
+                "persons[1].role",
+                "persons[1].party",
+                "persons[1].category",
+                "persons[2].name"
+            ],
+            "{e:?}"
+        );
+        assert!(e.0[2].reason.contains("detained, killed, wounded, missing, witness, other"), "{e:?}");
     }
 }

@@ -63,6 +63,41 @@ pub struct ClaimFilter {
     pub before_seq: Option<u64>,
     /// Which claims the reader may see at all (from the permission matrix).
     pub visible: Visibility,
+    /// Whose personal data the reader sees in the claims shown.
+    pub personal: PersonalData,
+}
+
+/// Whose personal data (persons' names, sources' contacts) a reader sees, from the
+/// permission matrix's `personal_data.read` row. The default shows none.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PersonalData {
+    /// The reader's organisation, and whether they see its claims' personal data.
+    pub org: Option<PartyId>,
+    /// In their own organisation's claims.
+    pub own: bool,
+    /// In other organisations' unpublished claims.
+    pub other: bool,
+    /// In published claims.
+    pub published: bool,
+}
+
+impl PersonalData {
+    /// Everyone's (monitors).
+    pub fn all() -> PersonalData {
+        PersonalData { org: None, own: true, other: true, published: true }
+    }
+
+    /// Whether the reader sees the personal data of a claim submitted by `org` (none for
+    /// claims the system loaded), published or not.
+    pub fn shows(&self, org: Option<&str>, published: bool) -> bool {
+        let own = matches!((&self.org, org), (Some(mine), Some(theirs)) if mine.as_str() == theirs);
+        (if own { self.own } else { self.other }) || (published && self.published)
+    }
+
+    /// Whether the answer depends on publication (so a caller knows whether to look it up).
+    pub fn needs_publication(&self, org: Option<&str>) -> bool {
+        self.published && !self.shows(org, false)
+    }
 }
 
 /// Which claims a reader may see: every list, search and export is narrowed to these, so
@@ -140,6 +175,7 @@ impl ClaimQuery {
             limit,
             before_seq,
             visible: Visibility::default(),
+            personal: PersonalData::default(),
         })
     }
 }
@@ -148,6 +184,22 @@ impl ClaimQuery {
 mod tests {
     use super::*;
     use crate::scenario::tests_support::scenario;
+
+    #[test]
+    fn personal_data_is_shown_by_relation() {
+        let arm = PartyId::parse("ARM").expect("id");
+        let party = PersonalData { org: Some(arm), own: true, other: false, published: false };
+        assert!(party.shows(Some("ARM"), false) && party.shows(Some("ARM"), true));
+        assert!(!party.shows(Some("AZE"), false) && !party.shows(Some("AZE"), true) && !party.shows(None, true));
+        assert!(!party.needs_publication(Some("AZE")));
+        let monitor = PersonalData::all();
+        assert!(monitor.shows(Some("AZE"), false) && monitor.shows(None, true));
+        let nobody = PersonalData::default();
+        assert!(!nobody.shows(Some("ARM"), true) && !nobody.shows(None, false));
+        let published_only = PersonalData { published: true, ..PersonalData::default() };
+        assert!(published_only.needs_publication(Some("ARM")));
+        assert!(published_only.shows(Some("ARM"), true) && !published_only.shows(Some("ARM"), false));
+    }
 
     #[test]
     fn parses_every_parameter() {

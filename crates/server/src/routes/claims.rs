@@ -265,7 +265,7 @@ pub(crate) async fn get_one(
     let Ok(claim_id) = ClaimId::parse(&id) else {
         return Err(ApiError::NotFound(format!("no claim with id {id:?}: not a claim id")));
     };
-    match state.store.claim(claim_id).await? {
+    match state.store.claim(claim_id, caller.personal_data()).await? {
         // A claim the caller may not read answers exactly as one that does not exist, so
         // its existence is not revealed either.
         Some((raw, access)) if caller.may_read_claim(Action::ClaimRead, &access) => {
@@ -307,6 +307,7 @@ pub(crate) async fn list(
     let scenario = scenario(&state)?;
     let mut filter = query.parse(&scenario).map_err(ApiError::BadQuery)?;
     filter.visible = caller.claim_visibility();
+    filter.personal = caller.personal_data();
     Ok(Json(state.store.claims(filter).await?))
 }
 

@@ -53,6 +53,7 @@ pub(crate) async fn export(
             q.limit = Some(MAX_LIMIT.to_string());
             let mut filter = q.parse(&sc).map_err(ApiError::BadQuery)?;
             filter.visible = caller.claim_visibility();
+            filter.personal = caller.personal_data();
             loop {
                 let page = state.store.claims(filter.clone()).await?;
                 for raw in page.items {

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use truce_core::FieldErrors;
 use truce_core::access::{Action, Relation};
+use truce_core::claims::PersonalData;
 use truce_core::ids::ClaimId;
 use truce_core::incidents::query::IncidentQuery;
 use truce_core::incidents::{
@@ -34,7 +35,7 @@ fn incident_id(id: &str) -> Result<IncidentId, ApiError> {
 /// everyone else. One that may not be seen answers as missing.
 async fn read(state: &AppState, caller: &Caller, id: IncidentId) -> Result<Response, ApiError> {
     let public_only = !caller.may(Action::IncidentRead, Relation::Other);
-    match state.store.incident(id, public_only).await? {
+    match state.store.incident(id, public_only, caller.personal_data()).await? {
         Some(d) => Ok(Json(d).into_response()),
         None => Err(ApiError::NotFound(format!("no incident with id {id}"))),
     }
@@ -453,7 +454,7 @@ pub(crate) async fn dispute(
     let reason = required_text(&mut e, "reason", input.reason.as_deref());
     let (Some(claim), true) = (claim, e.is_empty()) else { return Err(ApiError::Invalid(e)) };
     // The counter-claim must be the organisation's own; another's answers as missing.
-    let access = state.store.claim(claim).await?.map(|(_, a)| a);
+    let access = state.store.claim(claim, PersonalData::default()).await?.map(|(_, a)| a);
     match access {
         Some(a) if caller.relation_to(a.org.as_deref()) == Relation::Own => {}
         Some(a) if caller.may_read_claim(Action::ClaimRead, &a) => {
@@ -462,7 +463,7 @@ pub(crate) async fn dispute(
         _ => return Err(ApiError::NotFound(format!("no claim with id {claim}"))),
     }
     // Only a published incident can be disputed; an unpublished one answers as missing.
-    if state.store.incident(incident, true).await?.is_none() {
+    if state.store.incident(incident, true, PersonalData::default()).await?.is_none() {
         return Err(ApiError::NotFound(format!("no incident with id {incident}")));
     }
     state.store.execute_incident(caller.actor(), IncidentChange::Disputed { incident, claim, reason }, None).await?;

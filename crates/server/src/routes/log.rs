@@ -339,9 +339,28 @@ pub(crate) struct EntryView {
     seq: u64,
     /// The leaf (its header lines) as text; SHA-256(0x00 || leaf) is the Merkle leaf hash.
     leaf: String,
-    /// The canonical payload (RFC 8785 JSON) whose SHA-256 the leaf names.
-    #[schema(value_type = Object)]
-    payload: Box<serde_json::value::RawValue>,
+    /// The canonical payload (RFC 8785 JSON) whose SHA-256 the leaf names; null when it
+    /// holds personal data the caller may not read (the leaf still proves the entry).
+    #[schema(value_type = Option<Object>)]
+    payload: Option<Box<serde_json::value::RawValue>>,
+    /// Why the payload is absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withheld: Option<String>,
+}
+
+/// Whether entry `seq`'s payload is a claim with personal data the caller may not read.
+async fn withholds_personal_data(
+    state: &AppState,
+    caller: &Caller,
+    seq: u64,
+    payload: &[u8],
+) -> Result<bool, ApiError> {
+    let Ok(body) = serde_json::from_slice::<truce_core::claims::ClaimBody>(payload) else { return Ok(false) };
+    if !body.has_personal_data() {
+        return Ok(false);
+    }
+    let access = state.store.claim_access(seq).await?;
+    Ok(!access.is_some_and(|a| caller.personal_data().shows(a.org.as_deref(), a.public)))
 }
 
 /// One journal entry: its leaf and payload, to check against a proof (and a claim's signature).
@@ -360,8 +379,18 @@ pub(crate) async fn entry(
     if !entry_readable(&state, &caller, n, &leaf).await? {
         return Err(ApiError::NotFound(format!("no entry {n}")));
     }
+    let leaf_text = String::from_utf8_lossy(&leaf).into_owned();
+    let is_claim = leaf_text.lines().any(|l| l == format!("kind {}", truce_core::journal::kind::CLAIM_SUBMITTED));
+    if is_claim && withholds_personal_data(&state, &caller, n, &payload).await? {
+        return Ok(Json(EntryView {
+            seq: n,
+            leaf: leaf_text,
+            payload: None,
+            withheld: Some("the claim names people or its source's contact: personal data, which only monitors and the submitting organisation read".into()),
+        }));
+    }
     let payload = String::from_utf8(payload).map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;
     let payload = serde_json::value::RawValue::from_string(payload)
         .map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;
-    Ok(Json(EntryView { seq: n, leaf: String::from_utf8_lossy(&leaf).into_owned(), payload }))
+    Ok(Json(EntryView { seq: n, leaf: leaf_text, payload: Some(payload), withheld: None }))
 }

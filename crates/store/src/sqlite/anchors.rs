@@ -36,7 +36,12 @@ pub(crate) struct Anchor {
     pub accused: Arc<str>,
 }
 
-type Node = GeomWithData<Rectangle<[f64; 3]>, i64>;
+/// A tree entry: an incident's box, its row id and the stamp of the anchor it was made
+/// for. Entries are never removed one by one (rstar's removal can leave its tree in a
+/// shape a later insert panics on): a changed anchor gets a new entry with a new stamp,
+/// the old one no longer matches the map and is skipped, and the tree is rebuilt from the
+/// map once stale entries pile up.
+type Node = GeomWithData<Rectangle<[f64; 3]>, (i64, u64)>;
 
 /// Hours since the epoch: the index's time axis.
 pub(crate) fn hours(ms: i64) -> f64 {
@@ -65,7 +70,12 @@ fn node_box(a: &Anchor) -> Rectangle<[f64; 3]> {
 #[derive(Debug, Default)]
 pub(crate) struct AnchorIndex {
     tree: RTree<Node>,
-    anchors: HashMap<i64, Anchor>,
+    /// Each live incident's anchor with the stamp of its tree entry.
+    anchors: HashMap<i64, (u64, Anchor)>,
+    /// The last stamp given.
+    stamp: u64,
+    /// Entries in the tree that no longer match the map.
+    stale: usize,
     /// Types and party lists repeat across incidents: each distinct one is kept once.
     words: HashSet<Arc<str>>,
 }
@@ -106,14 +116,20 @@ impl AnchorIndex {
         let mut index = AnchorIndex::default();
         let mut stmt = conn.prepare(ROW)?;
         let mut rows = stmt.query([])?;
-        let mut nodes = Vec::new();
         while let Some(r) = rows.next()? {
             let (rid, anchor) = index.read(r)?;
-            nodes.push(GeomWithData::new(node_box(&anchor), rid));
-            index.anchors.insert(rid, anchor);
+            index.anchors.insert(rid, (0, anchor));
         }
-        index.tree = RTree::bulk_load(nodes);
+        index.rebuild();
         Ok(index)
+    }
+
+    /// The tree afresh from the map, without stale entries.
+    fn rebuild(&mut self) {
+        let nodes =
+            self.anchors.iter().map(|(&rid, (stamp, a))| GeomWithData::new(node_box(a), (rid, *stamp))).collect();
+        self.tree = RTree::bulk_load(nodes);
+        self.stale = 0;
     }
 
     /// Sets the entries of `rids` to what the table holds now: present for a live incident
@@ -121,24 +137,29 @@ impl AnchorIndex {
     pub(crate) fn refresh(&mut self, conn: &Connection, rids: &HashSet<i64>) -> Result<(), StoreError> {
         let mut stmt = conn.prepare_cached(&format!("{ROW} AND rid = ?1"))?;
         for &rid in rids {
-            if let Some(old) = self.anchors.remove(&rid) {
-                self.tree.remove(&GeomWithData::new(node_box(&old), rid));
+            if self.anchors.remove(&rid).is_some() {
+                self.stale += 1;
             }
             let mut rows = stmt.query([rid])?;
             if let Some(r) = rows.next()? {
                 let (rid, anchor) = self.read(r)?;
-                self.tree.insert(GeomWithData::new(node_box(&anchor), rid));
-                self.anchors.insert(rid, anchor);
+                self.stamp += 1;
+                self.tree.insert(GeomWithData::new(node_box(&anchor), (rid, self.stamp)));
+                self.anchors.insert(rid, (self.stamp, anchor));
             }
+        }
+        if self.stale > 1024 + self.anchors.len() / 2 {
+            self.rebuild();
         }
         Ok(())
     }
 
     /// The anchors whose box meets `[min_lon, min_lat, min_h] .. [max_lon, max_lat, max_h]`.
     pub(crate) fn meeting(&self, min: [f64; 3], max: [f64; 3]) -> impl Iterator<Item = (i64, &Anchor)> {
-        self.tree
-            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
-            .filter_map(|n| self.anchors.get(&n.data).map(|a| (n.data, a)))
+        self.tree.locate_in_envelope_intersecting(&AABB::from_corners(min, max)).filter_map(|n| {
+            let (rid, stamp) = n.data;
+            self.anchors.get(&rid).filter(|(s, _)| *s == stamp).map(|(_, a)| (rid, a))
+        })
     }
 
     /// How many incidents are indexed.
@@ -226,6 +247,7 @@ mod tests {
         assert_eq!(rids, HashSet::from([1, 2, 3]));
         index.refresh(&conn, &rids).expect("refresh");
         assert_eq!(index.len(), 2);
+        assert_eq!(index.stale, 2, "the old entries of rows 1 and 2 stay until a rebuild");
         assert_eq!(near(&index, 46.0, 100.0), vec![2]);
         assert_eq!(near(&index, 46.0, 500.0), Vec::<i64>::new());
         assert_eq!(near(&index, 46.5, 100.0), vec![3]);
@@ -241,5 +263,18 @@ mod tests {
         assert_eq!(rids, HashSet::from([3]));
         index.refresh(&conn, &rids).expect("refresh");
         assert_eq!(near(&index, 46.5, 100.0), vec![3]);
+
+        // Many changes: stale entries are dropped by a rebuild, and every anchor is found.
+        for round in 0..3 {
+            for rid in 10..1500 {
+                put(&conn, rid, 45.0 + (rid as f64) * 0.001, 1000 + round);
+            }
+            index.refresh(&conn, &touched.take()).expect("refresh");
+        }
+        assert!(index.stale <= 1024 + index.len() / 2, "{} stale", index.stale);
+        assert_eq!(index.len(), 1492);
+        // Those within 0.01 degrees, their boxes grown by 500 m (0.0059 degrees of longitude).
+        assert_eq!(near(&index, 45.5, 1002.0), (485..=515).collect::<Vec<i64>>());
+        assert_eq!(near(&index, 45.5, 1000.0), Vec::<i64>::new());
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
-use truce_core::claims::{ClaimBody, Count, encode_cursor};
+use truce_core::claims::{ClaimBody, Count, PersonalData, encode_cursor};
 use truce_core::incidents::query::IncidentFilter;
 use truce_core::incidents::{IncidentId, State};
 use truce_core::scenario::Scenario;
@@ -373,7 +373,13 @@ fn proof_url(seq: i64) -> String {
     format!("/api/v1/log/proof/inclusion?seq={seq}")
 }
 
-fn detail(conn: &Connection, scenario: &Scenario, id: &str, now_ms: i64) -> Result<Option<IncidentDetail>, StoreError> {
+fn detail(
+    conn: &Connection,
+    scenario: &Scenario,
+    id: &str,
+    now_ms: i64,
+    personal: &PersonalData,
+) -> Result<Option<IncidentDetail>, StoreError> {
     let row = conn
         .prepare_cached(&format!(
             "SELECT {SUMMARY}, i.finding, i.finding_by, i.finding_seq, i.round FROM incidents i WHERE i.id = ?1"
@@ -420,7 +426,7 @@ fn detail(conn: &Connection, scenario: &Scenario, id: &str, now_ms: i64) -> Resu
     // The accounts: each claim's view, placement and grade.
     let mut stmt = conn.prepare_cached(
         "SELECT j.seq, j.id, j.received_at, j.actor, j.payload, c.auto, c.score, c.explanation, c.seq,
-                g.reliability, g.credibility, g.note, g.by, g.seq, cl.claimant
+                g.reliability, g.credibility, g.note, g.by, g.seq, cl.claimant, cl.org
          FROM incident_claims c
          JOIN journal j ON j.seq = c.claim_seq
          JOIN claims cl ON cl.seq = c.claim_seq
@@ -434,7 +440,10 @@ fn detail(conn: &Connection, scenario: &Scenario, id: &str, now_ms: i64) -> Resu
         let seq: i64 = r.get(0)?;
         let payload: Vec<u8> = r.get(4)?;
         let body: ClaimBody = serde_json::from_slice(&payload)?;
-        let view = claim_view(seq as u64, r.get(1)?, r.get(2)?, r.get(3)?, &body, scenario)?;
+        // The claims of a public incident are published.
+        let org: Option<String> = r.get(15)?;
+        let shows = body.has_personal_data() && personal.shows(org.as_deref(), summary.public);
+        let view = claim_view(seq as u64, r.get(1)?, r.get(2)?, r.get(3)?, &body, scenario, shows)?;
         let claimant: String = r.get(14)?;
         let grade = match (r.get::<_, Option<String>>(9)?, r.get::<_, Option<i64>>(10)?) {
             (Some(rel), Some(cred)) => Some(Grade {
@@ -513,11 +522,16 @@ impl Store {
     }
 
     /// One incident, if it exists and (with `public_only`) is public.
-    pub async fn incident(&self, id: IncidentId, public_only: bool) -> Result<Option<IncidentDetail>, StoreError> {
+    pub async fn incident(
+        &self,
+        id: IncidentId,
+        public_only: bool,
+        personal: PersonalData,
+    ) -> Result<Option<IncidentDetail>, StoreError> {
         let Some(scenario) = self.scenario() else { return Ok(None) };
         let now = chrono::Utc::now().timestamp_millis();
         self.read(move |c| {
-            let found = detail(c, &scenario, &id.to_string(), now)?;
+            let found = detail(c, &scenario, &id.to_string(), now, &personal)?;
             Ok(found.filter(|d| !public_only || d.summary.public))
         })
         .await

@@ -75,7 +75,8 @@ fn place_job(
             _ => None,
         })
         .collect();
-    let index = anchors.read().map_err(|_| StoreError::Internal("the matching index is poisoned".into()))?;
+    // Poisoned only while the writer reloads it after a failed refresh.
+    let index = anchors.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     let items = incidents::place(conn, &index, sc, &claims, sc.settings.incident_auto_attach_threshold)?;
     Ok(Prepared {
         kind: "incident.placed",

@@ -105,7 +105,9 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
             let features = super::incidents::claim_features(&body, sc);
             let bbox = features.bbox;
             What::Claim(Box::new(PreparedClaim {
-                view_tail: view_tail(&body, sc)?,
+                // The submitter's answer: whoever may submit a claim may read its personal
+                // data (docs/access.md).
+                view_tail: view_tail(&body, sc, true)?,
                 terms: search_terms(&body.narrative.text).join(" "),
                 claimant: body.claimant.to_string(),
                 accused: body.accused.as_ref().map(ToString::to_string),

@@ -4,10 +4,10 @@ use super::Store;
 use super::project::MS_PER_HOUR as HOUR_MS;
 use crate::StoreError;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, ToSql, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use truce_core::claims::{ClaimBody, ClaimFilter, Visibility, assemble_view, encode_cursor, view_tail};
+use truce_core::claims::{ClaimBody, ClaimFilter, PersonalData, Visibility, assemble_view, encode_cursor, view_tail};
 use truce_core::ids::ClaimId;
 use truce_core::journal::{DecodeError, kind};
 use truce_core::scenario::Place;
@@ -60,13 +60,14 @@ pub struct EntryHeader {
     pub payload_sha256: String,
 }
 
-/// The journal columns a claim's view is built from.
+/// The journal columns a claim's view is built from, and the submitting organisation.
 struct ViewRow {
     seq: u64,
     id: String,
     received_at: i64,
     actor: String,
     payload: Vec<u8>,
+    org: Option<String>,
 }
 
 impl ViewRow {
@@ -77,19 +78,42 @@ impl ViewRow {
             received_at: r.get(2)?,
             actor: r.get(3)?,
             payload: r.get(4)?,
+            org: r.get(5)?,
         })
     }
 
-    fn view(self, scenario: &Scenario) -> Result<Box<RawValue>, StoreError> {
+    fn view(
+        self,
+        conn: &Connection,
+        scenario: &Scenario,
+        personal: &PersonalData,
+    ) -> Result<Box<RawValue>, StoreError> {
         let body: ClaimBody = serde_json::from_slice(&self.payload).map_err(|e| StoreError::Decode {
             seq: self.seq,
             source: DecodeError::Payload { kind: kind::CLAIM_SUBMITTED.into(), source: e },
         })?;
-        claim_view(self.seq, self.id, self.received_at, self.actor, &body, scenario)
+        let shows = body.has_personal_data() && shows_personal(conn, personal, self.seq, self.org.as_deref())?;
+        claim_view(self.seq, self.id, self.received_at, self.actor, &body, scenario, shows)
     }
 }
 
-/// A claim's JSON view from its journal columns and body.
+/// Whether a reader with `personal` sees the personal data of claim `seq` of `org`.
+pub(super) fn shows_personal(
+    conn: &Connection,
+    personal: &PersonalData,
+    seq: u64,
+    org: Option<&str>,
+) -> Result<bool, StoreError> {
+    if !personal.needs_publication(org) {
+        return Ok(personal.shows(org, false));
+    }
+    let published: bool =
+        conn.prepare_cached(&format!("SELECT ?1 IN ({PUBLISHED})"))?.query_row([seq as i64], |r| r.get(0))?;
+    Ok(personal.shows(org, published))
+}
+
+/// A claim's JSON view from its journal columns and body, with its personal data only if
+/// `personal`.
 pub(super) fn claim_view(
     seq: u64,
     id: String,
@@ -97,8 +121,9 @@ pub(super) fn claim_view(
     actor: String,
     body: &ClaimBody,
     scenario: &Scenario,
+    personal: bool,
 ) -> Result<Box<RawValue>, StoreError> {
-    let tail = view_tail(body, scenario)?;
+    let tail = view_tail(body, scenario, personal)?;
     let json = assemble_view(&id, seq, truce_core::time::from_millis(received_at), &actor, &tail);
     Ok(RawValue::from_string(json)?)
 }
@@ -128,13 +153,21 @@ fn fts_query(q: &str) -> Option<String> {
 }
 
 impl Store {
-    /// One claim by id, as its JSON view, with who may read it: the organisation that
-    /// submitted it (none for claims loaded by the system) and whether it is published.
-    pub async fn claim(&self, id: ClaimId) -> Result<Option<(Box<RawValue>, ClaimAccess)>, StoreError> {
+    /// One claim by id, as its JSON view (with personal data as `personal` allows), with
+    /// who may read it: the organisation that submitted it (none for claims loaded by the
+    /// system) and whether it is published.
+    pub async fn claim(
+        &self,
+        id: ClaimId,
+        personal: PersonalData,
+    ) -> Result<Option<(Box<RawValue>, ClaimAccess)>, StoreError> {
         let Some(scenario) = self.scenario() else { return Ok(None) };
         self.read(move |c| {
             let row = c
-                .prepare_cached("SELECT seq, id, received_at, actor, payload FROM journal WHERE id = ?1 AND kind = ?2")?
+                .prepare_cached(
+                    "SELECT j.seq, j.id, j.received_at, j.actor, j.payload, c.org
+                     FROM journal j JOIN claims c ON c.seq = j.seq WHERE j.id = ?1 AND j.kind = ?2",
+                )?
                 .query_row(params![id.to_string(), kind::CLAIM_SUBMITTED], ViewRow::read)
                 .optional()?;
             let Some(row) = row else { return Ok(None) };
@@ -143,7 +176,7 @@ impl Store {
                 .query_row([row.seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .unwrap_or((None, false));
-            Ok(Some((row.view(&scenario)?, ClaimAccess { org, public })))
+            Ok(Some((row.view(c, &scenario, &personal)?, ClaimAccess { org, public })))
         })
         .await
     }
@@ -233,7 +266,8 @@ impl Store {
             let limit = i64::from(filter.limit);
             sql.push_str(&format!(" ORDER BY c.seq DESC LIMIT {}", arg(Box::new(limit + 1), &mut args)));
             let sql = format!(
-                "SELECT seq, id, received_at, actor, payload FROM journal WHERE seq IN ({sql}) ORDER BY seq DESC"
+                "SELECT j.seq, j.id, j.received_at, j.actor, j.payload, c.org FROM journal j JOIN claims c ON c.seq = j.seq
+                 WHERE j.seq IN ({sql}) ORDER BY j.seq DESC"
             );
 
             let mut stmt = c.prepare_cached(&sql)?;
@@ -249,7 +283,7 @@ impl Store {
                 }
                 let r = ViewRow::read(row)?;
                 last_seq = Some(r.seq);
-                items.push(r.view(&scenario)?);
+                items.push(r.view(c, &scenario, &filter.personal)?);
             }
             let next_cursor = if more { last_seq.map(encode_cursor) } else { None };
             Ok(ClaimPage { items, next_cursor })

@@ -253,9 +253,9 @@ impl WriterState {
     fn reload_anchors(&mut self) -> Result<(), StoreError> {
         let index = AnchorIndex::load(&self.conn)?;
         self.touched.take();
-        if let Ok(mut a) = self.anchors.write() {
-            *a = index;
-        }
+        // A poisoned lock (a refresh that panicked) is replaced whole here.
+        *self.anchors.write().unwrap_or_else(std::sync::PoisonError::into_inner) = index;
+        self.anchors.clear_poison();
         Ok(())
     }
 
@@ -266,8 +266,11 @@ impl WriterState {
         if rids.is_empty() {
             return Ok(());
         }
-        let mut a = self.anchors.write().map_err(|_| StoreError::Internal("the matching index is poisoned".into()))?;
-        a.refresh(&self.conn, &rids)
+        let mut a = self.anchors.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The index is a copy: should refreshing it panic, it is reloaded from the table
+        // (by the caller) rather than taking the writer down.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.refresh(&self.conn, &rids)))
+            .unwrap_or_else(|_| Err(StoreError::Internal("refreshing the matching index panicked".into())))
     }
 
     fn publish_scenario(&self) {
