@@ -278,6 +278,8 @@ fn ingest_into(store: &Store, per_request: u64, signed: bool, label: &str, what:
         ("/api/v1/claims/batch", batches)
     };
     let client = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("client runtime");
+    // Marks the start of the timed part, for a profiler attached by hand.
+    eprintln!("  submitting {total} claims ({what})");
     let started = Instant::now();
     let acknowledged = client.block_on(submit_all(addr, auth, path, Arc::new(bodies), per_request, total, connections));
     let elapsed = started.elapsed();

@@ -37,10 +37,12 @@ pub(crate) struct Anchor {
 }
 
 /// A tree entry: an incident's box, its row id and the stamp of the anchor it was made
-/// for. Entries are never removed one by one (rstar's removal can leave its tree in a
-/// shape a later insert panics on): a changed anchor gets a new entry with a new stamp,
-/// the old one no longer matches the map and is skipped, and the tree is rebuilt from the
-/// map once stale entries pile up.
+/// for. The tree is only ever grown by `insert`: on databases of a million incidents,
+/// inserting into a tree made by `bulk_load`, or after `remove`, hit rstar's "This is a bug
+/// in rstar" panic (a node holding both leaves and subtrees). So an anchor whose box moved
+/// gets a new entry with a new stamp, the old one no longer matches the map and is
+/// skipped, and the tree is built afresh, entry by entry, once stale entries pile up. (Most
+/// changes leave the box alone: it is the first claim's place and time.)
 type Node = GeomWithData<Rectangle<[f64; 3]>, (i64, u64)>;
 
 /// Hours since the epoch: the index's time axis.
@@ -126,9 +128,11 @@ impl AnchorIndex {
 
     /// The tree afresh from the map, without stale entries.
     fn rebuild(&mut self) {
-        let nodes =
-            self.anchors.iter().map(|(&rid, (stamp, a))| GeomWithData::new(node_box(a), (rid, *stamp))).collect();
-        self.tree = RTree::bulk_load(nodes);
+        let mut tree = RTree::new();
+        for (&rid, (stamp, a)) in &self.anchors {
+            tree.insert(GeomWithData::new(node_box(a), (rid, *stamp)));
+        }
+        self.tree = tree;
         self.stale = 0;
     }
 
@@ -137,15 +141,27 @@ impl AnchorIndex {
     pub(crate) fn refresh(&mut self, conn: &Connection, rids: &HashSet<i64>) -> Result<(), StoreError> {
         let mut stmt = conn.prepare_cached(&format!("{ROW} AND rid = ?1"))?;
         for &rid in rids {
-            if self.anchors.remove(&rid).is_some() {
-                self.stale += 1;
-            }
+            let old = self.anchors.remove(&rid);
             let mut rows = stmt.query([rid])?;
-            if let Some(r) = rows.next()? {
-                let (rid, anchor) = self.read(r)?;
-                self.stamp += 1;
-                self.tree.insert(GeomWithData::new(node_box(&anchor), (rid, self.stamp)));
-                self.anchors.insert(rid, (self.stamp, anchor));
+            let new = match rows.next()? {
+                Some(r) => Some(self.read(r)?.1),
+                None => None,
+            };
+            match (old, new) {
+                // The same box: its tree entry stands.
+                (Some((stamp, old)), Some(new)) if node_box(&old) == node_box(&new) => {
+                    self.anchors.insert(rid, (stamp, new));
+                }
+                (old, new) => {
+                    if old.is_some() {
+                        self.stale += 1;
+                    }
+                    if let Some(anchor) = new {
+                        self.stamp += 1;
+                        self.tree.insert(GeomWithData::new(node_box(&anchor), (rid, self.stamp)));
+                        self.anchors.insert(rid, (self.stamp, anchor));
+                    }
+                }
             }
         }
         if self.stale > 1024 + self.anchors.len() / 2 {

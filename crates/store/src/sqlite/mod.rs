@@ -125,7 +125,7 @@ pub(crate) fn configure(conn: &Connection, durable: bool) -> Result<(), StoreErr
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // A larger page cache keeps the indexes' upper levels in memory; checkpoints run less
     // often, each moving more pages.
-    conn.pragma_update(None, "cache_size", -1_048_576)?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.pragma_update(None, "wal_autocheckpoint", 16_000)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
