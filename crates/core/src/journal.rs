@@ -59,6 +59,19 @@ pub enum Command {
     RevokeToken(TokenRevoked),
     /// Place, attach, detach, merge, split, verify, endorse, dispute or grade.
     Incident(Box<crate::incidents::IncidentChange>),
+    /// A reader was shown the personal data of claims.
+    PersonalDataRead(PersonalDataRead),
+}
+
+/// A read of restricted data, journaled as it happens: whose claims' personal data (persons'
+/// names, sources' contacts) the entry's actor was shown, and through which request. It
+/// names the claims, never the data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalDataRead {
+    /// The claims whose personal data was shown.
+    pub claims: Vec<crate::ids::ClaimId>,
+    /// The request that showed it, e.g. `GET /api/v1/claims/{id}`.
+    pub via: String,
 }
 
 /// Entry kinds as stored.
@@ -77,6 +90,8 @@ pub mod kind {
     pub const TOKEN_ISSUED: &str = "token.issued";
     /// An API token was revoked.
     pub const TOKEN_REVOKED: &str = "token.revoked";
+    /// A reader was shown claims' personal data.
+    pub const PERSONAL_DATA_READ: &str = "personal_data.read";
 
     /// Kinds whose payloads concern accounts and are never served.
     pub fn is_account(kind: &str) -> bool {
@@ -112,6 +127,7 @@ impl Command {
             Command::IssueToken(_) => kind::TOKEN_ISSUED,
             Command::RevokeToken(_) => kind::TOKEN_REVOKED,
             Command::Incident(c) => c.kind(),
+            Command::PersonalDataRead(_) => kind::PERSONAL_DATA_READ,
         }
     }
 
@@ -126,6 +142,7 @@ impl Command {
             Command::IssueToken(t) => canonical_json(t.as_ref()),
             Command::RevokeToken(t) => canonical_json(t),
             Command::Incident(c) => canonical_json(c.as_ref()),
+            Command::PersonalDataRead(r) => canonical_json(r),
         }
     }
 
@@ -148,6 +165,7 @@ impl Command {
                 serde_json::from_slice(payload).map(|t| Command::IssueToken(Box::new(t))).map_err(err)
             }
             kind::TOKEN_REVOKED => serde_json::from_slice(payload).map(Command::RevokeToken).map_err(err),
+            kind::PERSONAL_DATA_READ => serde_json::from_slice(payload).map(Command::PersonalDataRead).map_err(err),
             k if crate::incidents::IncidentChange::KINDS.contains(&k) => {
                 let change: crate::incidents::IncidentChange = serde_json::from_slice(payload).map_err(err)?;
                 if change.kind() != k {

@@ -268,7 +268,11 @@ pub(crate) async fn get_one(
     match state.store.claim(claim_id, caller.personal_data()).await? {
         // A claim the caller may not read answers exactly as one that does not exist, so
         // its existence is not revealed either.
-        Some((raw, access)) if caller.may_read_claim(Action::ClaimRead, &access) => {
+        Some((raw, access, personal)) if caller.may_read_claim(Action::ClaimRead, &access) => {
+            if personal {
+                let via = format!("GET /api/v1/claims/{claim_id}");
+                super::journal_personal_read(&state, &caller, &[claim_id.to_string()], via).await?;
+            }
             Ok(([(header::CONTENT_TYPE, "application/json")], raw.get().to_owned()).into_response())
         }
         _ => Err(ApiError::NotFound(format!("no claim with id {id:?}"))),
@@ -308,7 +312,9 @@ pub(crate) async fn list(
     let mut filter = query.parse(&scenario).map_err(ApiError::BadQuery)?;
     filter.visible = caller.claim_visibility();
     filter.personal = caller.personal_data();
-    Ok(Json(state.store.claims(filter).await?))
+    let page = state.store.claims(filter).await?;
+    super::journal_personal_read(&state, &caller, &page.personal_shown, "GET /api/v1/claims".into()).await?;
+    Ok(Json(page))
 }
 
 /// The claims recorded by a batch, in the order given.

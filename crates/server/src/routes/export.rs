@@ -46,6 +46,8 @@ pub(crate) async fn export(
     let sc = scenario(&state)?;
     let query = query.unwrap_or_default();
     let mut items: Vec<Value> = Vec::new();
+    // Claims whose persons' names or contacts the rows carry (CSV's ACLED columns carry none).
+    let mut personal_shown: Vec<String> = Vec::new();
     match subject {
         Subject::Claims => {
             let mut q: ClaimQuery =
@@ -56,6 +58,9 @@ pub(crate) async fn export(
             filter.personal = caller.personal_data();
             loop {
                 let page = state.store.claims(filter.clone()).await?;
+                if format != Format::Csv {
+                    personal_shown.extend(page.personal_shown);
+                }
                 for raw in page.items {
                     items.push(serde_json::from_str(raw.get()).map_err(|e| ApiError::Internal(e.to_string()))?);
                 }
@@ -84,6 +89,7 @@ pub(crate) async fn export(
         }
     }
     items.truncate(MAX_EXPORT_ROWS);
+    super::journal_personal_read(&state, &caller, &personal_shown, format!("GET /api/v1/export/{file}")).await?;
     let body = match format {
         Format::NdJson => {
             let mut out = String::new();

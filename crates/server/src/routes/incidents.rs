@@ -36,7 +36,11 @@ fn incident_id(id: &str) -> Result<IncidentId, ApiError> {
 async fn read(state: &AppState, caller: &Caller, id: IncidentId) -> Result<Response, ApiError> {
     let public_only = !caller.may(Action::IncidentRead, Relation::Other);
     match state.store.incident(id, public_only, caller.personal_data()).await? {
-        Some(d) => Ok(Json(d).into_response()),
+        Some(d) => {
+            let via = format!("GET /api/v1/incidents/{id}");
+            super::journal_personal_read(state, caller, &d.personal_shown, via).await?;
+            Ok(Json(d).into_response())
+        }
         None => Err(ApiError::NotFound(format!("no incident with id {id}"))),
     }
 }
@@ -454,7 +458,7 @@ pub(crate) async fn dispute(
     let reason = required_text(&mut e, "reason", input.reason.as_deref());
     let (Some(claim), true) = (claim, e.is_empty()) else { return Err(ApiError::Invalid(e)) };
     // The counter-claim must be the organisation's own; another's answers as missing.
-    let access = state.store.claim(claim, PersonalData::default()).await?.map(|(_, a)| a);
+    let access = state.store.claim(claim, PersonalData::default()).await?.map(|(_, a, _)| a);
     match access {
         Some(a) if caller.relation_to(a.org.as_deref()) == Relation::Own => {}
         Some(a) if caller.may_read_claim(Action::ClaimRead, &a) => {

@@ -315,7 +315,8 @@ pub(crate) async fn sign_now(State(state): State<AppState>, caller: Caller) -> R
 
 /// Whether the caller may read entry `seq` (whose leaf is `leaf`): as its object is read, a
 /// claim as that claim, account entries by nobody (they hold password and token hashes),
-/// the mission's incident records as unpublished incidents, the scenario and keys by anyone.
+/// the mission's incident records and its journal of personal-data reads as unpublished
+/// incidents, the scenario and keys by anyone.
 async fn entry_readable(state: &AppState, caller: &Caller, seq: u64, leaf: &[u8]) -> Result<bool, ApiError> {
     let kind = String::from_utf8_lossy(leaf)
         .lines()
@@ -325,7 +326,10 @@ async fn entry_readable(state: &AppState, caller: &Caller, seq: u64, leaf: &[u8]
         state.store.claim_access(seq).await?.is_some_and(|a| caller.may_read_claim(Action::EntryRead, &a))
     } else if truce_core::journal::kind::is_account(&kind) {
         false
-    } else if kind.starts_with("incident.") || kind.starts_with("claim.") {
+    } else if kind.starts_with("incident.")
+        || kind.starts_with("claim.")
+        || kind == truce_core::journal::kind::PERSONAL_DATA_READ
+    {
         caller.may(Action::EntryRead, Relation::Other)
     } else {
         caller.may(Action::EntryRead, Relation::Published)
@@ -388,6 +392,12 @@ pub(crate) async fn entry(
             payload: None,
             withheld: Some("the claim names people or its source's contact: personal data, which only monitors and the submitting organisation read".into()),
         }));
+    }
+    if is_claim
+        && serde_json::from_slice::<truce_core::claims::ClaimBody>(&payload).is_ok_and(|b| b.has_personal_data())
+    {
+        let claim = leaf_text.lines().find_map(|l| l.strip_prefix("id ")).unwrap_or_default().to_owned();
+        super::journal_personal_read(&state, &caller, &[claim], format!("GET /api/v1/log/entries/{n}")).await?;
     }
     let payload = String::from_utf8(payload).map_err(|e| ApiError::Internal(format!("entry {n} payload: {e}")))?;
     let payload = serde_json::value::RawValue::from_string(payload)

@@ -9,9 +9,29 @@ pub(crate) mod log;
 pub(crate) mod meta;
 pub(crate) mod places;
 
+use crate::auth::Caller;
 use crate::{AppState, error::ApiError};
 use axum::Router;
 use axum::routing::get;
+use truce_core::ids::ClaimId;
+use truce_core::journal::{Command, PersonalDataRead};
+
+/// Journals that the caller is being shown the personal data of `claims`, through `via`,
+/// before the answer leaves: every read of restricted data is part of the record. The
+/// entry names the claims, not the data.
+pub(crate) async fn journal_personal_read(
+    state: &AppState,
+    caller: &Caller,
+    claims: &[String],
+    via: String,
+) -> Result<(), ApiError> {
+    let claims: Vec<ClaimId> = claims.iter().filter_map(|c| ClaimId::parse(c).ok()).collect();
+    if claims.is_empty() {
+        return Ok(());
+    }
+    state.store.execute(caller.actor(), Command::PersonalDataRead(PersonalDataRead { claims, via })).await?;
+    Ok(())
+}
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()

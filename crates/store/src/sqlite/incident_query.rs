@@ -94,6 +94,9 @@ pub struct IncidentDetail {
     pub differences: Differences,
     /// Every journal entry that changed the incident, oldest first.
     pub history: Vec<HistoryItem>,
+    /// The claims whose personal data the accounts show (to be journaled as read).
+    #[serde(skip)]
+    pub personal_shown: Vec<String>,
 }
 
 /// The finding as proposed.
@@ -436,6 +439,7 @@ fn detail(
     let mut rows = stmt.query([id])?;
     let mut accounts: Vec<AccountView> = Vec::new();
     let mut bodies: Vec<(String, ClaimBody)> = Vec::new();
+    let mut personal_shown = Vec::new();
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         let payload: Vec<u8> = r.get(4)?;
@@ -443,7 +447,11 @@ fn detail(
         // The claims of a public incident are published.
         let org: Option<String> = r.get(15)?;
         let shows = body.has_personal_data() && personal.shows(org.as_deref(), summary.public);
-        let view = claim_view(seq as u64, r.get(1)?, r.get(2)?, r.get(3)?, &body, scenario, shows)?;
+        let claim_id: String = r.get(1)?;
+        if shows {
+            personal_shown.push(claim_id.clone());
+        }
+        let view = claim_view(seq as u64, claim_id, r.get(2)?, r.get(3)?, &body, scenario, shows)?;
         let claimant: String = r.get(14)?;
         let grade = match (r.get::<_, Option<String>>(9)?, r.get::<_, Option<i64>>(10)?) {
             (Some(rel), Some(cred)) => Some(Grade {
@@ -503,6 +511,7 @@ fn detail(
         endorsement,
         accounts,
         history,
+        personal_shown,
     }))
 }
 

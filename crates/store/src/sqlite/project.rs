@@ -48,6 +48,8 @@ pub(crate) enum What {
     Incident(Box<truce_core::incidents::IncidentChange>, Option<u64>),
     /// Where matching placed the job's claims; the writer names the claims and journals it.
     Placement(Vec<super::incidents::PendingItem>),
+    /// Journaled only: nothing is projected (a read of personal data).
+    Record,
 }
 
 /// A change to users or tokens.
@@ -123,6 +125,7 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
         Command::IssueToken(t) => What::Account(Account::IssueToken(t)),
         Command::RevokeToken(t) => What::Account(Account::RevokeToken(t.id)),
         Command::Incident(c) => What::Incident(c, None),
+        Command::PersonalDataRead(_) => What::Record,
     };
     Ok(Prepared { kind, payload, digest, what })
 }
@@ -248,6 +251,7 @@ pub(super) fn apply(
         What::Placement(_) => {
             Err(StoreError::Internal("placements are journaled by the writer before they are projected".into()))
         }
+        What::Record => Ok(Projected::Recorded),
     }
 }
 

@@ -21,6 +21,9 @@ pub struct ClaimPage {
     pub items: Vec<Box<RawValue>>,
     /// Cursor for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// The claims whose personal data the page shows (to be journaled as read).
+    #[serde(skip)]
+    pub personal_shown: Vec<String>,
 }
 
 /// What decides who may read a claim.
@@ -82,18 +85,19 @@ impl ViewRow {
         })
     }
 
+    /// The view, and whether it shows personal data.
     fn view(
         self,
         conn: &Connection,
         scenario: &Scenario,
         personal: &PersonalData,
-    ) -> Result<Box<RawValue>, StoreError> {
+    ) -> Result<(Box<RawValue>, bool), StoreError> {
         let body: ClaimBody = serde_json::from_slice(&self.payload).map_err(|e| StoreError::Decode {
             seq: self.seq,
             source: DecodeError::Payload { kind: kind::CLAIM_SUBMITTED.into(), source: e },
         })?;
         let shows = body.has_personal_data() && shows_personal(conn, personal, self.seq, self.org.as_deref())?;
-        claim_view(self.seq, self.id, self.received_at, self.actor, &body, scenario, shows)
+        Ok((claim_view(self.seq, self.id, self.received_at, self.actor, &body, scenario, shows)?, shows))
     }
 }
 
@@ -155,12 +159,12 @@ fn fts_query(q: &str) -> Option<String> {
 impl Store {
     /// One claim by id, as its JSON view (with personal data as `personal` allows), with
     /// who may read it: the organisation that submitted it (none for claims loaded by the
-    /// system) and whether it is published.
+    /// system) and whether it is published; and whether the view shows personal data.
     pub async fn claim(
         &self,
         id: ClaimId,
         personal: PersonalData,
-    ) -> Result<Option<(Box<RawValue>, ClaimAccess)>, StoreError> {
+    ) -> Result<Option<(Box<RawValue>, ClaimAccess, bool)>, StoreError> {
         let Some(scenario) = self.scenario() else { return Ok(None) };
         self.read(move |c| {
             let row = c
@@ -176,7 +180,8 @@ impl Store {
                 .query_row([row.seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .unwrap_or((None, false));
-            Ok(Some((row.view(c, &scenario, &personal)?, ClaimAccess { org, public })))
+            let (view, shows) = row.view(c, &scenario, &personal)?;
+            Ok(Some((view, ClaimAccess { org, public }, shows)))
         })
         .await
     }
@@ -244,7 +249,7 @@ impl Store {
                         "c.seq IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH {})",
                         arg(Box::new(m), &mut args)
                     )),
-                    None => return Ok(ClaimPage { items: Vec::new(), next_cursor: None }),
+                    None => return Ok(ClaimPage { items: Vec::new(), next_cursor: None, personal_shown: Vec::new() }),
                 }
             }
             match &filter.visible {
@@ -274,6 +279,7 @@ impl Store {
             let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
             let mut rows = stmt.query(params.as_slice())?;
             let mut items = Vec::new();
+            let mut personal_shown = Vec::new();
             let mut last_seq = None;
             let mut more = false;
             while let Some(row) = rows.next()? {
@@ -283,10 +289,15 @@ impl Store {
                 }
                 let r = ViewRow::read(row)?;
                 last_seq = Some(r.seq);
-                items.push(r.view(c, &scenario, &filter.personal)?);
+                let id = r.id.clone();
+                let (view, shows) = r.view(c, &scenario, &filter.personal)?;
+                if shows {
+                    personal_shown.push(id);
+                }
+                items.push(view);
             }
             let next_cursor = if more { last_seq.map(encode_cursor) } else { None };
-            Ok(ClaimPage { items, next_cursor })
+            Ok(ClaimPage { items, next_cursor, personal_shown })
         })
         .await
     }

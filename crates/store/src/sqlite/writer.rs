@@ -43,6 +43,8 @@ pub enum Projected {
     Account,
     /// Incidents changed.
     Incident,
+    /// Journaled only.
+    Recorded,
 }
 
 /// A command waiting for its group's commit, with where to send the answer.
@@ -411,7 +413,7 @@ impl WriterState {
                             conflict = Some(c);
                         }
                     }
-                    What::Placement(_) => {}
+                    What::Placement(_) | What::Record => {}
                     What::Account(a) => {
                         if let Some(c) = project::account_conflict(&tx, a)? {
                             conflict = Some(c);
