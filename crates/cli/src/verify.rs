@@ -117,16 +117,21 @@ impl LogSource for HttpSource {
         self.0.get_bytes(&format!("/log/{id}"))
     }
     fn payload(&mut self, seq: u64) -> Result<Option<Vec<u8>>> {
-        let answer = self.0.get(&format!("/api/v1/log/entries/{seq}"), &[])?;
-        if answer.status == 404 {
-            return Ok(None);
+        /// The payload exactly as served: the stored bytes, unparsed.
+        #[derive(serde::Deserialize)]
+        struct Served<'a> {
+            #[serde(borrow)]
+            payload: Option<&'a serde_json::value::RawValue>,
         }
-        let body = crate::client::expect(answer, 200)?;
+        let (status, body) = self.0.get_raw(&format!("/api/v1/log/entries/{seq}"), &[])?;
+        match status {
+            404 => return Ok(None),
+            200 => {}
+            s => anyhow::bail!("GET /api/v1/log/entries/{seq}: status {s}: {}", String::from_utf8_lossy(&body)),
+        }
+        let served: Served<'_> = serde_json::from_slice(&body).context("the entry is not JSON")?;
         // Withheld (personal data the caller may not read): not available to check.
-        if body["payload"].is_null() {
-            return Ok(None);
-        }
-        Ok(Some(serde_json::to_vec(&body["payload"])?))
+        Ok(served.payload.map(|p| p.get().as_bytes().to_vec()))
     }
 }
 
@@ -410,17 +415,18 @@ fn prove_inclusion(src: &mut dyn LogSource, cp: &Checkpoint, seq: u64, leaf: &[u
     Ok(proof.len())
 }
 
-/// Entry `seq`'s payload and its canonical bytes, checked against the hash its `leaf` names.
+/// Entry `seq`'s payload, parsed and as its bytes, checked against the hash its `leaf`
+/// names. The bytes are hashed as stored (and served): canonicalising them again could
+/// write a number differently from the canonicaliser that wrote them.
 fn leaf_payload(src: &mut dyn LogSource, seq: u64, leaf: &[u8]) -> Result<(serde_json::Value, Vec<u8>)> {
-    let payload = src.payload(seq)?.ok_or_else(|| fail(Some(seq), "the log does not serve this entry's payload"))?;
-    let payload: serde_json::Value =
-        serde_json::from_slice(&payload).map_err(|e| fail(Some(seq), format!("the payload is not JSON: {e}")))?;
-    let canonical = truce_core::journal::canonical_json(&payload).map_err(|e| fail(Some(seq), e.to_string()))?;
-    let digest: String = sha2::Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect();
+    let bytes = src.payload(seq)?.ok_or_else(|| fail(Some(seq), "the log does not serve this entry's payload"))?;
+    let digest: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     if leaf_field(leaf, "payload-sha256").as_deref() != Some(digest.as_str()) {
         return Err(fail(Some(seq), "the payload served is not the one the leaf commits to"));
     }
-    Ok((payload, canonical))
+    let payload: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| fail(Some(seq), format!("the payload is not JSON: {e}")))?;
+    Ok((payload, bytes))
 }
 
 /// Checks that entry `seq` (proven in the tree of `cp`) is a claim signed by `signer` whose
@@ -467,6 +473,8 @@ fn check_signature(
     let mut body =
         input.validate(&scenario).map_err(|e| fail(Some(seq), format!("the signed claim does not validate: {e}")))?;
     body.signature = serde_json::from_value(sig.clone()).ok();
+    // The salt of a claim with personal data is the server's, not the signer's.
+    body.personal_salt = payload["personal_salt"].as_str().map(str::to_owned);
     let rebuilt = truce_core::journal::canonical_json(&body).map_err(|e| fail(Some(seq), e.to_string()))?;
     if rebuilt != canonical {
         return Err(fail(Some(seq), "the recorded claim differs from the one validated from the signed JSON"));

@@ -95,6 +95,11 @@ fn personal_data_is_shown_as_the_matrix_says_and_every_read_of_it_is_journaled()
     let to_monitor = monitor.get(&format!("/api/v1/log/entries/{claim_seq}"), &[]).expect("answer");
     assert_eq!(to_monitor.body["payload"]["persons"][0]["name"], "Armen Example");
     assert_eq!(journal_size(&app), size + 1);
+    // The payload (whose hash the public leaf names) holds random bytes that no view shows,
+    // so a guessed name cannot be confirmed by hashing a rebuilt payload.
+    let salt = to_monitor.body["payload"]["personal_salt"].as_str().expect("salt");
+    assert!(salt.len() >= 40, "{salt}");
+    assert!(!read.body.to_string().contains(salt) && !seen.body.to_string().contains(salt));
 
     // The journal of reads is the mission's: a party may not read its entries.
     let (seq, _) = newest_entry(&app, &monitor);

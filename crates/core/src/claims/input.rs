@@ -336,7 +336,11 @@ impl ClaimInput {
                 let name =
                     required(&s.name, "source.name", &mut e).and_then(|n| bounded_text(n, 500, "source.name", &mut e));
                 let url = s.url.as_deref().and_then(|u| e.take("source.url", check_url(u.trim())));
-                let contact = s.contact.as_deref().and_then(|c| bounded_text(c, 500, "source.contact", &mut e));
+                let contact = s
+                    .contact
+                    .as_deref()
+                    .filter(|c| !c.trim().is_empty())
+                    .and_then(|c| bounded_text(c, 500, "source.contact", &mut e));
                 match (kind, name) {
                     (Some(kind), Some(name)) => Some(Source { kind, name, url, contact }),
                     _ => None,
@@ -344,6 +348,7 @@ impl ClaimInput {
             }
         };
 
+        let contact_given = source.as_ref().is_some_and(|s: &Source| s.contact.is_some());
         let accused = self.accused.as_deref().and_then(|s| party(s.trim(), scenario, "accused", &mut e));
 
         let event_type = required(&self.event_type, "event_type", &mut e)
@@ -490,6 +495,7 @@ impl ClaimInput {
                     attachments,
                     tags,
                     signature: None,
+                    personal_salt: (contact_given || !persons.is_empty()).then(|| crate::users::random_secret("")),
                     persons,
                 })
             }

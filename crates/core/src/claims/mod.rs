@@ -329,6 +329,12 @@ pub struct ClaimBody {
     /// claims without any keep the bytes (and hashes) they had before the field existed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub persons: Vec<Person>,
+    /// Random bytes (base64url) in the payload of a claim with personal data, withheld with
+    /// it: without them, a reader shown the redacted claim and its entry's payload hash
+    /// could confirm a guessed name or number by hashing the rebuilt payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub personal_salt: Option<String>,
 }
 
 impl ClaimBody {
@@ -410,7 +416,8 @@ pub struct Claim {
     /// People the claim names; `name` is absent for a reader who may not read personal data.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub persons: Vec<PersonView>,
-    /// The personal data this reader is not shown (`persons.name`, `source.contact`).
+    /// The personal data this reader is not shown (`persons.name`, `source.contact`, and the
+    /// `signature`, which covers them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub withheld: Vec<String>,
 }
@@ -450,6 +457,10 @@ fn withheld(body: &ClaimBody) -> Vec<String> {
     }
     if body.source.contact.is_some() {
         out.push("source.contact".to_owned());
+    }
+    // The signature covers the names: with the public key it would confirm a guess.
+    if !out.is_empty() && body.signature.is_some() {
+        out.push("signature".to_owned());
     }
     out
 }
@@ -514,7 +525,11 @@ pub fn view_tail(body: &ClaimBody, scenario: &Scenario, personal: bool) -> Resul
         narrative: &body.narrative,
         attachments: &body.attachments,
         tags: body.tags.iter().map(Tag::as_str).collect(),
-        signature: body.signature.as_ref().map(|s| SignatureView { key: s.key.clone(), sig: s.sig.clone() }),
+        signature: body
+            .signature
+            .as_ref()
+            .filter(|_| personal || !body.has_personal_data())
+            .map(|s| SignatureView { key: s.key.clone(), sig: s.sig.clone() }),
         persons: body.persons.iter().map(|p| PersonView::of(p, personal)).collect(),
         withheld: if personal { Vec::new() } else { withheld(body) },
     })
@@ -545,6 +560,7 @@ impl Claim {
         let location = resolve_location(body.location.as_ref(), scenario);
         let withheld = if personal { Vec::new() } else { withheld(&body) };
         let persons = body.persons.iter().map(|p| PersonView::of(p, personal)).collect();
+        let signature = body.signature.filter(|_| personal || withheld.is_empty());
         let mut source = body.source;
         if !personal {
             source.contact = None;
@@ -565,7 +581,7 @@ impl Claim {
             narrative: body.narrative,
             attachments: body.attachments,
             tags: body.tags.into_iter().map(Into::into).collect(),
-            signature: body.signature.map(|s| SignatureView { key: s.key, sig: s.sig }),
+            signature: signature.map(|s| SignatureView { key: s.key, sig: s.sig }),
             persons,
             withheld,
         }
@@ -599,7 +615,10 @@ mod tests {
         }))
         .expect("shape");
         let sc = scenario();
-        let body = input.validate(&sc).expect("valid");
+        let mut body = input.validate(&sc).expect("valid");
+        assert!(body.personal_salt.as_deref().is_some_and(|s| s.len() >= 40), "salted: {:?}", body.personal_salt);
+        body.signature =
+            Some(signing::ClaimSignature { key: "k+00000001".into(), sig: "c2ln".into(), signed: "{}".into() });
         let at = crate::time::from_millis(1_637_000_000_123);
         let tail = view_tail(&body, &sc, personal).expect("serialises");
         let text = assemble_view("01ARZ3NDEKTSV4RRFFQ69G5FAV", 7, at, "demo \"x\"", &tail);
@@ -611,8 +630,11 @@ mod tests {
         assert_eq!(text.contains("555 0100"), personal, "{text}");
         assert_eq!(parsed.persons[0].role, PersonRole::Killed);
         assert_eq!(parsed.persons[0].party.as_deref(), Some("AAA"));
-        let withheld: &[&str] = if personal { &[] } else { &["persons.name", "source.contact"] };
+        // The signature covers the names: withheld with them. The salt is in no view.
+        let withheld: &[&str] = if personal { &[] } else { &["persons.name", "source.contact", "signature"] };
         assert_eq!(parsed.withheld, withheld);
+        assert_eq!(parsed.signature.is_some(), personal);
+        assert!(!text.contains("personal_salt"), "{text}");
     }
 
     #[test]
@@ -627,7 +649,7 @@ mod tests {
         }))
         .expect("shape");
         let body = input.validate(&scenario()).expect("valid");
-        assert!(!body.has_personal_data());
+        assert!(!body.has_personal_data() && body.personal_salt.is_none());
         let json = serde_json::to_string(&body).expect("serialises");
         assert!(!json.contains("persons") && !json.contains("contact"), "{json}");
         let back: ClaimBody = serde_json::from_str(&json).expect("parses");

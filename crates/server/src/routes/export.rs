@@ -89,6 +89,11 @@ pub(crate) async fn export(
         }
     }
     items.truncate(MAX_EXPORT_ROWS);
+    // Only the rows that go out.
+    if !personal_shown.is_empty() {
+        let sent: std::collections::HashSet<&str> = items.iter().filter_map(|i| i["id"].as_str()).collect();
+        personal_shown.retain(|id| sent.contains(id.as_str()));
+    }
     super::journal_personal_read(&state, &caller, &personal_shown, format!("GET /api/v1/export/{file}")).await?;
     let body = match format {
         Format::NdJson => {

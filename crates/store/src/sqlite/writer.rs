@@ -253,7 +253,9 @@ impl WriterState {
 
     /// Loads matching's index afresh from the incidents table.
     fn reload_anchors(&mut self) -> Result<(), StoreError> {
-        let index = AnchorIndex::load(&self.conn)?;
+        let conn = &self.conn;
+        let index = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| AnchorIndex::load(conn)))
+            .unwrap_or_else(|_| Err(StoreError::Internal("loading the matching index panicked".into())))?;
         self.touched.take();
         // A poisoned lock (a refresh that panicked) is replaced whole here.
         *self.anchors.write().unwrap_or_else(std::sync::PoisonError::into_inner) = index;
