@@ -1,6 +1,8 @@
 //! Reading users and tokens: who a token or a password belongs to, and the account lists.
 
 use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use truce_core::access::Role;
 use truce_core::users::{TokenView, UserView};
 
@@ -19,19 +21,45 @@ fn view((name, org, role_name, disabled): (String, String, String, bool)) -> Res
     Ok(UserView { name, org, role: role(&role_name)?, disabled })
 }
 
+/// Tokens already looked up: by SHA-256, the user and the token's expiry (ms). Every request
+/// with a bearer token asks; without this each would be a database read on the blocking
+/// pool. The writer empties it after committing any account change (a user disabled, a
+/// token revoked), so a revocation takes effect with the commit that records it; only this
+/// process writes the database, so nothing else can change accounts behind it.
+pub(crate) type TokenCache = Arc<Mutex<HashMap<String, (UserView, i64)>>>;
+
+/// Most tokens kept; past it the cache starts again empty.
+const MAX_CACHED_TOKENS: usize = 10_000;
+
 impl Store {
     /// The user an API token belongs to, if the token is known, unrevoked and unexpired and
     /// its user is not disabled. `sha256` is the token's hash (`users::token_sha256`).
     pub async fn user_for_token(&self, sha256: String, now_ms: i64) -> Result<Option<UserView>, StoreError> {
+        if let Ok(cache) = self.inner.tokens.lock()
+            && let Some((user, expires)) = cache.get(&sha256)
+            && *expires > now_ms
+        {
+            return Ok(Some(user.clone()));
+        }
+        let cache = self.inner.tokens.clone();
         self.read(move |c| {
             let row = c
                 .prepare_cached(
-                    "SELECT u.name, u.org, u.role, u.disabled FROM tokens t JOIN users u ON u.name = t.user
+                    "SELECT u.name, u.org, u.role, u.disabled, t.expires_at FROM tokens t JOIN users u ON u.name = t.user
                      WHERE t.sha256 = ?1 AND t.revoked = 0 AND t.expires_at > ?2 AND u.disabled = 0",
                 )?
-                .query_row(params![sha256, now_ms], user_row)
+                .query_row(params![sha256, now_ms], |r| Ok((user_row(r)?, r.get::<_, i64>(4)?)))
                 .optional()?;
-            row.map(view).transpose()
+            let Some((row, expires)) = row else { return Ok(None) };
+            let user = view(row)?;
+            // Only known tokens are kept: unknown ones cannot fill the cache.
+            if let Ok(mut cache) = cache.lock() {
+                if cache.len() >= MAX_CACHED_TOKENS {
+                    cache.clear();
+                }
+                cache.insert(sha256, (user.clone(), expires));
+            }
+            Ok(Some(user))
         })
         .await
     }

@@ -104,6 +104,8 @@ struct Inner {
     match_incidents: bool,
     /// Matching's copy of the incidents' anchors (kept by the writer).
     anchors: anchors::SharedAnchors,
+    /// Tokens looked up (emptied by the writer on account changes).
+    tokens: accounts::TokenCache,
     /// Held open for the store's life: its lock keeps a second writer out.
     _lock: std::fs::File,
 }
@@ -165,6 +167,7 @@ impl Store {
         });
         let (checkpointed, checkpoints) = watch::channel(0);
         let anchors = anchors::SharedAnchors::default();
+        let tokens = accounts::TokenCache::default();
         let state = writer::WriterState::open(
             conn,
             options.max_batch,
@@ -173,6 +176,7 @@ impl Store {
             options.log_key.clone(),
             checkpointed,
             anchors.clone(),
+            tokens.clone(),
         )?;
         let (tx, rx) = mpsc::channel(options.queue);
         let writer = std::thread::Builder::new()
@@ -205,6 +209,7 @@ impl Store {
                 log_key: options.log_key,
                 match_incidents: options.match_incidents,
                 anchors,
+                tokens,
                 _lock: lock,
             }),
         })

@@ -109,6 +109,8 @@ pub(super) struct WriterState {
     anchors: SharedAnchors,
     /// The incident rows changed since the index was last refreshed.
     touched: Touched,
+    /// Tokens looked up by readers: emptied after any account change is committed.
+    tokens: super::accounts::TokenCache,
 }
 
 pub(super) type Reply = oneshot::Sender<Result<Vec<Appended>, StoreError>>;
@@ -176,6 +178,7 @@ impl WriterState {
         log_key: Option<SigningKeyPair>,
         checkpointed: watch::Sender<u64>,
         anchors: SharedAnchors,
+        tokens: super::accounts::TokenCache,
     ) -> Result<Self, StoreError> {
         let mut conn = conn;
         let touched = Touched::default();
@@ -220,6 +223,7 @@ impl WriterState {
             durable,
             anchors,
             touched,
+            tokens,
         };
         let stored: Option<String> = state
             .conn
@@ -249,6 +253,11 @@ impl WriterState {
         let newest = log::checkpoint(&state.conn, None)?.map_or(0, |c| c.size);
         state.checkpointed.send_replace(newest);
         Ok(state)
+    }
+
+    /// Empties the token cache: after an account change, every token is looked up again.
+    fn forget_tokens(&self) {
+        self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
 
     /// Loads matching's index afresh from the incidents table.
@@ -343,7 +352,11 @@ impl WriterState {
         let first_seq = self.next_seq;
         let scenario_before = self.scenario.clone();
         let tiles_before = self.tiles.clone();
+        let accounts_changed = batch.iter().any(|(_, job, _)| job.iter().any(|p| matches!(p.what, What::Account(_))));
         let results = self.append_all(batch);
+        if accounts_changed {
+            self.forget_tokens();
+        }
         if let Err(e) = self.refresh_anchors() {
             // Matching would go on from a stale copy: load it whole instead.
             tracing::error!(error = %e, "refreshing the matching index failed; reloading it");
@@ -536,6 +549,7 @@ impl WriterState {
         self.scenario = scenario;
         self.publish_scenario();
         self.reload_anchors()?;
+        self.forget_tokens();
         Ok(n)
     }
 }
