@@ -175,8 +175,8 @@ impl Store {
             wal,
             options.log_key.clone(),
             checkpointed,
-            anchors.clone(),
-            tokens.clone(),
+            // What readers keep in memory and the writer keeps in step.
+            (anchors.clone(), tokens.clone()),
         )?;
         let (tx, rx) = mpsc::channel(options.queue);
         let writer = std::thread::Builder::new()

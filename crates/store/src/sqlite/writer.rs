@@ -177,8 +177,7 @@ impl WriterState {
         wal: Option<std::path::PathBuf>,
         log_key: Option<SigningKeyPair>,
         checkpointed: watch::Sender<u64>,
-        anchors: SharedAnchors,
-        tokens: super::accounts::TokenCache,
+        (anchors, tokens): (SharedAnchors, super::accounts::TokenCache),
     ) -> Result<Self, StoreError> {
         let mut conn = conn;
         let touched = Touched::default();
