@@ -283,14 +283,14 @@ pub(crate) fn incident(conn: &Connection, id: &IncidentId) -> Result<Option<Inci
 }
 
 /// The live incident an id leads to: itself, or the one it was (transitively) merged into.
-pub(crate) fn live(conn: &Connection, id: &IncidentId) -> Result<Option<IncidentId>, StoreError> {
+fn live_incident(conn: &Connection, id: &IncidentId) -> Result<Option<IncidentRow>, StoreError> {
     let mut current = *id;
     for _ in 0..64 {
         match incident(conn, &current)? {
             None => return Ok(None),
-            Some(row) => match row.merged_into {
-                Some(next) => current = IncidentId::parse(&next).map_err(StoreError::Internal)?,
-                None => return Ok(Some(current)),
+            Some(row) => match &row.merged_into {
+                Some(next) => current = IncidentId::parse(next).map_err(StoreError::Internal)?,
+                None => return Ok(Some(row)),
             },
         }
     }
@@ -925,8 +925,12 @@ pub(crate) fn resolve_placements(
             if item.opened || out.iter().any(|p: &Placement| p.opened && p.incident == item.incident) {
                 (item.incident, item.opened)
             } else {
-                match live(conn, &item.incident)? {
-                    Some(id) => (id, false),
+                match live_incident(conn, &item.incident)? {
+                    // Published since matching read it (or merged into a published one): a
+                    // public incident is never joined without a monitor, so the claim opens
+                    // its own.
+                    Some(row) if row.public => (IncidentId::new(), true),
+                    Some(row) => (row.id()?, false),
                     // Gone (cannot happen: incidents are never deleted); open a new one instead.
                     None => (IncidentId::new(), true),
                 }
@@ -939,4 +943,50 @@ pub(crate) fn resolve_placements(
         out.push(Placement { claim, incident, opened, proposals });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use truce_core::incidents::matching::Parts;
+
+    fn proposal() -> Proposal {
+        Proposal {
+            score: 0.9,
+            parts: Parts { place: 1.0, time: 1.0, event_type: 1.0, parties: 0.5 },
+            explanation: "same place".into(),
+        }
+    }
+
+    #[test]
+    fn a_claim_placed_in_an_incident_published_meanwhile_opens_its_own() {
+        let conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(crate::migrate::PROJECTIONS_SQL).expect("schema");
+        let (open, public) = (IncidentId::new(), IncidentId::new());
+        for (id, is_public) in [(open, 0), (public, 1)] {
+            conn.execute(
+                "INSERT INTO incidents (id, state, public, version, state_since, opened_seq, radius_m, occurred_from,
+                                        occurred_to, event_types, claimants, accused)
+                 VALUES (?1, 'reported', ?2, 1, 0, 0, 0, 0, 0, '', '', '')",
+                params![id.to_string(), is_public],
+            )
+            .expect("incident");
+        }
+        let items: Vec<PendingItem> = [open, public]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| PendingItem {
+                claim_index: i,
+                incident: *id,
+                opened: false,
+                proposals: vec![(*id, proposal())],
+            })
+            .collect();
+        let ids = HashMap::from([(0, ulid::Ulid::new()), (1, ulid::Ulid::new())]);
+        let placed = resolve_placements(&conn, &items, &ids).expect("resolved");
+        assert_eq!((placed[0].incident, placed[0].opened), (open, false));
+        assert!(placed[1].opened && placed[1].incident != public, "{:?}", placed[1]);
+        // The proposal stays on record: the claim was near the published incident.
+        assert_eq!(placed[1].proposals[0].incident, public);
+    }
 }
