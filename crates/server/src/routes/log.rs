@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use truce_core::access::{Action, Relation};
+use truce_store::ClaimAccess;
 
 fn text(body: String, cache: &'static str) -> Response {
     let mut r = Response::new(Body::from(body));
@@ -318,13 +319,26 @@ pub(crate) async fn sign_now(State(state): State<AppState>, caller: Caller) -> R
 /// the mission's incident records and its journal of personal-data reads as unpublished
 /// incidents, the scenario and keys by anyone.
 async fn entry_readable(state: &AppState, caller: &Caller, seq: u64, leaf: &[u8]) -> Result<bool, ApiError> {
-    let kind = String::from_utf8_lossy(leaf)
-        .lines()
-        .find_map(|l| l.strip_prefix("kind ").map(str::to_owned))
-        .unwrap_or_default();
-    Ok(if kind == truce_core::journal::kind::CLAIM_SUBMITTED {
-        state.store.claim_access(seq).await?.is_some_and(|a| caller.may_read_claim(Action::EntryRead, &a))
-    } else if truce_core::journal::kind::is_account(&kind) {
+    let kind = entry_kind(leaf);
+    let access = claim_access_of(state, seq, &kind).await?;
+    Ok(may_read_entry(caller, &kind, access.as_ref()))
+}
+
+/// The kind an entry's leaf names.
+fn entry_kind(leaf: &[u8]) -> String {
+    String::from_utf8_lossy(leaf).lines().find_map(|l| l.strip_prefix("kind ").map(str::to_owned)).unwrap_or_default()
+}
+
+/// Who may read a claim entry's claim (none for other kinds).
+async fn claim_access_of(state: &AppState, seq: u64, kind: &str) -> Result<Option<ClaimAccess>, ApiError> {
+    Ok(if kind == truce_core::journal::kind::CLAIM_SUBMITTED { state.store.claim_access(seq).await? } else { None })
+}
+
+/// `entry_readable` once the kind and, for a claim, its access are known.
+fn may_read_entry(caller: &Caller, kind: &str, claim: Option<&ClaimAccess>) -> bool {
+    if kind == truce_core::journal::kind::CLAIM_SUBMITTED {
+        claim.is_some_and(|a| caller.may_read_claim(Action::EntryRead, a))
+    } else if truce_core::journal::kind::is_account(kind) {
         false
     } else if kind.starts_with("incident.")
         || kind.starts_with("claim.")
@@ -333,7 +347,7 @@ async fn entry_readable(state: &AppState, caller: &Caller, seq: u64, leaf: &[u8]
         caller.may(Action::EntryRead, Relation::Other)
     } else {
         caller.may(Action::EntryRead, Relation::Published)
-    })
+    }
 }
 
 /// A journal entry as the log holds it.
@@ -352,21 +366,6 @@ pub(crate) struct EntryView {
     withheld: Option<String>,
 }
 
-/// Whether entry `seq`'s payload is a claim with personal data the caller may not read.
-async fn withholds_personal_data(
-    state: &AppState,
-    caller: &Caller,
-    seq: u64,
-    payload: &[u8],
-) -> Result<bool, ApiError> {
-    let Ok(body) = serde_json::from_slice::<truce_core::claims::ClaimBody>(payload) else { return Ok(false) };
-    if !body.has_personal_data() {
-        return Ok(false);
-    }
-    let access = state.store.claim_access(seq).await?;
-    Ok(!access.is_some_and(|a| caller.personal_data().shows(a.org.as_deref(), a.public)))
-}
-
 /// One journal entry: its leaf and payload, to check against a proof (and a claim's signature).
 #[utoipa::path(
     get, path = "/api/v1/log/entries/{seq}", tag = "ledger",
@@ -380,22 +379,24 @@ pub(crate) async fn entry(
 ) -> Result<Json<EntryView>, ApiError> {
     let n: u64 = seq.parse().map_err(|_| ApiError::NotFound(format!("no entry {seq:?}: not a sequence number")))?;
     let (leaf, payload) = state.store.log_entry(n).await?.ok_or_else(|| ApiError::NotFound(format!("no entry {n}")))?;
-    if !entry_readable(&state, &caller, n, &leaf).await? {
+    let kind = entry_kind(&leaf);
+    let access = claim_access_of(&state, n, &kind).await?;
+    if !may_read_entry(&caller, &kind, access.as_ref()) {
         return Err(ApiError::NotFound(format!("no entry {n}")));
     }
     let leaf_text = String::from_utf8_lossy(&leaf).into_owned();
-    let is_claim = leaf_text.lines().any(|l| l == format!("kind {}", truce_core::journal::kind::CLAIM_SUBMITTED));
-    if is_claim && withholds_personal_data(&state, &caller, n, &payload).await? {
-        return Ok(Json(EntryView {
-            seq: n,
-            leaf: leaf_text,
-            payload: None,
-            withheld: Some("the claim names people or its source's contact: personal data, which only monitors and the submitting organisation read".into()),
-        }));
-    }
-    if is_claim
-        && serde_json::from_slice::<truce_core::claims::ClaimBody>(&payload).is_ok_and(|b| b.has_personal_data())
-    {
+    // A claim naming people: its payload only to those who may read them, and journaled.
+    let personal = access.is_some()
+        && serde_json::from_slice::<truce_core::claims::ClaimBody>(&payload).is_ok_and(|b| b.has_personal_data());
+    if personal {
+        if !access.as_ref().is_some_and(|a| caller.personal_data().shows(a.org.as_deref(), a.public)) {
+            return Ok(Json(EntryView {
+                seq: n,
+                leaf: leaf_text,
+                payload: None,
+                withheld: Some("the claim names people or its source's contact: personal data, which only monitors and the submitting organisation read".into()),
+            }));
+        }
         let claim = leaf_text.lines().find_map(|l| l.strip_prefix("id ")).unwrap_or_default().to_owned();
         super::journal_personal_read(&state, &caller, &[claim], format!("GET /api/v1/log/entries/{n}")).await?;
     }

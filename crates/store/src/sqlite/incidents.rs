@@ -114,15 +114,14 @@ fn candidates(
             .flat_map(|it| f.event_types.iter().map(move |ct| matching::type_fit_score(ct, it)))
             .fold(0.1, f64::max)
     };
-    let parties = |s: &str| s.split(',').filter_map(|p| PartyId::parse(p).ok()).collect();
-    let features = |a: &Anchor| Features {
-        bbox: Some(a.bbox),
-        radius_m: a.radius_m,
-        from_ms: a.from_ms,
-        to_ms: a.to_ms,
-        event_types: a.event_types.split(',').filter_map(|t| scenario.taxonomy.get(t).cloned()).collect(),
-        claimants: parties(&a.claimants),
-        accused: parties(&a.accused),
+    let features = |a: &Anchor| {
+        stored_features(
+            Some(a.bbox),
+            a.radius_m,
+            (a.from_ms, a.to_ms),
+            [&a.event_types, &a.claimants, &a.accused],
+            scenario,
+        )
     };
     let mut out: Vec<(IncidentId, Proposal, bool)> = Vec::new();
     match &f.bbox {
@@ -152,21 +151,16 @@ fn candidates(
             }
         }
         None => {
-            // A claim without a place: the newest incidents overlapping its time.
+            // A claim without a place: the newest live incidents overlapping its time.
             let hour = 3_600_000.0;
-            let mut stmt = conn.prepare_cached(
-                "SELECT rid FROM incidents WHERE occurred_from <= ?1 AND occurred_to >= ?2 AND state <> 'merged'
-                 ORDER BY rid DESC LIMIT 500",
-            )?;
-            let rids: Vec<i64> = stmt
-                .query_map(params![(t1 * hour) as i64, (t0 * hour) as i64], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let mut row_stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM incidents i WHERE i.rid = ?1"))?;
-            for rid in rids.into_iter().take(MAX_SCORED) {
-                let Some(row) = row_stmt.query_row([rid], IncidentRow::read).optional()? else { continue };
-                if row.merged_into.is_some() {
-                    continue;
-                }
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM incidents i WHERE i.occurred_from <= ?1 AND i.occurred_to >= ?2
+                   AND i.state <> 'merged' ORDER BY i.rid DESC LIMIT ?3"
+            ))?;
+            let rows = stmt
+                .query_map(params![(t1 * hour) as i64, (t0 * hour) as i64, MAX_SCORED as i64], IncidentRow::read)?
+                .collect::<Result<Vec<_>, _>>()?;
+            for row in rows {
                 if let Some(p) = matching::score(f, &row.features(scenario)) {
                     out.push((row.id()?, p, row.public));
                 }
@@ -261,16 +255,29 @@ impl IncidentRow {
     /// What matching compares: its first claim's place and time, all its claims' types and
     /// parties.
     fn features(&self, scenario: &Scenario) -> Features {
-        let parties = |s: &str| s.split(',').filter_map(|p| PartyId::parse(p).ok()).collect();
-        Features {
-            bbox: self.bbox,
-            radius_m: self.radius_m,
-            from_ms: self.from_ms,
-            to_ms: self.to_ms,
-            event_types: self.event_types.split(',').filter_map(|t| scenario.taxonomy.get(t).cloned()).collect(),
-            claimants: parties(&self.claimants),
-            accused: parties(&self.accused),
-        }
+        let words = [self.event_types.as_str(), &self.claimants, &self.accused];
+        stored_features(self.bbox, self.radius_m, (self.from_ms, self.to_ms), words, scenario)
+    }
+}
+
+/// Features from an incident's stored place, time and comma-separated types, claimants and
+/// accused (as the table and the matching index keep them).
+fn stored_features(
+    bbox: Option<BBox>,
+    radius_m: f64,
+    (from_ms, to_ms): (i64, i64),
+    [types, claimants, accused]: [&str; 3],
+    scenario: &Scenario,
+) -> Features {
+    let parties = |s: &str| s.split(',').filter_map(|p| PartyId::parse(p).ok()).collect();
+    Features {
+        bbox,
+        radius_m,
+        from_ms,
+        to_ms,
+        event_types: types.split(',').filter_map(|t| scenario.taxonomy.get(t).cloned()).collect(),
+        claimants: parties(claimants),
+        accused: parties(accused),
     }
 }
 
@@ -371,13 +378,14 @@ fn write_features(tx: &Transaction<'_>, rid: i64, all: &Features, anchor: &Featu
 
 /// The feature columns of `incidents`, in the order of `write_features`' ?2 to ?18.
 struct FeatureValues {
-    all: Features,
-    anchor: Features,
+    all_box: [Option<f64>; 4],
+    /// Radius, from and to of all the claims together.
+    all_span: (f64, i64, i64),
     types: String,
     claimants: String,
     accused: String,
-    all_box: [Option<f64>; 4],
     anchor_box: [Option<f64>; 4],
+    anchor_span: (f64, i64, i64),
 }
 
 impl FeatureValues {
@@ -385,32 +393,38 @@ impl FeatureValues {
         let corners =
             |b: Option<BBox>| [b.map(|b| b.min_lon), b.map(|b| b.min_lat), b.map(|b| b.max_lon), b.map(|b| b.max_lat)];
         FeatureValues {
+            all_box: corners(all.bbox),
+            all_span: (all.radius_m, all.from_ms, all.to_ms),
             types: all.event_types.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(","),
             claimants: join_parties(&all.claimants),
             accused: join_parties(&all.accused),
-            all_box: corners(all.bbox),
             anchor_box: corners(anchor.bbox),
-            all: all.clone(),
-            anchor: anchor.clone(),
+            anchor_span: (anchor.radius_m, anchor.from_ms, anchor.to_ms),
         }
     }
 
     fn params(&self) -> impl Iterator<Item = &dyn rusqlite::ToSql> {
-        let head: [&dyn rusqlite::ToSql; 4] = [&self.all_box[0], &self.all_box[1], &self.all_box[2], &self.all_box[3]];
-        let mid: [&dyn rusqlite::ToSql; 10] = [
-            &self.all.radius_m,
-            &self.all.from_ms,
-            &self.all.to_ms,
+        let (a, n) = (&self.all_box, &self.anchor_box);
+        let values: [&dyn rusqlite::ToSql; 17] = [
+            &a[0],
+            &a[1],
+            &a[2],
+            &a[3],
+            &self.all_span.0,
+            &self.all_span.1,
+            &self.all_span.2,
             &self.types,
             &self.claimants,
             &self.accused,
-            &self.anchor_box[0],
-            &self.anchor_box[1],
-            &self.anchor_box[2],
-            &self.anchor_box[3],
+            &n[0],
+            &n[1],
+            &n[2],
+            &n[3],
+            &self.anchor_span.0,
+            &self.anchor_span.1,
+            &self.anchor_span.2,
         ];
-        let tail: [&dyn rusqlite::ToSql; 3] = [&self.anchor.radius_m, &self.anchor.from_ms, &self.anchor.to_ms];
-        head.into_iter().chain(mid).chain(tail)
+        values.into_iter()
     }
 }
 

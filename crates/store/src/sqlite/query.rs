@@ -91,28 +91,34 @@ impl ViewRow {
         conn: &Connection,
         scenario: &Scenario,
         personal: &PersonalData,
+        published: Option<bool>,
     ) -> Result<(Box<RawValue>, bool), StoreError> {
         let body: ClaimBody = serde_json::from_slice(&self.payload).map_err(|e| StoreError::Decode {
             seq: self.seq,
             source: DecodeError::Payload { kind: kind::CLAIM_SUBMITTED.into(), source: e },
         })?;
-        let shows = body.has_personal_data() && shows_personal(conn, personal, self.seq, self.org.as_deref())?;
+        let shows =
+            body.has_personal_data() && shows_personal(conn, personal, self.seq, self.org.as_deref(), published)?;
         Ok((claim_view(self.seq, self.id, self.received_at, self.actor, &body, scenario, shows)?, shows))
     }
 }
 
-/// Whether a reader with `personal` sees the personal data of claim `seq` of `org`.
-pub(super) fn shows_personal(
+/// Whether a reader with `personal` sees the personal data of claim `seq` of `org`; whether
+/// it is published is looked up only if the answer depends on it and it is not `published`.
+fn shows_personal(
     conn: &Connection,
     personal: &PersonalData,
     seq: u64,
     org: Option<&str>,
+    published: Option<bool>,
 ) -> Result<bool, StoreError> {
     if !personal.needs_publication(org) {
         return Ok(personal.shows(org, false));
     }
-    let published: bool =
-        conn.prepare_cached(&format!("SELECT ?1 IN ({PUBLISHED})"))?.query_row([seq as i64], |r| r.get(0))?;
+    let published = match published {
+        Some(p) => p,
+        None => conn.prepare_cached(&format!("SELECT ?1 IN ({PUBLISHED})"))?.query_row([seq as i64], |r| r.get(0))?,
+    };
     Ok(personal.shows(org, published))
 }
 
@@ -168,19 +174,17 @@ impl Store {
         let Some(scenario) = self.scenario() else { return Ok(None) };
         self.read(move |c| {
             let row = c
-                .prepare_cached(
-                    "SELECT j.seq, j.id, j.received_at, j.actor, j.payload, c.org
-                     FROM journal j JOIN claims c ON c.seq = j.seq WHERE j.id = ?1 AND j.kind = ?2",
-                )?
-                .query_row(params![id.to_string(), kind::CLAIM_SUBMITTED], ViewRow::read)
+                .prepare_cached(&format!(
+                    "SELECT j.seq, j.id, j.received_at, j.actor, j.payload, c.org, j.seq IN ({PUBLISHED})
+                     FROM journal j JOIN claims c ON c.seq = j.seq WHERE j.id = ?1 AND j.kind = ?2"
+                ))?
+                .query_row(params![id.to_string(), kind::CLAIM_SUBMITTED], |r| {
+                    Ok((ViewRow::read(r)?, r.get::<_, bool>(6)?))
+                })
                 .optional()?;
-            let Some(row) = row else { return Ok(None) };
-            let (org, public): (Option<String>, bool) = c
-                .prepare_cached(&format!("SELECT org, seq IN ({PUBLISHED}) FROM claims WHERE seq = ?1"))?
-                .query_row([row.seq as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-                .unwrap_or((None, false));
-            let (view, shows) = row.view(c, &scenario, &personal)?;
+            let Some((row, public)) = row else { return Ok(None) };
+            let org = row.org.clone();
+            let (view, shows) = row.view(c, &scenario, &personal, Some(public))?;
             Ok(Some((view, ClaimAccess { org, public }, shows)))
         })
         .await
@@ -290,7 +294,7 @@ impl Store {
                 let r = ViewRow::read(row)?;
                 last_seq = Some(r.seq);
                 let id = r.id.clone();
-                let (view, shows) = r.view(c, &scenario, &filter.personal)?;
+                let (view, shows) = r.view(c, &scenario, &filter.personal, None)?;
                 if shows {
                     personal_shown.push(id);
                 }
