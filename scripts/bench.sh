@@ -84,7 +84,7 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
   echo "3 s; signed-claim ingest at least 20,000/s."
   echo
   echo '```'
-  figures '^ledger' 
+  figures '^ledger (ingest|inclusion|full)'
   echo '```'
   echo
   echo "- *Checkpoint cost*: the same batch ingest (batches of 100) on a store without a log key"
@@ -110,7 +110,7 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
   echo "incidents, within 25% of the issue 2 ingest rate."
   echo
   echo '```'
-  figures '^incidents'
+  figures '^incidents (fresh|over|ingest)'
   echo '```'
   echo
   echo "- *Fresh database*: issue 2's conditions (no incidents, no matching), log key and"
