@@ -155,10 +155,13 @@ pub fn score(claim: &Features, incident: &Features) -> Option<Proposal> {
     let time = (-gap_h / TIME_SCALE_H).exp();
     words.push(if gap_ms == 0 {
         "overlapping times".to_string()
+    } else if gap_h < 0.5 {
+        "less than 1 h apart".to_string()
     } else if gap_h < 24.0 {
         format!("{gap_h:.0} h apart")
     } else {
-        format!("{:.0} days apart", gap_h / 24.0)
+        let days = (gap_h / 24.0).round();
+        if days == 1.0 { "1 day apart".to_string() } else { format!("{days:.0} days apart") }
     });
 
     // Event type: the best fit between the claim's type and any of the incident's.
@@ -302,6 +305,15 @@ mod tests {
             p.explanation
         );
         assert!(p.explanation.contains("mutual accusation"), "{}", p.explanation);
+    }
+
+    #[test]
+    fn time_gaps_read_as_plain_english() {
+        let a = features("armed_clash", "AAA", Some("BBB"), 46.0, 39.5, 16);
+        let said =
+            |day| score(&features("armed_clash", "BBB", Some("AAA"), 46.0, 39.5, day), &a).expect("c").explanation;
+        assert!(said(17).contains("less than 1 h apart"), "{}", said(17));
+        assert!(said(18).contains(", 1 day apart,"), "{}", said(18));
     }
 
     #[test]
