@@ -45,6 +45,14 @@ pub fn init(store: &Store, scenario: Scenario) -> Result<()> {
     Ok(())
 }
 
+/// The bundled demo provision records (file name, JSON text).
+pub fn demo_records() -> (String, String) {
+    (
+        format!("{DIR}/demo/records.json (built in)"),
+        include_str!("../../../scenarios/nagorno-karabakh-2020/demo/records.json").to_owned(),
+    )
+}
+
 /// The bundled verification script and the counter-claims of its disputes.
 pub fn demo_script() -> crate::demo_script::ScriptFiles {
     crate::demo_script::ScriptFiles {

@@ -206,3 +206,52 @@ pub async fn run(
     }
     Ok(steps)
 }
+
+/// Loads a scenario's demo provision records (`demo/records.json`): a JSON array of records
+/// in the API's input format, each with `claim_files` (demo claim files to link) and
+/// optionally `incidents_of` (demo claim files whose incidents to link). Each is recorded by
+/// `monitor`. Returns how many.
+pub async fn load_records(
+    store: &Store,
+    name: &str,
+    text: &str,
+    claim_ids: &HashMap<String, ClaimId>,
+    monitor: &str,
+) -> Result<usize> {
+    let items: Vec<Value> = serde_json::from_str(text).with_context(|| format!("parsing {name}"))?;
+    let Some(scenario) = store.scenario() else { bail!("the database has no scenario") };
+    let actor = Actor::user(&UserName::parse(monitor).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let claim = |i: usize, f: &Value| -> Result<ClaimId> {
+        let file = f.as_str().unwrap_or_default();
+        claim_ids.get(file).copied().with_context(|| format!("{name}[{i}]: no demo claim file {file:?}"))
+    };
+    for (i, item) in items.iter().enumerate() {
+        let mut item = item.clone();
+        let obj = item.as_object_mut().with_context(|| format!("{name}[{i}]: not an object"))?;
+        let files = obj.remove("claim_files").unwrap_or_default();
+        let incidents_of = obj.remove("incidents_of").unwrap_or_default();
+        let mut claims = Vec::new();
+        for f in files.as_array().into_iter().flatten() {
+            claims.push(claim(i, f)?);
+        }
+        let mut incidents = Vec::new();
+        for f in incidents_of.as_array().into_iter().flatten() {
+            let c = claim(i, f)?;
+            let id = store
+                .incident_of_claim(c)
+                .await?
+                .with_context(|| format!("{name}[{i}]: claim {c:?} is in no incident"))?;
+            incidents.push(IncidentId::parse(&id).map_err(|e| anyhow::anyhow!("{e}"))?);
+        }
+        let mut record: truce_core::provisions::Record =
+            serde_json::from_value(item).with_context(|| format!("{name}[{i}] is not a record"))?;
+        record.claims = claims;
+        record.incidents = incidents;
+        let (record, _) = record.validate(&scenario).map_err(|e| anyhow::anyhow!("{name}[{i}]: {e}"))?;
+        store
+            .execute(actor.clone(), Command::AddRecord(Box::new(record)))
+            .await
+            .with_context(|| format!("recording {name}[{i}]"))?;
+    }
+    Ok(items.len())
+}

@@ -134,6 +134,21 @@ enum Cmd {
     },
     /// Print the permission matrix (docs/access.md) as Markdown.
     AccessMatrix,
+    /// Provision records on a running server: add, list, link to claims and incidents.
+    Record {
+        #[command(subcommand)]
+        command: RecordCmd,
+    },
+    /// Each provision's compliance from a running server: status, reasons, indicators.
+    Provisions {
+        /// One provision (e.g. P6); all when left out.
+        id: Option<String>,
+        /// Print the JSON answer instead of a summary.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        server: ServerArg,
+    },
     /// Write a C2SP tlog-proof file for one entry: its leaf, its inclusion proof and the
     /// newest cosigned checkpoint. Anyone can check it offline with `truce verify --proof`.
     Proof {
@@ -308,6 +323,51 @@ struct VerifyArgs {
     policy: Option<PathBuf>,
 }
 
+#[derive(Debug, Subcommand)]
+enum RecordCmd {
+    /// Add a record (a JSON file, or - for standard input, in the API's input format:
+    /// {"provision", "record": {"kind", …}, "source", "claims", "incidents"}).
+    Add {
+        /// The record as JSON.
+        file: PathBuf,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+    /// List records, newest first.
+    List {
+        /// Only this kind (closure, return, control_change, …).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this provision.
+        #[arg(long)]
+        provision: Option<String>,
+        /// Only records about this party.
+        #[arg(long)]
+        party: Option<String>,
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Print the JSON answer.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+    /// Link a record to claims and incidents.
+    Link {
+        /// The record's id.
+        id: String,
+        /// A claim id (repeatable).
+        #[arg(long = "claim")]
+        claims: Vec<String>,
+        /// An incident id (repeatable).
+        #[arg(long = "incident")]
+        incidents: Vec<String>,
+        #[command(flatten)]
+        server: ServerArg,
+    },
+}
+
 #[derive(Debug, Args)]
 struct ServerArg {
     /// Server base URL.
@@ -433,6 +493,8 @@ fn main() -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Record { command } => record_cmd(command),
+        Cmd::Provisions { id, json, server } => provisions_cmd(id, json, &server),
         Cmd::AccessMatrix => {
             print!("{}", truce_core::access::render_markdown());
             Ok(())
@@ -543,9 +605,14 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>, witn
             (Some(dir), path)
         }
     };
-    let (sc, claims, script) = match &scenario {
-        Some(dir) => (scenario_dir::load(dir)?, scenario_dir::demo_claims(dir)?, scenario_dir::demo_script(dir)?),
-        None => (bundle::scenario()?, bundle::demo_claims(), Some(bundle::demo_script())),
+    let (sc, claims, script, records) = match &scenario {
+        Some(dir) => (
+            scenario_dir::load(dir)?,
+            scenario_dir::demo_claims(dir)?,
+            scenario_dir::demo_script(dir)?,
+            scenario_dir::demo_records(dir)?,
+        ),
+        None => (bundle::scenario()?, bundle::demo_claims(), Some(bundle::demo_script()), Some(bundle::demo_records())),
     };
     let store = create_store(&db, &sc.id)?;
     let title = sc.title.en().to_owned();
@@ -564,15 +631,19 @@ fn demo(db: Option<PathBuf>, listen: SocketAddr, scenario: Option<PathBuf>, witn
     let log_vkey = store.log_key().map(|k| k.note_verifier()).context("the demo store has no log key")?;
     println!("log key:  {log_vkey}");
     runtime()?.block_on(async move {
+        let ids = loaded.into_iter().collect();
+        let monitor = accounts
+            .iter()
+            .find(|a| a.role == truce_core::access::Role::Monitor)
+            .map(|a| a.name.clone())
+            .context("the demo has no monitor account")?;
         if let Some((script, disputes)) = &script {
-            let ids = loaded.into_iter().collect();
-            let monitor = accounts
-                .iter()
-                .find(|a| a.role == truce_core::access::Role::Monitor)
-                .map(|a| a.name.clone())
-                .context("the demo has no monitor account")?;
             let steps = truce::demo_script::run(&store, script, &ids, disputes, &monitor).await?;
             println!("verification: {steps} demo steps replayed ({} incidents)", script.incidents.len());
+        }
+        if let Some((name, text)) = &records {
+            let n = truce::demo_script::load_records(&store, name, text, &ids, &monitor).await?;
+            println!("provisions: {n} demo records");
         }
         // The scenario's witnesses, run here with fresh keys unless a policy names real ones.
         let mut policy_path = witnesses.map(Path::to_path_buf);
@@ -626,6 +697,78 @@ fn serve(db: &Path, listen: SocketAddr, witnesses: Option<&Path>) -> Result<()> 
         let state = app_state(store, witnesses)?;
         server::run_with(state, listen, |addr| println!("listening on http://{addr}")).await
     })
+}
+
+fn record_cmd(command: RecordCmd) -> Result<()> {
+    match command {
+        RecordCmd::Add { file, server } => {
+            let text = if file == Path::new("-") {
+                std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+            } else {
+                std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?
+            };
+            let answer = server.client().post_raw("/api/v1/records", &text)?;
+            let record = expect(answer, 201).with_context(|| format!("the server refused {}", file.display()))?;
+            println!("{}", record["id"].as_str().unwrap_or_default());
+            Ok(())
+        }
+        RecordCmd::List { kind, provision, party, limit, json, server } => {
+            let mut query = Vec::new();
+            query.extend(kind.map(|v| ("kind", v)));
+            query.extend(provision.map(|v| ("provision", v)));
+            query.extend(party.map(|v| ("party", v)));
+            query.extend(limit.map(|v| ("limit", v.to_string())));
+            let rows = expect(server.client().get("/api/v1/records", &query)?, 200)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+                return Ok(());
+            }
+            println!("{:<26} {:<9} {:<18} SUMMARY", "ID", "PROVISION", "KIND");
+            for r in rows.as_array().into_iter().flatten() {
+                let data: Option<truce_core::provisions::RecordData> = serde_json::from_value(r["record"].clone()).ok();
+                println!(
+                    "{:<26} {:<9} {:<18} {}",
+                    r["id"].as_str().unwrap_or_default(),
+                    r["provision"].as_str().unwrap_or("-"),
+                    r["kind"].as_str().unwrap_or_default(),
+                    data.as_ref().map(truce_core::provisions::compliance::summary).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        RecordCmd::Link { id, claims, incidents, server } => {
+            let body = serde_json::json!({"claims": claims, "incidents": incidents});
+            let answer = server.client().post_raw(&format!("/api/v1/records/{id}/links"), &body.to_string())?;
+            expect(answer, 200).with_context(|| format!("the server refused to link {id}"))?;
+            println!("linked {id}");
+            Ok(())
+        }
+    }
+}
+
+fn provisions_cmd(id: Option<String>, json: bool, server: &ServerArg) -> Result<()> {
+    let path = match &id {
+        Some(id) => format!("/api/v1/provisions/{id}"),
+        None => "/api/v1/provisions".to_string(),
+    };
+    let answer = expect(server.client().get(&path, &[])?, 200)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+        return Ok(());
+    }
+    let all = if answer.is_array() { answer.as_array().cloned().unwrap_or_default() } else { vec![answer] };
+    for p in all {
+        println!(
+            "{} {:<20} {}",
+            p["provision"].as_str().unwrap_or_default(),
+            p["status"].as_str().unwrap_or_default(),
+            p["title"].as_str().unwrap_or_default()
+        );
+        for reason in p["reasons"].as_array().into_iter().flatten() {
+            println!("     - {}", reason.as_str().unwrap_or_default());
+        }
+    }
+    Ok(())
 }
 
 fn submit(file: &Path, sign: Option<&Path>, server: &ServerArg) -> Result<()> {

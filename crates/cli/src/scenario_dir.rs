@@ -55,6 +55,16 @@ pub fn demo_claims(dir: &Path) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
+/// A scenario directory's demo provision records (`demo/records.json`), if it has them.
+pub fn demo_records(dir: &Path) -> Result<Option<(String, String)>> {
+    let path = dir.join("demo").join("records.json");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(Some((path.display().to_string(), text)))
+}
+
 /// A scenario directory's verification script (`demo/verification.toml`) and the
 /// counter-claims of its disputes (`demo/disputes/*.json`), if it has a script.
 pub fn demo_script(dir: &Path) -> Result<Option<crate::demo_script::ScriptFiles>> {

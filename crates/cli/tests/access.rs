@@ -270,6 +270,13 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
             let (claim, _) = w.claim_of("ARM");
             authorized(&c.post_raw(&format!("/api/v1/claims/{claim}/grade"), "{}").expect("answer"))
         }
+        Action::RecordRead => {
+            let list = allowed_status(&c.get("/api/v1/records", &[]).expect("answer"), &[200]);
+            let view = allowed_status(&c.get("/api/v1/provisions", &[]).expect("answer"), &[200]);
+            assert_eq!(list, view, "records and the compliance view are read alike");
+            list
+        }
+        Action::RecordWrite => authorized(&c.post_raw("/api/v1/records", "{}").expect("answer")),
     })
 }
 

@@ -153,11 +153,16 @@ pub enum Action {
     IncidentDispute,
     /// Grade a claim's source (Admiralty scale).
     SourceGrade,
+    /// Read provision records and the compliance view; links to claims and incidents are
+    /// shown only to those who may read what they name.
+    RecordRead,
+    /// Add provision records and link them to claims and incidents.
+    RecordWrite,
 }
 
 impl Action {
     /// Every action, in the matrix's row order.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::ClaimRead,
         Action::PersonalDataRead,
         Action::ClaimSubmit,
@@ -177,6 +182,8 @@ impl Action {
         Action::IncidentEndorse,
         Action::IncidentDispute,
         Action::SourceGrade,
+        Action::RecordRead,
+        Action::RecordWrite,
     ];
 
     /// A short name.
@@ -201,6 +208,8 @@ impl Action {
             Action::IncidentEndorse => "incident.endorse",
             Action::IncidentDispute => "incident.dispute",
             Action::SourceGrade => "source.grade",
+            Action::RecordRead => "record.read",
+            Action::RecordWrite => "record.write",
         }
     }
 
@@ -234,6 +243,10 @@ impl Action {
                 "contest a published finding with a counter-claim (own: the organisation's own claim)"
             }
             Action::SourceGrade => "grade a claim's source (Admiralty scale)",
+            Action::RecordRead => {
+                "read provision records and compliance (links shown only to those who may read what they name)"
+            }
+            Action::RecordWrite => "add provision records and link them to claims and incidents",
         }
     }
 
@@ -313,6 +326,10 @@ pub const RULES: &[Rule] = &[
     Rule { action: Action::IncidentDispute, relation: Relation::Own, allowed: &[PARTY] },
     Rule { action: Action::IncidentDispute, relation: Relation::Other, allowed: &[] },
     Rule { action: Action::SourceGrade, relation: Relation::Any, allowed: &[MONITOR] },
+    // Provision records are the mission's public account of the agreement; what they link
+    // to stays under its own rows. The mission alone records.
+    Rule { action: Action::RecordRead, relation: Relation::Any, allowed: EVERYONE },
+    Rule { action: Action::RecordWrite, relation: Relation::Any, allowed: &[MONITOR] },
 ];
 
 /// Whether `viewer` may do `action` on an object in `relation`. Pairs the matrix does not

@@ -61,6 +61,10 @@ pub enum Command {
     Incident(Box<crate::incidents::IncidentChange>),
     /// A reader was shown the personal data of claims.
     PersonalDataRead(PersonalDataRead),
+    /// Add a provision record.
+    AddRecord(Box<crate::provisions::Record>),
+    /// Link a record to claims and incidents.
+    LinkRecord(crate::provisions::RecordLinks),
 }
 
 /// A read of restricted data, journaled as it happens: whose claims' personal data (persons'
@@ -92,6 +96,10 @@ pub mod kind {
     pub const TOKEN_REVOKED: &str = "token.revoked";
     /// A reader was shown claims' personal data.
     pub const PERSONAL_DATA_READ: &str = "personal_data.read";
+    /// A provision record was added.
+    pub const RECORD_ADDED: &str = "record.added";
+    /// A provision record was linked to claims or incidents.
+    pub const RECORD_LINKED: &str = "record.linked";
 
     /// Kinds whose payloads concern accounts and are never served.
     pub fn is_account(kind: &str) -> bool {
@@ -128,6 +136,8 @@ impl Command {
             Command::RevokeToken(_) => kind::TOKEN_REVOKED,
             Command::Incident(c) => c.kind(),
             Command::PersonalDataRead(_) => kind::PERSONAL_DATA_READ,
+            Command::AddRecord(_) => kind::RECORD_ADDED,
+            Command::LinkRecord(_) => kind::RECORD_LINKED,
         }
     }
 
@@ -143,6 +153,8 @@ impl Command {
             Command::RevokeToken(t) => canonical_json(t),
             Command::Incident(c) => canonical_json(c.as_ref()),
             Command::PersonalDataRead(r) => canonical_json(r),
+            Command::AddRecord(r) => canonical_json(r.as_ref()),
+            Command::LinkRecord(l) => canonical_json(l),
         }
     }
 
@@ -166,6 +178,8 @@ impl Command {
             }
             kind::TOKEN_REVOKED => serde_json::from_slice(payload).map(Command::RevokeToken).map_err(err),
             kind::PERSONAL_DATA_READ => serde_json::from_slice(payload).map(Command::PersonalDataRead).map_err(err),
+            kind::RECORD_ADDED => serde_json::from_slice(payload).map(|r| Command::AddRecord(Box::new(r))).map_err(err),
+            kind::RECORD_LINKED => serde_json::from_slice(payload).map(Command::LinkRecord).map_err(err),
             k if crate::incidents::IncidentChange::KINDS.contains(&k) => {
                 let change: crate::incidents::IncidentChange = serde_json::from_slice(payload).map_err(err)?;
                 if change.kind() != k {

@@ -17,6 +17,7 @@ pub mod incidents;
 pub mod journal;
 pub mod keys;
 pub mod names;
+pub mod provisions;
 pub mod scenario;
 pub mod taxonomy;
 pub mod text;

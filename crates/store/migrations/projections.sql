@@ -16,6 +16,8 @@ DROP TABLE IF EXISTS incident_claims;
 DROP TABLE IF EXISTS incident_history;
 DROP TABLE IF EXISTS endorsements;
 DROP TABLE IF EXISTS source_grades;
+DROP TABLE IF EXISTS records;
+DROP TABLE IF EXISTS record_links;
 
 CREATE TABLE scenario (
     one  INTEGER PRIMARY KEY CHECK (one = 1),
@@ -176,3 +178,28 @@ CREATE TABLE source_grades (
     by          TEXT    NOT NULL,
     seq         INTEGER NOT NULL
 ) STRICT;
+
+-- Provision records (truce_core::provisions): filter columns only; the record is its
+-- journal entry's payload (records.seq = journal.seq, records.id = journal.id).
+CREATE TABLE records (
+    seq       INTEGER PRIMARY KEY,
+    id        TEXT    NOT NULL UNIQUE,
+    kind      TEXT    NOT NULL,
+    provision TEXT,
+    party     TEXT,                -- the party it is about (holder, restricting or closing party)
+    at_from   INTEGER NOT NULL,    -- ms UTC
+    at_to     INTEGER NOT NULL,    -- ms UTC; the largest integer while open (a post, a closure)
+    min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL
+) STRICT;
+CREATE INDEX records_kind ON records (kind, seq);
+CREATE INDEX records_provision ON records (provision, seq);
+
+-- Claims and incidents linked to records, at creation or later.
+CREATE TABLE record_links (
+    record_seq INTEGER NOT NULL,
+    target     TEXT    NOT NULL,   -- claim or incident
+    id         TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,   -- the entry that made the link
+    PRIMARY KEY (record_seq, target, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX record_links_id ON record_links (id);

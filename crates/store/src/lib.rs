@@ -15,5 +15,5 @@ mod sqlite;
 pub use error::StoreError;
 pub use sqlite::{
     Appended, AuditEntry, ClaimAccess, ClaimPage, EntryHeader, IncidentDetail, IncidentPage, IncidentSummary, LogFile,
-    PlaceMatch, Projected, RegisteredKey, Store, StoreOptions, StoredCheckpoint,
+    PlaceMatch, Projected, RecordFilter, RecordLink, RecordRow, RegisteredKey, Store, StoreOptions, StoredCheckpoint,
 };

@@ -316,8 +316,9 @@ pub(crate) async fn sign_now(State(state): State<AppState>, caller: Caller) -> R
 
 /// Whether the caller may read entry `seq` (whose leaf is `leaf`): as its object is read, a
 /// claim as that claim, account entries by nobody (they hold password and token hashes),
-/// the mission's incident records and its journal of personal-data reads as unpublished
-/// incidents, the scenario and keys by anyone.
+/// the mission's incident and provision records (whose links may name unpublished claims)
+/// and its journal of personal-data reads as unpublished incidents, the scenario and keys by
+/// anyone.
 async fn entry_readable(state: &AppState, caller: &Caller, seq: u64, leaf: &[u8]) -> Result<bool, ApiError> {
     let kind = entry_kind(leaf);
     let access = claim_access_of(state, seq, &kind).await?;
@@ -342,6 +343,7 @@ fn may_read_entry(caller: &Caller, kind: &str, claim: Option<&ClaimAccess>) -> b
         false
     } else if kind.starts_with("incident.")
         || kind.starts_with("claim.")
+        || kind.starts_with("record.")
         || kind == truce_core::journal::kind::PERSONAL_DATA_READ
     {
         caller.may(Action::EntryRead, Relation::Other)

@@ -8,6 +8,7 @@ pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod meta;
 pub(crate) mod places;
+pub(crate) mod records;
 
 use crate::auth::Caller;
 use crate::{AppState, error::ApiError};
@@ -54,6 +55,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/incidents/{id}/verification", axum::routing::post(incidents::verification))
         .route("/api/v1/incidents/{id}/endorsements", axum::routing::post(incidents::endorse))
         .route("/api/v1/incidents/{id}/disputes", axum::routing::post(incidents::dispute))
+        .route("/api/v1/records", get(records::list).post(records::add))
+        .route("/api/v1/records/{id}", get(records::get_one))
+        .route("/api/v1/records/{id}/links", axum::routing::post(records::link))
+        .route("/api/v1/provisions", get(records::provisions))
+        .route("/api/v1/provisions/control-changes", get(records::control_changes))
+        .route("/api/v1/provisions/{id}", get(records::provision))
         .route("/api/v1/scenario", get(meta::get_scenario))
         .route("/api/v1/places", get(places::search))
         .route("/api/v1/health", get(meta::health))

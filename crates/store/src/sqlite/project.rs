@@ -50,6 +50,10 @@ pub(crate) enum What {
     Placement(Vec<super::incidents::PendingItem>),
     /// Journaled only: nothing is projected (a read of personal data).
     Record,
+    /// A provision record, with what it is indexed by.
+    ProvisionRecord(Box<(truce_core::provisions::Record, truce_core::provisions::RecordIndex)>),
+    /// Links added to a provision record.
+    RecordLinks(truce_core::provisions::RecordLinks),
 }
 
 /// A change to users or tokens.
@@ -126,6 +130,18 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
         Command::RevokeToken(t) => What::Account(Account::RevokeToken(t.id)),
         Command::Incident(c) => What::Incident(c, None),
         Command::PersonalDataRead(_) => What::Record,
+        Command::AddRecord(r) => {
+            let sc = scenario.ok_or(StoreError::NotInitialised)?;
+            // Validated by the caller; validating again gives the index (and refuses a
+            // record that no longer fits the scenario, which cannot change once loaded).
+            let (record, index) = r
+                .as_ref()
+                .clone()
+                .validate(sc)
+                .map_err(|e| StoreError::Internal(format!("a record reached the store invalid: {e}")))?;
+            What::ProvisionRecord(Box::new((record, index)))
+        }
+        Command::LinkRecord(l) => What::RecordLinks(l),
     };
     Ok(Prepared { kind, payload, digest, what })
 }
@@ -252,6 +268,14 @@ pub(super) fn apply(
             Err(StoreError::Internal("placements are journaled by the writer before they are projected".into()))
         }
         What::Record => Ok(Projected::Recorded),
+        What::ProvisionRecord(r) => {
+            super::records::apply_added(tx, entry, &r.0, &r.1)?;
+            Ok(Projected::Recorded)
+        }
+        What::RecordLinks(l) => {
+            super::records::apply_linked(tx, entry, l)?;
+            Ok(Projected::Recorded)
+        }
     }
 }
 

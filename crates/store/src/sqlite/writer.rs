@@ -415,7 +415,13 @@ impl WriterState {
                         conflict = Some(StoreError::Conflict("a scenario is already loaded in this database".into()));
                     }
                     What::Scenario(_) => loaded = true,
-                    What::Claim(_) | What::Key(_) | What::Account(_) | What::Incident(..) | What::Placement(_)
+                    What::Claim(_)
+                    | What::Key(_)
+                    | What::Account(_)
+                    | What::Incident(..)
+                    | What::Placement(_)
+                    | What::ProvisionRecord(_)
+                    | What::RecordLinks(_)
                         if !loaded =>
                     {
                         conflict = Some(StoreError::NotInitialised)
@@ -428,6 +434,16 @@ impl WriterState {
                         }
                     }
                     What::Placement(_) | What::Record => {}
+                    What::ProvisionRecord(r) => {
+                        if let Some(c) = super::records::conflict(&tx, None, &r.0.claims, &r.0.incidents)? {
+                            conflict = Some(c);
+                        }
+                    }
+                    What::RecordLinks(l) => {
+                        if let Some(c) = super::records::conflict(&tx, Some(&l.record), &l.claims, &l.incidents)? {
+                            conflict = Some(c);
+                        }
+                    }
                     What::Account(a) => {
                         if let Some(c) = project::account_conflict(&tx, a)? {
                             conflict = Some(c);

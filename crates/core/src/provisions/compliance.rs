@@ -1,0 +1,569 @@
+//! Compliance per provision: every rule deriving a provision's status and indicators from
+//! the records and the published findings lives here (documented in `docs/provisions.md`).
+//!
+//! Only what the mission has published or recorded counts: a finding enters once its
+//! incident is published (or disputed after publication), so the view may be shown to
+//! anyone.
+
+use super::{DeadlineState, LinkState, Record, RecordData, RecordId};
+use crate::incidents::IncidentId;
+use crate::scenario::{Provision, ProvisionKind, Scenario};
+use crate::time::fmt;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// A record as stored: what it says, when it was recorded, and every link made to it.
+#[derive(Debug, Clone)]
+pub struct StoredRecord {
+    /// Its id.
+    pub id: RecordId,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// What it says (provision filled in).
+    pub record: Record,
+    /// Incidents linked, at creation or later.
+    pub incidents: Vec<IncidentId>,
+}
+
+/// A published incident as the compliance view sees it.
+#[derive(Debug, Clone)]
+pub struct PublicIncident {
+    /// Its id.
+    pub id: IncidentId,
+    /// Disputed by a party after publication.
+    pub disputed: bool,
+    /// When it happened (start), ms UTC.
+    pub occurred_from_ms: i64,
+    /// The provisions its finding says were breached.
+    pub breached: Vec<String>,
+}
+
+/// How a provision is being kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Records show it kept, and no violation is verified or disputed.
+    Kept,
+    /// At least one violation is verified.
+    ViolationsVerified,
+    /// Violations are alleged or disputed, none verified.
+    Disputed,
+    /// Nothing recorded.
+    NoData,
+}
+
+/// One measure of a provision.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Indicator {
+    /// Machine name, e.g. `days_closed`.
+    pub name: String,
+    /// What it measures, in words.
+    pub label: String,
+    /// The value.
+    #[schema(value_type = Object)]
+    pub value: serde_json::Value,
+}
+
+/// A recent record, in one line.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Item {
+    /// The record's id.
+    pub record: String,
+    /// Its kind.
+    pub kind: String,
+    /// When it happened (RFC 3339).
+    pub at: String,
+    /// In words.
+    pub summary: String,
+}
+
+/// A provision's compliance.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Compliance {
+    /// The provision's id.
+    pub provision: String,
+    /// Its number in the agreement.
+    pub number: u32,
+    /// Its kind.
+    #[schema(value_type = String)]
+    pub kind: ProvisionKind,
+    /// Its title in English (or the first language it has).
+    pub title: String,
+    /// The derived status.
+    pub status: Status,
+    /// Why, in words: each rule that decided the status.
+    pub reasons: Vec<String>,
+    /// The measures that fit its kind.
+    pub indicators: Vec<Indicator>,
+    /// The latest records, newest first.
+    pub latest: Vec<Item>,
+}
+
+/// Latest items shown per provision.
+pub const LATEST: usize = 5;
+
+fn indicator(name: &str, label: &str, value: impl Serialize) -> Indicator {
+    Indicator {
+        name: name.into(),
+        label: label.into(),
+        value: serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+fn time_of(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// When a record's event happened, for ordering and the latest items.
+fn when(r: &RecordData) -> &str {
+    match r {
+        RecordData::LineVersion { valid_from, .. } => valid_from,
+        RecordData::Position { since, .. } => since,
+        RecordData::ControlChange { at, .. } | RecordData::AccessRestriction { at, .. } => at,
+        RecordData::DeadlineStatus { done_on, .. } => done_on.as_deref().unwrap_or(""),
+        RecordData::Post { opened, .. } => opened,
+        RecordData::Patrol { from, .. }
+        | RecordData::Observation { from, .. }
+        | RecordData::CrossingCount { from, .. }
+        | RecordData::Closure { from, .. } => from,
+        RecordData::Return { date, .. } | RecordData::Mediation { date, .. } => date,
+    }
+}
+
+/// A record in one line.
+pub fn summary(r: &RecordData) -> String {
+    match r {
+        RecordData::LineVersion { .. } => "line of contact: new version".into(),
+        RecordData::Position { name, holder, .. } => format!("{name}: held by {holder}"),
+        RecordData::ControlChange { what, from, to, .. } => format!("{what}: from {from} to {to}"),
+        RecordData::DeadlineStatus { deadline, status, done_on, .. } => match status {
+            DeadlineState::Done => format!("{deadline}: done on {}", done_on.as_deref().unwrap_or("?")),
+            DeadlineState::Pending => format!("{deadline}: pending"),
+            DeadlineState::Missed => format!("{deadline}: missed"),
+        },
+        RecordData::Post { name, contingent, closed, .. } => {
+            format!("post {name} ({contingent}){}", if closed.is_some() { ", closed" } else { "" })
+        }
+        RecordData::Patrol { contingent, .. } => format!("patrol by {contingent}"),
+        RecordData::Observation { observer, counts, .. } => format!(
+            "{observer} observed {} explosions, {} bursts, {} single shots",
+            counts.explosions_undetermined + counts.explosions_outgoing + counts.explosions_incoming,
+            counts.bursts,
+            counts.single_shots
+        ),
+        RecordData::AccessRestriction { restriction, by, .. } => {
+            format!(
+                "monitors' access: {} by {by}",
+                serde_json::to_value(restriction).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            )
+        }
+        RecordData::CrossingCount { checkpoint, people, .. } => format!("{checkpoint}: {people} people crossed"),
+        RecordData::Closure { link, state, by, .. } => format!(
+            "{link} {} by {by}",
+            match state {
+                LinkState::Closed => "closed",
+                LinkState::Restricted => "restricted",
+            }
+        ),
+        RecordData::Return { to, persons, households, .. } => {
+            format!("{persons} persons ({households} households) returned to {to}")
+        }
+        RecordData::Mediation { item, participants, .. } => format!(
+            "{}: {}",
+            serde_json::to_value(item).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            participants.join(", ")
+        ),
+    }
+}
+
+/// The state of a link on one day: closed beats restricted beats open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DayState {
+    /// Open.
+    Open,
+    /// Restricted for some of the day.
+    Restricted,
+    /// Closed for some of the day.
+    Closed,
+}
+
+/// A stretch of days in one state.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Stretch {
+    /// First day (YYYY-MM-DD).
+    pub from: String,
+    /// Last day.
+    pub to: String,
+    /// The state.
+    pub state: DayState,
+}
+
+/// A link's status day by day from `start` to `end` (UTC days), from its closure records:
+/// a day is closed (or restricted) when any closure of that state covers part of it.
+pub fn link_timeline(closures: &[(&RecordData, bool)], start: NaiveDate, end: NaiveDate) -> Vec<Stretch> {
+    let mut out: Vec<Stretch> = Vec::new();
+    let mut day = start;
+    while day <= end {
+        let (d0, d1) = (
+            day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()),
+            day.and_hms_milli_opt(23, 59, 59, 999).map(|t| t.and_utc()),
+        );
+        let mut state = DayState::Open;
+        if let (Some(d0), Some(d1)) = (d0, d1) {
+            for (r, _) in closures {
+                if let RecordData::Closure { state: s, from, to, .. } = r {
+                    let f = time_of(from);
+                    let t = to.as_deref().and_then(time_of);
+                    let covers = f.is_some_and(|f| f <= d1) && t.is_none_or(|t| t >= d0);
+                    if covers {
+                        state = state.max(match s {
+                            LinkState::Closed => DayState::Closed,
+                            LinkState::Restricted => DayState::Restricted,
+                        });
+                    }
+                }
+            }
+        }
+        let text = day.format("%Y-%m-%d").to_string();
+        match out.last_mut() {
+            Some(last) if last.state == state => last.to = text,
+            _ => out.push(Stretch { from: text.clone(), to: text, state }),
+        }
+        match day.succ_opt() {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    out
+}
+
+fn days_in(stretches: &[Stretch], state: DayState) -> i64 {
+    stretches
+        .iter()
+        .filter(|s| s.state == state)
+        .filter_map(|s| {
+            let f = NaiveDate::parse_from_str(&s.from, "%Y-%m-%d").ok()?;
+            let t = NaiveDate::parse_from_str(&s.to, "%Y-%m-%d").ok()?;
+            Some((t - f).num_days() + 1)
+        })
+        .sum()
+}
+
+/// Where a change of control stands, from the incidents linked to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeStatus {
+    /// Linked to a published incident.
+    Verified,
+    /// Linked to an incident disputed after publication.
+    Disputed,
+    /// Resting on claims only.
+    Claimed,
+}
+
+/// A change of control's status: verified when a linked incident is published, disputed
+/// when one is disputed after publication, otherwise claimed.
+pub fn change_status(r: &StoredRecord, public: &BTreeMap<IncidentId, &PublicIncident>) -> ChangeStatus {
+    let linked: Vec<_> = r.incidents.iter().filter_map(|i| public.get(i)).collect();
+    if linked.iter().any(|i| i.disputed) {
+        ChangeStatus::Disputed
+    } else if linked.is_empty() {
+        ChangeStatus::Claimed
+    } else {
+        ChangeStatus::Verified
+    }
+}
+
+/// Derives every provision's compliance. `start` is when the agreement took effect (the
+/// scenario's), `now` the day the view is for.
+pub fn derive(
+    scenario: &Scenario,
+    records: &[StoredRecord],
+    incidents: &[PublicIncident],
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Compliance> {
+    let public: BTreeMap<IncidentId, &PublicIncident> = incidents.iter().map(|i| (i.id, i)).collect();
+    scenario.provisions.iter().map(|p| derive_one(p, scenario, records, incidents, &public, start, now)).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn derive_one(
+    p: &Provision,
+    scenario: &Scenario,
+    records: &[StoredRecord],
+    incidents: &[PublicIncident],
+    public: &BTreeMap<IncidentId, &PublicIncident>,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Compliance {
+    let id = p.id.as_str();
+    let mine: Vec<&StoredRecord> = records.iter().filter(|r| r.record.provision.as_deref() == Some(id)).collect();
+    let breaches: Vec<&PublicIncident> = incidents.iter().filter(|i| i.breached.iter().any(|b| b == id)).collect();
+    let verified = breaches.iter().filter(|i| !i.disputed).count();
+    let disputed = breaches.len() - verified;
+    let (mut violations, mut alleged, mut kept) = (verified, disputed, false);
+    let mut reasons = Vec::new();
+    if verified > 0 {
+        reasons.push(format!("{verified} published finding(s) of a breach"));
+    }
+    if disputed > 0 {
+        reasons.push(format!("{disputed} finding(s) of a breach disputed by a party"));
+    }
+    // Violations verified per ISO week (Monday), from the published findings.
+    let mut weekly: BTreeMap<String, u64> = BTreeMap::new();
+    for i in breaches.iter().filter(|i| !i.disputed) {
+        let d = crate::time::from_millis(i.occurred_from_ms).date_naive();
+        let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+        *weekly.entry(monday.format("%Y-%m-%d").to_string()).or_default() += 1;
+    }
+    let mut indicators =
+        vec![indicator("violations_verified_per_week", "violations verified, by week (Monday)", &weekly)];
+
+    // Every scheduled obligation of the provision: done on time, done late, missed,
+    // overdue (due and nothing recorded) or pending.
+    if !p.deadlines.is_empty() {
+        let mut rows = Vec::new();
+        for d in &p.deadlines {
+            let latest = mine.iter().rev().find_map(|r| match &r.record.record {
+                RecordData::DeadlineStatus { deadline, status, done_on, .. } if deadline == &d.id => {
+                    Some((*status, done_on.clone()))
+                }
+                _ => None,
+            });
+            let (state, late_days) = match latest {
+                Some((DeadlineState::Done, Some(on))) => {
+                    let late = time_of(&on).map_or(0, |t| (t - d.due).num_days().max(0));
+                    (if late > 0 { "done_late" } else { "done" }, late)
+                }
+                Some((DeadlineState::Missed, _)) => ("missed", (now - d.due).num_days().max(0)),
+                _ if now > d.due => ("overdue", (now - d.due).num_days().max(0)),
+                _ => ("pending", 0),
+            };
+            match state {
+                "done_late" | "missed" => {
+                    violations += 1;
+                    reasons.push(format!("{}: {state} ({late_days} days after {})", d.id, fmt(d.due)));
+                }
+                // Not known to be kept or broken: said, but no evidence either way.
+                "overdue" => reasons.push(format!("{}: due {}, no record of it done", d.id, fmt(d.due))),
+                "done" => kept = true,
+                _ => {}
+            }
+            rows.push(serde_json::json!({"deadline": d.id, "due": fmt(d.due), "state": state, "days_late": late_days}));
+        }
+        indicators.push(indicator("deadlines", "each deadline: due, state, days late", rows));
+    }
+
+    match p.kind {
+        ProvisionKind::Ceasefire => {
+            let changes: Vec<_> =
+                mine.iter().filter(|r| matches!(r.record.record, RecordData::ControlChange { .. })).collect();
+            let after: Vec<_> =
+                changes.iter().filter(|r| time_of(when(&r.record.record)).is_some_and(|t| t >= start)).collect();
+            let mut by_status: BTreeMap<&str, u64> = BTreeMap::new();
+            for r in &after {
+                let s = change_status(r, public);
+                *by_status
+                    .entry(match s {
+                        ChangeStatus::Verified => "verified",
+                        ChangeStatus::Disputed => "disputed",
+                        ChangeStatus::Claimed => "claimed",
+                    })
+                    .or_default() += 1;
+                match s {
+                    ChangeStatus::Verified => violations += 1,
+                    _ => alleged += 1,
+                }
+            }
+            if !after.is_empty() {
+                reasons.push(format!(
+                    "{} change(s) of control since the ceasefire took effect: an advance beyond the line in force",
+                    after.len()
+                ));
+            }
+            indicators.push(indicator(
+                "control_changes_since_start",
+                "changes of control since the ceasefire, by status",
+                &by_status,
+            ));
+            let observations: u64 = mine
+                .iter()
+                .filter_map(|r| match &r.record.record {
+                    RecordData::Observation { counts, .. } => Some(
+                        counts.explosions_undetermined
+                            + counts.explosions_outgoing
+                            + counts.explosions_incoming
+                            + counts.bursts
+                            + counts.single_shots,
+                    ),
+                    _ => None,
+                })
+                .sum();
+            indicators.push(indicator(
+                "observed_ceasefire_violations",
+                "explosions, bursts and shots the mission observed",
+                observations,
+            ));
+            kept = !mine.is_empty();
+        }
+        // Deadlines are derived for every provision that has them, above.
+        ProvisionKind::Handover => {}
+        ProvisionKind::PeacekeepingDeployment | ProvisionKind::PeacekeepingMandate => {
+            let open = mine
+                .iter()
+                .filter(|r| matches!(&r.record.record, RecordData::Post { closed, .. } if closed.as_deref().and_then(time_of).is_none_or(|c| c > now)))
+                .count();
+            let since = now - Duration::days(30);
+            let patrols = mine
+                .iter()
+                .filter(|r| matches!(&r.record.record, RecordData::Patrol { from, .. } if time_of(from).is_some_and(|t| t >= since)))
+                .count();
+            indicators.push(indicator("posts_open", "observation posts open", open));
+            indicators.push(indicator("patrols_last_30_days", "patrols in the last 30 days", patrols));
+            kept = open > 0 || patrols > 0;
+        }
+        ProvisionKind::Monitoring => {
+            let mut per_party: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+            for r in &mine {
+                if let RecordData::AccessRestriction { restriction, by, .. } = &r.record.record {
+                    let k = serde_json::to_value(restriction)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    *per_party.entry(by.clone()).or_default().entry(k).or_default() += 1;
+                }
+            }
+            let restrictions: u64 = per_party.values().flat_map(|m| m.values()).sum();
+            if restrictions > 0 {
+                // Obstructing the monitors is itself a violation.
+                violations += restrictions as usize;
+                reasons.push(format!("{restrictions} restriction(s) of the monitors' freedom of movement"));
+            }
+            indicators.push(indicator(
+                "access_restrictions_per_party",
+                "restrictions of the monitors' movement, per party and kind",
+                &per_party,
+            ));
+            let observations =
+                mine.iter().filter(|r| matches!(r.record.record, RecordData::Observation { .. })).count();
+            indicators.push(indicator("observations", "observations recorded", observations));
+            kept = observations > 0;
+        }
+        ProvisionKind::Corridor | ProvisionKind::TransportLinks => {
+            let closures: Vec<(&RecordData, bool)> = mine
+                .iter()
+                .filter_map(|r| match &r.record.record {
+                    c @ RecordData::Closure { disputed, .. } => Some((c, *disputed)),
+                    _ => None,
+                })
+                .collect();
+            let first = start.date_naive();
+            let timeline = link_timeline(&closures, first, now.date_naive().max(first));
+            let (closed, restricted) = (days_in(&timeline, DayState::Closed), days_in(&timeline, DayState::Restricted));
+            let disputed_closures = closures.iter().filter(|(_, d)| *d).count();
+            let undisputed = closures.len() - disputed_closures;
+            if undisputed > 0 {
+                violations += undisputed;
+                reasons.push(format!("{undisputed} closure(s) or restriction(s) recorded and not disputed"));
+            }
+            if disputed_closures > 0 {
+                alleged += disputed_closures;
+                reasons.push(format!("{disputed_closures} closure(s) disputed by the party named"));
+            }
+            let (mut people, mut vehicles, mut military) = (0u64, 0u64, 0u64);
+            for r in &mine {
+                if let RecordData::CrossingCount { people: p, vehicles: v, cargo, .. } = &r.record.record {
+                    people += p;
+                    vehicles += v.cars + v.buses + v.trucks + v.other;
+                    military += cargo.military_prohibited;
+                }
+            }
+            if military > 0 {
+                violations += 1;
+                reasons.push(format!("{military} consignment(s) of prohibited military cargo counted"));
+            }
+            indicators.push(indicator("days_closed", "days closed since the agreement took effect", closed));
+            indicators.push(indicator(
+                "days_restricted",
+                "days restricted since the agreement took effect",
+                restricted,
+            ));
+            indicators.push(indicator("status_timeline", "open, restricted or closed, day by day", &timeline));
+            indicators.push(indicator("people_crossed", "people counted crossing", people));
+            indicators.push(indicator("vehicles_crossed", "vehicles counted crossing", vehicles));
+            kept = !mine.is_empty();
+        }
+        ProvisionKind::DisplacedReturn => {
+            let mut per_place: BTreeMap<String, u64> = BTreeMap::new();
+            let (mut persons, mut households, mut verified_persons) = (0u64, 0u64, 0u64);
+            let mut monthly: BTreeMap<String, u64> = BTreeMap::new();
+            for r in &mine {
+                if let RecordData::Return { to, persons: n, households: h, unhcr_verified, date, .. } = &r.record.record
+                {
+                    persons += n;
+                    households += h;
+                    if *unhcr_verified {
+                        verified_persons += n;
+                    }
+                    *per_place
+                        .entry(scenario.place(to).map_or(to.clone(), |p| p.names.en().to_owned()))
+                        .or_default() += n;
+                    *monthly.entry(date.chars().take(7).collect()).or_default() += n;
+                }
+            }
+            indicators.push(indicator("returns_to_date", "persons returned to date", persons));
+            indicators.push(indicator("households_to_date", "households returned to date", households));
+            indicators.push(indicator(
+                "returns_verified_by_unhcr",
+                "persons whose return UNHCR verified",
+                verified_persons,
+            ));
+            indicators.push(indicator("returns_per_settlement", "persons returned, per settlement", &per_place));
+            indicators.push(indicator("returns_per_month", "persons returned, per month", &monthly));
+            kept = persons > 0;
+        }
+        ProvisionKind::DetaineeExchange => {
+            kept = false;
+        }
+    }
+
+    let status = if violations > 0 {
+        Status::ViolationsVerified
+    } else if alleged > 0 {
+        Status::Disputed
+    } else if kept || !mine.is_empty() {
+        if reasons.is_empty() {
+            reasons.push(format!("{} record(s), no violation verified or alleged", mine.len()));
+        }
+        Status::Kept
+    } else {
+        reasons.push("nothing recorded for this provision".into());
+        Status::NoData
+    };
+    let mut latest: Vec<&StoredRecord> = mine.clone();
+    latest.sort_by(|a, b| when(&b.record.record).cmp(when(&a.record.record)).then(b.id.cmp(&a.id)));
+    let latest = latest
+        .into_iter()
+        .take(LATEST)
+        .map(|r| Item {
+            record: r.id.to_string(),
+            kind: r.record.record.kind().into(),
+            at: when(&r.record.record).into(),
+            summary: summary(&r.record.record),
+        })
+        .collect();
+    Compliance {
+        provision: id.into(),
+        number: p.number,
+        kind: p.kind,
+        title: p.title.en().to_owned(),
+        status,
+        reasons,
+        indicators,
+        latest,
+    }
+}
