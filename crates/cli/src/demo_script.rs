@@ -209,8 +209,9 @@ pub async fn run(
 
 /// Loads a scenario's demo provision records (`demo/records.json`): a JSON array of records
 /// in the API's input format, each with `claim_files` (demo claim files to link) and
-/// optionally `incidents_of` (demo claim files whose incidents to link). Each is recorded by
-/// `monitor`. Returns how many.
+/// optionally `incidents_of` (demo claim files whose incidents to link). A detainee a status
+/// or an exchange names may be written `#N`: the file's N-th record (from 0). Each is
+/// recorded by `monitor`. Returns how many.
 pub async fn load_records(
     store: &Store,
     name: &str,
@@ -225,8 +226,41 @@ pub async fn load_records(
         let file = f.as_str().unwrap_or_default();
         claim_ids.get(file).copied().with_context(|| format!("{name}[{i}]: no demo claim file {file:?}"))
     };
+    let mut added: Vec<String> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let mut item = item.clone();
+        // `#N` names the N-th record of this file.
+        let mut refs: Vec<&mut Value> = Vec::new();
+        if let Some(r) = item.get_mut("record") {
+            let (detainee, transfers) = match r.as_object_mut() {
+                Some(o) => {
+                    let mut d = None;
+                    let mut t = None;
+                    for (k, v) in o.iter_mut() {
+                        match k.as_str() {
+                            "detainee" => d = Some(v),
+                            "transfers" => t = Some(v),
+                            _ => {}
+                        }
+                    }
+                    (d, t)
+                }
+                None => (None, None),
+            };
+            refs.extend(detainee);
+            for t in transfers.and_then(Value::as_array_mut).into_iter().flatten() {
+                for d in t.get_mut("detainees").and_then(Value::as_array_mut).into_iter().flatten() {
+                    refs.push(d);
+                }
+            }
+        }
+        for v in refs {
+            if let Some(n) = v.as_str().and_then(|s| s.strip_prefix('#')) {
+                let n: usize = n.parse().with_context(|| format!("{name}[{i}]: {n:?} is not a record number"))?;
+                let id = added.get(n).with_context(|| format!("{name}[{i}]: #{n} is not an earlier record"))?;
+                *v = Value::String(id.clone());
+            }
+        }
         let obj = item.as_object_mut().with_context(|| format!("{name}[{i}]: not an object"))?;
         let files = obj.remove("claim_files").unwrap_or_default();
         let incidents_of = obj.remove("incidents_of").unwrap_or_default();
@@ -243,15 +277,17 @@ pub async fn load_records(
                 .with_context(|| format!("{name}[{i}]: claim {c:?} is in no incident"))?;
             incidents.push(IncidentId::parse(&id).map_err(|e| anyhow::anyhow!("{e}"))?);
         }
-        let mut record: truce_core::provisions::Record =
-            serde_json::from_value(item).with_context(|| format!("{name}[{i}] is not a record"))?;
+        let mut record = truce_core::provisions::Record::from_json(item)
+            .map_err(|e| anyhow::anyhow!("{name}[{i}] is not a record: {e}"))?;
         record.claims = claims;
         record.incidents = incidents;
-        let (record, _) = record.validate(&scenario).map_err(|e| anyhow::anyhow!("{name}[{i}]: {e}"))?;
-        store
-            .execute(actor.clone(), Command::AddRecord(Box::new(record)))
+        let (mut record, _) = record.validate(&scenario).map_err(|e| anyhow::anyhow!("{name}[{i}]: {e}"))?;
+        let person = record.take_person()?;
+        let appended = store
+            .execute(actor.clone(), Command::AddRecord(Box::new(record), person))
             .await
             .with_context(|| format!("recording {name}[{i}]"))?;
+        added.push(appended.id.to_string());
     }
     Ok(items.len())
 }

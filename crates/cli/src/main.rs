@@ -725,7 +725,9 @@ fn record_cmd(command: RecordCmd) -> Result<()> {
             }
             println!("{:<26} {:<9} {:<18} SUMMARY", "ID", "PROVISION", "KIND");
             for r in rows.as_array().into_iter().flatten() {
-                let data: Option<truce_core::provisions::RecordData> = serde_json::from_value(r["record"].clone()).ok();
+                let data = truce_core::provisions::Record::from_json(serde_json::json!({"record": r["record"]}))
+                    .ok()
+                    .map(|r| r.record);
                 println!(
                     "{:<26} {:<9} {:<18} {}",
                     r["id"].as_str().unwrap_or_default(),

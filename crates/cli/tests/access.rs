@@ -277,6 +277,9 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
             list
         }
         Action::RecordWrite => authorized(&c.post_raw("/api/v1/records", "{}").expect("answer")),
+        Action::PersonalDataErase => authorized(
+            &c.post_raw("/api/v1/records/01ARZ3NDEKTSV4RRFFQ69G5FAV/erase-personal-data", "{}").expect("answer"),
+        ),
     })
 }
 

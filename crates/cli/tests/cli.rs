@@ -117,9 +117,19 @@ fn demo_serves_the_seed_articles_claims_at_mount_kilisali() {
         .iter()
         .map(|i| client.get(&format!("/api/v1/incidents/{}", i["id"].as_str().expect("id")), &[]).expect("a").body)
         .collect();
+    // Every provision has something true to say on first start, to anyone.
+    let provisions = truce::client::Client::new(&url).get("/api/v1/provisions", &[]).expect("answer");
     child.kill().expect("stop demo");
     child.wait().expect("reap");
     assert_eq!(page.status, 200);
+    let provisions = provisions.body.as_array().expect("provisions").clone();
+    assert_eq!(provisions.len(), 9);
+    for p in &provisions {
+        assert_ne!(p["status"], "no_data", "{p}");
+        assert!(!p["latest"].as_array().expect("latest").is_empty(), "{p}");
+    }
+    let statuses: std::collections::BTreeSet<&str> = provisions.iter().filter_map(|p| p["status"].as_str()).collect();
+    assert_eq!(statuses.len(), 3, "kept, disputed and violations verified all appear: {statuses:?}");
     let both = |d: &serde_json::Value| {
         let c: Vec<&str> = d["accounts"].as_array().expect("a").iter().filter_map(|a| a["claimant"].as_str()).collect();
         c.contains(&"ARM") && c.contains(&"AZE")

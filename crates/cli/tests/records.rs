@@ -22,16 +22,57 @@ fn samples() -> Vec<Value> {
     items
 }
 
+/// `#N` in a status's `detainee` or an exchange's `detainees`: the N-th sample's id.
+fn resolve(sample: &Value, ids: &[String]) -> Value {
+    let mut s = sample.clone();
+    let fix = |v: &mut Value| {
+        if let Some(n) = v.as_str().and_then(|t| t.strip_prefix('#')) {
+            *v = json!(ids[n.parse::<usize>().expect("number")]);
+        }
+    };
+    if let Some(d) = s["record"].get_mut("detainee") {
+        fix(d);
+    }
+    if let Some(ts) = s["record"].get_mut("transfers").and_then(Value::as_array_mut) {
+        for t in ts {
+            for d in t["detainees"].as_array_mut().into_iter().flatten() {
+                fix(d);
+            }
+        }
+    }
+    s
+}
+
+/// Posts every sample as the app's monitor; their answers in order.
+fn post_samples(app: &common::TestApp) -> Vec<Value> {
+    let mut ids = Vec::new();
+    let mut out = Vec::new();
+    for s in samples() {
+        let s = resolve(&s, &ids);
+        let a = app.client.post_raw("/api/v1/records", &s.to_string()).expect("answer");
+        assert_eq!(a.status, 201, "{s}: {}", a.body);
+        ids.push(a.body["id"].as_str().expect("id").to_owned());
+        out.push(a.body);
+    }
+    out
+}
+
 #[test]
 fn every_kind_is_recorded_read_and_listed_and_is_a_journal_entry() {
     let app = common::TestApp::spawn_with_log_key();
     let samples = samples();
     let mut kinds = std::collections::BTreeSet::new();
+    let mut ids: Vec<String> = Vec::new();
     for s in &samples {
+        let s = &resolve(s, &ids);
         let before = app.journal_len();
         let a = app.client.post_raw("/api/v1/records", &s.to_string()).expect("answer");
         assert_eq!(a.status, 201, "{s}: {}", a.body);
-        assert_eq!(app.journal_len(), before + 1, "one entry per record");
+        // One entry per record; a named detainee's answer shows the particulars to the
+        // monitor who recorded them, and that read is journaled too.
+        let shown = if a.body["person"].is_object() { 1 } else { 0 };
+        assert_eq!(app.journal_len(), before + 1 + shown, "one entry per record");
+        ids.push(a.body["id"].as_str().expect("id").to_owned());
         let kind = s["record"]["kind"].as_str().expect("kind");
         assert_eq!(a.body["kind"], kind);
         assert!(a.body["provision"].is_string() || kind == "mediation", "{}", a.body);
@@ -39,6 +80,7 @@ fn every_kind_is_recorded_read_and_listed_and_is_a_journal_entry() {
         // Read back as stored: one by id, and its journal entry.
         let id = a.body["id"].as_str().expect("id");
         let one = app.get(&format!("/api/v1/records/{id}"), &[]);
+        assert!(one.body.get("withheld").is_none(), "the monitor sees everything: {}", one.body);
         assert_eq!(one.status, 200);
         assert_eq!(one.body["record"], a.body["record"]);
         let entry = app.get(&format!("/api/v1/log/entries/{}", a.body["seq"]), &[]);
@@ -154,7 +196,17 @@ fn bad_records_are_refused_field_by_field_and_nothing_is_written() {
                            "persons": 10, "organised": true, "unhcr_verified": false}}),
             "record",
         ),
-        (json!({"record": {"kind": "unknown_kind"}}), "record"),
+        (json!({"record": {"kind": "unknown_kind"}}), "record.kind"),
+        (
+            json!({"record": {"kind": "post", "name": "P1", "contingent": "RU", "location": [46.1, 99.0],
+                           "opened": "2020-11-12"}}),
+            "record.location",
+        ),
+        (
+            json!({"provision": 6, "record": {"kind": "mediation", "item": "call", "participants": ["A"],
+                           "date": "2021-11-16", "summary": "s"}}),
+            "provision",
+        ),
         (
             json!({"record": {"kind": "mediation", "item": "call", "participants": ["A"], "date": "2021-11-16",
                            "summary": "s", "colour": "red"}}),
@@ -247,9 +299,7 @@ fn compliance_is_derived_from_records_and_published_findings() {
     let p2 = app.get("/api/v1/provisions/P2", &[]).body;
     assert!(p2["reasons"].to_string().contains("no record of it done"), "an overdue deadline is named: {p2}");
     assert_eq!(app.get("/api/v1/provisions/P99", &[]).status, 404);
-    for s in samples() {
-        assert_eq!(app.client.post_raw("/api/v1/records", &s.to_string()).expect("answer").status, 201);
-    }
+    post_samples(&app);
     // A disputed closure: disputed; an undisputed restriction: a violation; obstruction of
     // the monitors is a violation; returns and a handover on time: kept.
     assert_eq!(status("P6"), "disputed");
@@ -287,4 +337,107 @@ fn compliance_is_derived_from_records_and_published_findings() {
     let p1 = app.get("/api/v1/provisions/P1", &[]).body;
     let weekly = ind(&p1, "violations_verified_per_week").expect("weekly");
     assert_eq!(weekly, json!({"2021-05-10": 1}), "the finding's week (Monday)");
+}
+
+#[test]
+fn a_detainees_particulars_are_restricted_kept_out_of_the_journal_and_erasable_with_every_proof_valid() {
+    let app = common::TestApp::spawn_with_log_key();
+    let name = "Vardan Particularmarker";
+    let body = json!({"provision": "P8", "record": {"kind": "detainee", "held_by": "AZE", "side": "ARM",
+        "category": "civilian", "captured_at": "2020-12-13", "person": {"name": name, "birth_date": "1961-04-02"}}});
+    let a = app.client.post_raw("/api/v1/records", &body.to_string()).expect("answer");
+    assert_eq!(a.status, 201, "{}", a.body);
+    let (id, seq) = (a.body["id"].as_str().expect("id").to_owned(), a.body["seq"].as_u64().expect("seq"));
+    assert_eq!(a.body["person"]["name"], name);
+    assert_eq!(a.body["history"][0]["status"], "held");
+    // The journal holds only the salted hash: no entry's payload has the name.
+    let conn = rusqlite::Connection::open(&app.db).expect("open");
+    let mut stmt = conn.prepare("SELECT payload FROM journal").expect("prepare");
+    let payloads: Vec<Vec<u8>> = stmt.query_map([], |r| r.get(0)).expect("query").map(|r| r.expect("row")).collect();
+    assert!(payloads.iter().all(|p| !String::from_utf8_lossy(p).contains("Particularmarker")));
+    let entry = app.get(&format!("/api/v1/log/entries/{seq}"), &[]).body;
+    assert!(entry["payload"]["record"]["person_sha256"].as_str().is_some_and(|h| h.len() == 64), "{entry}");
+
+    // Who sees the particulars: the detainee's side and monitors; every such read journaled.
+    let arm = app.client_as("d.arm", "ARM", "party");
+    let aze = app.client_as("d.aze", "AZE", "party");
+    let admin = app.client_as("d.admin", "JMC", "admin");
+    let public = truce::client::Client::new(&app.base);
+    let before = app.journal_len();
+    let seen = arm.get(&format!("/api/v1/records/{id}"), &[]).expect("answer").body;
+    assert_eq!(seen["person"]["name"], name);
+    assert_eq!(app.journal_len(), before + 1, "the read is journaled");
+    let read = app.get(&format!("/api/v1/log/entries/{before}"), &[]).body;
+    assert!(read["leaf"].as_str().is_some_and(|l| l.contains("kind personal_data.read")), "{read}");
+    assert_eq!(read["payload"]["records"], json!([id]));
+    for c in [&aze, &public, &admin] {
+        let before = app.journal_len();
+        let v = c.get(&format!("/api/v1/records/{id}"), &[]).expect("answer").body;
+        assert!(v.get("person").is_none() && v["withheld"] == json!(["person"]), "{v}");
+        let list = c.get("/api/v1/records", &[("kind", "detainee".to_owned())]).expect("answer").body.to_string();
+        assert!(!list.contains("Particularmarker"), "{list}");
+        assert_eq!(app.journal_len(), before, "nothing shown, nothing journaled");
+    }
+
+    // Erasure: the admin's act, journaled; refused to others, and when nothing is kept.
+    let checkpoint_before = app.store.checkpoint_blocking().expect("checkpoint");
+    let old = public.get_bytes("/log/checkpoint").expect("answer").expect("checkpoint");
+    let dir = tempfile::tempdir().expect("dir");
+    let old_path = dir.path().join("before.checkpoint");
+    std::fs::write(&old_path, old).expect("save");
+    let erase = |c: &truce::client::Client, body: &str| {
+        c.post_raw(&format!("/api/v1/records/{id}/erase-personal-data"), body).expect("answer")
+    };
+    assert_eq!(erase(&app.client, r#"{"reason": "request"}"#).status, 403, "monitors do not erase");
+    assert_eq!(erase(&admin, "{}").status, 422, "a reason is required");
+    let before = app.journal_len();
+    let done = erase(&admin, r#"{"reason": "The person's request of 1 March"}"#);
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.body["person_erased"], true);
+    assert_eq!(app.journal_len(), before + 1);
+    assert_eq!(erase(&admin, r#"{"reason": "again"}"#).status, 409, "nothing left to erase");
+    let kept: i64 = conn.query_row("SELECT count(*) FROM personal_data", [], |r| r.get(0)).expect("count");
+    assert_eq!(kept, 0);
+    let v = arm.get(&format!("/api/v1/records/{id}"), &[]).expect("answer").body;
+    assert!(v.get("person").is_none() && v["person_erased"] == true, "{v}");
+
+    // Every proof is still valid: a full audit of the database (every payload re-hashed),
+    // consistency with the checkpoint signed before the erasure, inclusion of the record.
+    app.store.checkpoint_blocking().expect("checkpoint");
+    let vkey = app.store.log_key().expect("key").note_verifier().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["verify", "--db", app.db.to_str().expect("utf-8"), "--key", &vkey, "--checkpoint"])
+        .arg(&old_path)
+        .args(["--seq", &seq.to_string()])
+        .output()
+        .expect("truce verify");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "verify after the erasure:\n{text}");
+    assert!(checkpoint_before > seq, "the saved checkpoint covered the record");
+}
+
+#[test]
+fn an_exchange_closes_the_captured_and_the_counts_are_public() {
+    let app = common::TestApp::spawn();
+    let posted = post_samples(&app);
+    let group = posted.iter().find(|r| r["record"]["count"] == 12).expect("the 12 captured");
+    let v = app.get(&format!("/api/v1/records/{}", group["id"].as_str().expect("id")), &[]).body;
+    let steps: Vec<&str> =
+        v["history"].as_array().expect("history").iter().map(|s| s["status"].as_str().unwrap_or("")).collect();
+    assert_eq!(steps, ["held", "exchanged"], "{v}");
+    let public = truce::client::Client::new(&app.base);
+    let p8 = public.get("/api/v1/provisions/P8", &[]).expect("answer").body;
+    let ind =
+        |n: &str| p8["indicators"].as_array().expect("ind").iter().find(|i| i["name"] == n).map(|i| i["value"].clone());
+    assert_eq!(ind("detainees_by_holder_and_status"), Some(json!({"AZE": {"exchanged": 12, "visited_by_icrc": 1}})));
+    assert_eq!(ind("still_held_per_party"), Some(json!({"AZE": 1})));
+    assert_eq!(ind("remains_returned"), Some(json!(2)));
+    assert_eq!(p8["status"], "disputed", "{p8}");
+    assert!(!p8.to_string().contains("Fictitious"), "counts, never names");
+    // A status of a record that is not a detainee: refused, nothing written.
+    let not_detainee = posted.iter().find(|r| r["kind"] == "mediation").expect("mediation")["id"].clone();
+    let body = json!({"record": {"kind": "detainee_status", "detainee": not_detainee, "status": "released", "at": "2022-01-01"}});
+    let before = app.journal_len();
+    assert_eq!(app.client.post_raw("/api/v1/records", &body.to_string()).expect("answer").status, 409);
+    assert_eq!(app.journal_len(), before);
 }

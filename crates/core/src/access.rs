@@ -158,11 +158,14 @@ pub enum Action {
     RecordRead,
     /// Add provision records and link them to claims and incidents.
     RecordWrite,
+    /// Erase the personal data kept beside the journal (a detainee's particulars): the
+    /// record and every proof stay; the act is journaled.
+    PersonalDataErase,
 }
 
 impl Action {
     /// Every action, in the matrix's row order.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ClaimRead,
         Action::PersonalDataRead,
         Action::ClaimSubmit,
@@ -184,6 +187,7 @@ impl Action {
         Action::SourceGrade,
         Action::RecordRead,
         Action::RecordWrite,
+        Action::PersonalDataErase,
     ];
 
     /// A short name.
@@ -210,6 +214,7 @@ impl Action {
             Action::SourceGrade => "source.grade",
             Action::RecordRead => "record.read",
             Action::RecordWrite => "record.write",
+            Action::PersonalDataErase => "personal_data.erase",
         }
     }
 
@@ -218,7 +223,7 @@ impl Action {
         match self {
             Action::ClaimRead => "read a claim (one, lists, search hits, counts, export rows)",
             Action::PersonalDataRead => {
-                "see the personal data of a claim one reads: names of detainees, casualties, the missing and witnesses, and the source's contact"
+                "see the personal data of a claim or detainee record one reads: names of detainees, casualties, the missing and witnesses, the source's contact, a detainee's particulars (own: the claim's submitter, the detainee's side)"
             }
             Action::ClaimSubmit => "submit a claim (own: the claimant is the submitter's organisation)",
             Action::ScenarioRead => "read the scenario, gazetteer and taxonomy",
@@ -247,6 +252,9 @@ impl Action {
                 "read provision records and compliance (links shown only to those who may read what they name)"
             }
             Action::RecordWrite => "add provision records and link them to claims and incidents",
+            Action::PersonalDataErase => {
+                "erase a detainee record's particulars (kept beside the journal; every proof stays valid)"
+            }
         }
     }
 
@@ -330,6 +338,8 @@ pub const RULES: &[Rule] = &[
     // to stays under its own rows. The mission alone records.
     Rule { action: Action::RecordRead, relation: Relation::Any, allowed: EVERYONE },
     Rule { action: Action::RecordWrite, relation: Relation::Any, allowed: &[MONITOR] },
+    // Erasure is an administrative act (a person's request, a court order, retention).
+    Rule { action: Action::PersonalDataErase, relation: Relation::Any, allowed: &[ADMIN] },
 ];
 
 /// Whether `viewer` may do `action` on an object in `relation`. Pairs the matrix does not

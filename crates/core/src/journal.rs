@@ -61,8 +61,11 @@ pub enum Command {
     Incident(Box<crate::incidents::IncidentChange>),
     /// A reader was shown the personal data of claims.
     PersonalDataRead(PersonalDataRead),
-    /// Add a provision record.
-    AddRecord(Box<crate::provisions::Record>),
+    /// Add a provision record, with a detainee's particulars to keep beside the journal
+    /// (salted canonical JSON, whose SHA-256 the record holds; never journaled).
+    AddRecord(Box<crate::provisions::Record>, Option<Vec<u8>>),
+    /// Erase a detainee record's particulars: an admin act, journaled.
+    ErasePersonalData(PersonalDataErased),
     /// Link a record to claims and incidents.
     LinkRecord(crate::provisions::RecordLinks),
 }
@@ -76,6 +79,20 @@ pub struct PersonalDataRead {
     pub claims: Vec<crate::ids::ClaimId>,
     /// The request that showed it, e.g. `GET /api/v1/claims/{id}`.
     pub via: String,
+    /// The records (detainees) whose particulars were shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<crate::provisions::RecordId>,
+}
+
+/// The erasure of personal data kept beside the journal: which record's, and why. The
+/// record's entry is untouched (it holds only the data's hash), so every proof stays valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalDataErased {
+    /// The record whose particulars are erased.
+    pub record: crate::provisions::RecordId,
+    /// Why (a request by the person, a court order, the retention period).
+    pub reason: String,
 }
 
 /// Entry kinds as stored.
@@ -100,6 +117,8 @@ pub mod kind {
     pub const RECORD_ADDED: &str = "record.added";
     /// A provision record was linked to claims or incidents.
     pub const RECORD_LINKED: &str = "record.linked";
+    /// A record's personal data was erased.
+    pub const PERSONAL_DATA_ERASED: &str = "personal_data.erased";
 
     /// Kinds whose payloads concern accounts and are never served.
     pub fn is_account(kind: &str) -> bool {
@@ -136,7 +155,8 @@ impl Command {
             Command::RevokeToken(_) => kind::TOKEN_REVOKED,
             Command::Incident(c) => c.kind(),
             Command::PersonalDataRead(_) => kind::PERSONAL_DATA_READ,
-            Command::AddRecord(_) => kind::RECORD_ADDED,
+            Command::AddRecord(..) => kind::RECORD_ADDED,
+            Command::ErasePersonalData(_) => kind::PERSONAL_DATA_ERASED,
             Command::LinkRecord(_) => kind::RECORD_LINKED,
         }
     }
@@ -153,7 +173,8 @@ impl Command {
             Command::RevokeToken(t) => canonical_json(t),
             Command::Incident(c) => canonical_json(c.as_ref()),
             Command::PersonalDataRead(r) => canonical_json(r),
-            Command::AddRecord(r) => canonical_json(r.as_ref()),
+            Command::AddRecord(r, _) => canonical_json(r.as_ref()),
+            Command::ErasePersonalData(e) => canonical_json(e),
             Command::LinkRecord(l) => canonical_json(l),
         }
     }
@@ -178,7 +199,10 @@ impl Command {
             }
             kind::TOKEN_REVOKED => serde_json::from_slice(payload).map(Command::RevokeToken).map_err(err),
             kind::PERSONAL_DATA_READ => serde_json::from_slice(payload).map(Command::PersonalDataRead).map_err(err),
-            kind::RECORD_ADDED => serde_json::from_slice(payload).map(|r| Command::AddRecord(Box::new(r))).map_err(err),
+            kind::RECORD_ADDED => {
+                serde_json::from_slice(payload).map(|r| Command::AddRecord(Box::new(r), None)).map_err(err)
+            }
+            kind::PERSONAL_DATA_ERASED => serde_json::from_slice(payload).map(Command::ErasePersonalData).map_err(err),
             kind::RECORD_LINKED => serde_json::from_slice(payload).map(Command::LinkRecord).map_err(err),
             k if crate::incidents::IncidentChange::KINDS.contains(&k) => {
                 let change: crate::incidents::IncidentChange = serde_json::from_slice(payload).map_err(err)?;

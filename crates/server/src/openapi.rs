@@ -55,6 +55,7 @@ use utoipa::OpenApi;
         crate::routes::records::list,
         crate::routes::records::get_one,
         crate::routes::records::link,
+        crate::routes::records::erase,
         crate::routes::records::provisions,
         crate::routes::records::provision,
         crate::routes::records::control_changes,

@@ -15,5 +15,6 @@ mod sqlite;
 pub use error::StoreError;
 pub use sqlite::{
     Appended, AuditEntry, ClaimAccess, ClaimPage, EntryHeader, IncidentDetail, IncidentPage, IncidentSummary, LogFile,
-    PlaceMatch, Projected, RecordFilter, RecordLink, RecordRow, RegisteredKey, Store, StoreOptions, StoredCheckpoint,
+    PersonKept, PlaceMatch, Projected, RecordFilter, RecordLink, RecordRow, RegisteredKey, Store, StoreOptions,
+    StoredCheckpoint,
 };

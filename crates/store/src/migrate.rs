@@ -13,6 +13,7 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "0001_journal.sql", sql: include_str!("../migrations/0001_journal.sql") },
     Migration { version: 2, name: "0002_ledger.sql", sql: include_str!("../migrations/0002_ledger.sql") },
+    Migration { version: 3, name: "0003_personal_data.sql", sql: include_str!("../migrations/0003_personal_data.sql") },
 ];
 
 /// The projection schema, applied whole (it drops what it creates).

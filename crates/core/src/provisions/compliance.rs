@@ -128,7 +128,11 @@ fn when(r: &RecordData) -> &str {
         | RecordData::Observation { from, .. }
         | RecordData::CrossingCount { from, .. }
         | RecordData::Closure { from, .. } => from,
-        RecordData::Return { date, .. } | RecordData::Mediation { date, .. } => date,
+        RecordData::Return { date, .. } | RecordData::Mediation { date, .. } | RecordData::Exchange { date, .. } => {
+            date
+        }
+        RecordData::Detainee { captured_at, .. } => captured_at,
+        RecordData::DetaineeStatus { at, .. } => at,
     }
 }
 
@@ -169,6 +173,20 @@ pub fn summary(r: &RecordData) -> String {
         ),
         RecordData::Return { to, persons, households, .. } => {
             format!("{persons} persons ({households} households) returned to {to}")
+        }
+        RecordData::Detainee { held_by, side, count, category, .. } => format!(
+            "{count} {} of {side} held by {held_by}",
+            match category {
+                super::DetaineeCategory::PrisonerOfWar => "prisoner(s) of war",
+                super::DetaineeCategory::Civilian => "civilian detainee(s)",
+                super::DetaineeCategory::Hostage => "hostage(s)",
+            }
+        ),
+        RecordData::DetaineeStatus { detainee, status, .. } => format!("detainee {detainee}: {}", status.as_str()),
+        RecordData::Exchange { place, transfers, .. } => {
+            let persons: usize = transfers.iter().map(|t| t.detainees.len()).sum();
+            let remains: u64 = transfers.iter().map(|t| t.remains).sum();
+            format!("exchange at {place}: {persons} detainee record(s), {remains} remains")
         }
         RecordData::Mediation { item, participants, .. } => format!(
             "{}: {}",
@@ -275,6 +293,59 @@ pub fn change_status(r: &StoredRecord, public: &BTreeMap<IncidentId, &PublicInci
     } else {
         ChangeStatus::Verified
     }
+}
+
+/// One step of a detainee's history.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct StatusStep {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The status from then.
+    #[schema(value_type = String)]
+    pub status: super::DetaineeState,
+    /// The record that says so (the detainee record itself, a status change or an exchange).
+    pub record: String,
+}
+
+/// Each detainee record's status history, oldest first: held from capture, then every
+/// status record and every exchange that hands the detainee over, in time order.
+pub fn detainee_histories(records: &[StoredRecord]) -> BTreeMap<RecordId, Vec<StatusStep>> {
+    let mut out: BTreeMap<RecordId, Vec<StatusStep>> = BTreeMap::new();
+    for r in records {
+        if let RecordData::Detainee { captured_at, .. } = &r.record.record {
+            out.entry(r.id).or_default().push(StatusStep {
+                at: captured_at.clone(),
+                status: super::DetaineeState::Held,
+                record: r.id.to_string(),
+            });
+        }
+    }
+    for r in records {
+        match &r.record.record {
+            RecordData::DetaineeStatus { detainee, status, at } => {
+                if let Some(h) = out.get_mut(detainee) {
+                    h.push(StatusStep { at: at.clone(), status: *status, record: r.id.to_string() });
+                }
+            }
+            RecordData::Exchange { date, transfers, .. } => {
+                for d in transfers.iter().flat_map(|t| &t.detainees) {
+                    if let Some(h) = out.get_mut(d) {
+                        h.push(StatusStep {
+                            at: date.clone(),
+                            status: super::DetaineeState::Exchanged,
+                            record: r.id.to_string(),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for h in out.values_mut() {
+        // Stable: on the same instant, the later record wins.
+        h.sort_by(|a, b| a.at.cmp(&b.at));
+    }
+    out
 }
 
 /// Derives every provision's compliance. `start` is when the agreement took effect (the
@@ -527,7 +598,49 @@ fn derive_one(
             kept = persons > 0;
         }
         ProvisionKind::DetaineeExchange => {
-            kept = false;
+            // Persons by holder and current status (counts only: names are personal data).
+            let histories = detainee_histories(records);
+            let mut by_holder: BTreeMap<String, BTreeMap<&str, u64>> = BTreeMap::new();
+            let mut still_held: BTreeMap<String, u64> = BTreeMap::new();
+            for r in &mine {
+                if let RecordData::Detainee { held_by, count, .. } = &r.record.record {
+                    let status =
+                        histories.get(&r.id).and_then(|h| h.last()).map_or(super::DetaineeState::Held, |s| s.status);
+                    *by_holder.entry(held_by.clone()).or_default().entry(status.as_str()).or_default() += count;
+                    if status.held() {
+                        *still_held.entry(held_by.clone()).or_default() += count;
+                    }
+                }
+            }
+            let (mut exchanges, mut remains) = (0u64, 0u64);
+            for r in &mine {
+                if let RecordData::Exchange { transfers, .. } = &r.record.record {
+                    exchanges += 1;
+                    remains += transfers.iter().map(|t| t.remains).sum::<u64>();
+                }
+            }
+            let held: u64 = still_held.values().sum();
+            if held > 0 {
+                alleged += 1;
+                reasons.push(format!(
+                    "{held} person(s) still held: {}",
+                    still_held.iter().map(|(p, n)| format!("{n} by {p}")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            let died: u64 = by_holder.values().filter_map(|m| m.get("died_in_custody")).sum();
+            if died > 0 {
+                violations += 1;
+                reasons.push(format!("{died} person(s) died in custody"));
+            }
+            indicators.push(indicator(
+                "detainees_by_holder_and_status",
+                "persons, by holding party and status",
+                &by_holder,
+            ));
+            indicators.push(indicator("still_held_per_party", "persons still held, by holding party", &still_held));
+            indicators.push(indicator("exchanges", "exchange operations", exchanges));
+            indicators.push(indicator("remains_returned", "remains handed over in exchanges", remains));
+            kept = !mine.is_empty();
         }
     }
 
@@ -565,5 +678,93 @@ fn derive_one(
         reasons,
         indicators,
         latest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provisions::{Record, RecordId};
+    use crate::scenario::tests_support::scenario;
+    use serde_json::json;
+
+    fn stored(v: serde_json::Value, incidents: Vec<IncidentId>) -> StoredRecord {
+        let (record, _) = Record::from_json(v).expect("reads").validate(&scenario()).expect("valid");
+        StoredRecord { id: RecordId(ulid::Ulid::new()), recorded_at: Utc::now(), record, incidents }
+    }
+
+    fn closure(from: &str, to: &str, state: &str) -> RecordData {
+        let mut r = Record::from_json(json!({"record": {"kind": "closure", "link": "z", "state": state, "by": "AAA",
+            "from": from, "to": to, "reason_claimed": "r"}}))
+        .expect("reads");
+        // Times as validation writes them.
+        if let RecordData::Closure { from, to, .. } = &mut r.record {
+            *from = format!("{from}T00:00:00.000Z");
+            *to = to.as_ref().map(|t| format!("{t}T23:59:59.999Z"));
+        }
+        r.record
+    }
+
+    #[test]
+    fn a_days_state_is_the_worst_closure_covering_it() {
+        let c = closure("2022-12-12", "2022-12-14", "closed");
+        let r = closure("2022-12-14", "2022-12-16", "restricted");
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+        let t = link_timeline(&[(&c, false), (&r, false)], day("2022-12-10"), day("2022-12-20"));
+        let got: Vec<(&str, &str, DayState)> = t.iter().map(|s| (s.from.as_str(), s.to.as_str(), s.state)).collect();
+        assert_eq!(
+            got,
+            [
+                ("2022-12-10", "2022-12-11", DayState::Open),
+                ("2022-12-12", "2022-12-14", DayState::Closed),
+                ("2022-12-15", "2022-12-16", DayState::Restricted),
+                ("2022-12-17", "2022-12-20", DayState::Open),
+            ]
+        );
+        assert_eq!(days_in(&t, DayState::Closed), 3);
+    }
+
+    #[test]
+    fn a_change_of_control_is_verified_by_a_published_incident_and_flagged_after_the_start() {
+        let sc = scenario();
+        let published = IncidentId::new();
+        let disputed = IncidentId::new();
+        let incidents = vec![
+            PublicIncident { id: published, disputed: false, occurred_from_ms: 0, breached: vec![] },
+            PublicIncident { id: disputed, disputed: true, occurred_from_ms: 0, breached: vec![] },
+        ];
+        let change = |at: &str, inc: Vec<IncidentId>| {
+            stored(
+                json!({"record": {"kind": "control_change", "what": "h", "location": [46.0, 39.0], "from": "AAA",
+                                  "to": "BBB", "at": at}}),
+                inc,
+            )
+        };
+        let public: BTreeMap<IncidentId, &PublicIncident> = incidents.iter().map(|i| (i.id, i)).collect();
+        assert_eq!(change_status(&change("2021-01-01", vec![published]), &public), ChangeStatus::Verified);
+        assert_eq!(change_status(&change("2021-01-01", vec![published, disputed]), &public), ChangeStatus::Disputed);
+        assert_eq!(change_status(&change("2021-01-01", vec![IncidentId::new()]), &public), ChangeStatus::Claimed);
+        let now = Utc::now();
+        // Before the ceasefire took effect: recorded, not an advance against it.
+        let before = derive(&sc, &[change("2020-10-01", vec![])], &[], sc.effective_at, now);
+        assert_eq!(before[0].status, Status::Kept, "{:?}", before[0].reasons);
+        let claimed = derive(&sc, &[change("2021-01-01", vec![])], &[], sc.effective_at, now);
+        assert_eq!(claimed[0].status, Status::Disputed);
+        let verified = derive(&sc, &[change("2021-01-01", vec![published])], &incidents, sc.effective_at, now);
+        assert_eq!(verified[0].status, Status::ViolationsVerified);
+        // A published breach finding counts by the week it happened in.
+        let breach = PublicIncident {
+            id: IncidentId::new(),
+            disputed: false,
+            occurred_from_ms: chrono::NaiveDate::from_ymd_opt(2021, 11, 18)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .map(|t| t.and_utc().timestamp_millis())
+                .unwrap_or_default(),
+            breached: vec!["P1".into()],
+        };
+        let out = derive(&sc, &[], &[breach], sc.effective_at, now);
+        assert_eq!(out[0].status, Status::ViolationsVerified);
+        assert_eq!(out[0].indicators[0].value, json!({"2021-11-15": 1}));
+        assert_eq!(derive(&sc, &[], &[], sc.effective_at, now)[0].status, Status::NoData);
     }
 }

@@ -344,7 +344,7 @@ fn may_read_entry(caller: &Caller, kind: &str, claim: Option<&ClaimAccess>) -> b
     } else if kind.starts_with("incident.")
         || kind.starts_with("claim.")
         || kind.starts_with("record.")
-        || kind == truce_core::journal::kind::PERSONAL_DATA_READ
+        || kind.starts_with("personal_data.")
     {
         caller.may(Action::EntryRead, Relation::Other)
     } else {

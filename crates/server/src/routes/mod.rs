@@ -30,7 +30,10 @@ pub(crate) async fn journal_personal_read(
     if claims.is_empty() {
         return Ok(());
     }
-    state.store.execute(caller.actor(), Command::PersonalDataRead(PersonalDataRead { claims, via })).await?;
+    state
+        .store
+        .execute(caller.actor(), Command::PersonalDataRead(PersonalDataRead { claims, via, records: Vec::new() }))
+        .await?;
     Ok(())
 }
 
@@ -58,6 +61,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/records", get(records::list).post(records::add))
         .route("/api/v1/records/{id}", get(records::get_one))
         .route("/api/v1/records/{id}/links", axum::routing::post(records::link))
+        .route("/api/v1/records/{id}/erase-personal-data", axum::routing::post(records::erase))
         .route("/api/v1/provisions", get(records::provisions))
         .route("/api/v1/provisions/control-changes", get(records::control_changes))
         .route("/api/v1/provisions/{id}", get(records::provision))

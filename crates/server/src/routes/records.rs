@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use truce_core::access::{Action, Relation};
 use truce_core::error::FieldErrors;
-use truce_core::journal::Command;
+use truce_core::journal::{Command, PersonalDataErased, PersonalDataRead};
 use truce_core::provisions::compliance::{self, ChangeStatus, Compliance};
 use truce_core::provisions::{Record, RecordData, RecordId, RecordLinks};
 use truce_core::time::TimeInput;
-use truce_store::{ClaimAccess, RecordFilter, RecordLink, RecordRow};
+use truce_store::{ClaimAccess, PersonKept, RecordFilter, RecordLink, RecordRow};
 use utoipa::{IntoParams, ToSchema};
 
 use super::claims::parse_json;
@@ -38,8 +38,9 @@ pub(crate) struct RecordView {
     kind: String,
     /// The provision it concerns.
     provision: Option<String>,
-    /// What it says.
+    /// What it says: its `kind` and that kind's fields.
     #[schema(value_type = Object)]
+    #[serde(serialize_with = "truce_core::provisions::kinded::serialize")]
     record: RecordData,
     /// Where the mission has it from.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,9 +53,38 @@ pub(crate) struct RecordView {
     claims: Vec<String>,
     /// Linked incidents the reader may read.
     incidents: Vec<String>,
+    /// A named detainee's particulars, for readers the permission matrix lets see them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    person: Option<truce_core::provisions::Person>,
+    /// What is withheld from this reader (`person`), if anything.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    withheld: Vec<String>,
+    /// True once the particulars were erased (the record keeps their hash).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    person_erased: bool,
+    /// A detainee's status history (held, visited, exchanged…), oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    history: Option<Vec<compliance::StatusStep>>,
+}
+
+/// Whether the caller may see the particulars of a detainee of `side`.
+fn may_see_person(caller: &Caller, row: &RecordRow) -> bool {
+    let side = match &row.record.record {
+        RecordData::Detainee { side, .. } => Some(side.as_str()),
+        _ => None,
+    };
+    caller.may(Action::PersonalDataRead, caller.relation_to(side))
 }
 
 fn view(caller: &Caller, row: RecordRow) -> RecordView {
+    let (person, withheld, person_erased) = match &row.person {
+        PersonKept::None => (None, Vec::new(), false),
+        PersonKept::Erased => (None, Vec::new(), true),
+        PersonKept::Kept(p) if may_see_person(caller, &row) => (Some(p.clone()), Vec::new(), false),
+        PersonKept::Kept(_) => (None, vec!["person".to_owned()], false),
+    };
     let mut claims = Vec::new();
     let mut incidents = Vec::new();
     for link in row.links {
@@ -84,7 +114,30 @@ fn view(caller: &Caller, row: RecordRow) -> RecordView {
         recorded_at: truce_core::time::fmt(row.recorded_at),
         claims,
         incidents,
+        person,
+        withheld,
+        person_erased,
+        history: None,
     }
+}
+
+/// The views of `rows`, journaling first the reads of any particulars they show.
+async fn views(
+    state: &AppState,
+    caller: &Caller,
+    rows: Vec<RecordRow>,
+    via: String,
+) -> Result<Vec<RecordView>, ApiError> {
+    let shown: Vec<RecordId> = rows
+        .iter()
+        .filter(|r| matches!(r.person, PersonKept::Kept(_)) && may_see_person(caller, r))
+        .map(|r| r.id)
+        .collect();
+    if !shown.is_empty() {
+        let read = PersonalDataRead { claims: Vec::new(), via, records: shown };
+        state.store.execute(caller.actor(), Command::PersonalDataRead(read)).await?;
+    }
+    Ok(rows.into_iter().map(|r| view(caller, r)).collect())
 }
 
 fn record_id(s: &str) -> Result<RecordId, ApiError> {
@@ -95,11 +148,17 @@ fn record_id(s: &str) -> Result<RecordId, ApiError> {
     })
 }
 
-async fn read_one(state: &AppState, caller: &Caller, id: RecordId) -> Result<RecordView, ApiError> {
-    match state.store.record(id).await? {
-        Some(row) => Ok(view(caller, row)),
-        None => Err(ApiError::NotFound(format!("no record with id {id}"))),
+async fn read_one(state: &AppState, caller: &Caller, id: RecordId, via: String) -> Result<RecordView, ApiError> {
+    let Some(row) = state.store.record(id).await? else {
+        return Err(ApiError::NotFound(format!("no record with id {id}")));
+    };
+    let is_detainee = matches!(row.record.record, RecordData::Detainee { .. });
+    let mut v = views(state, caller, vec![row], via).await?.remove(0);
+    if is_detainee {
+        let (records, _) = state.store.compliance_inputs().await?;
+        v.history = compliance::detainee_histories(&records).remove(&id);
     }
+    Ok(v)
 }
 
 /// Add a provision record: a line version, position, change of control, deadline status,
@@ -122,10 +181,12 @@ pub(crate) async fn add(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(Action::RecordWrite, Relation::Any)?;
-    let input: Record = parse_json(body, crate::MAX_BODY_BYTES)?;
-    let (record, _) = input.validate(&*scenario(&state)?).map_err(ApiError::Invalid)?;
-    let appended = state.store.execute(caller.actor(), Command::AddRecord(Box::new(record))).await?;
-    let v = read_one(&state, &caller, RecordId(appended.id)).await?;
+    let value: serde_json::Value = parse_json(body, crate::MAX_BODY_BYTES)?;
+    let input = Record::from_json(value).map_err(ApiError::WrongShape)?;
+    let (mut record, _) = input.validate(&*scenario(&state)?).map_err(ApiError::Invalid)?;
+    let person = record.take_person().map_err(|e| ApiError::Internal(format!("keeping the particulars: {e}")))?;
+    let appended = state.store.execute(caller.actor(), Command::AddRecord(Box::new(record), person)).await?;
+    let v = read_one(&state, &caller, RecordId(appended.id), "POST /api/v1/records".into()).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
@@ -168,7 +229,7 @@ pub(crate) async fn link(
     let links = RecordLinks { record, claims: input.claims, incidents: input.incidents };
     links.validate().map_err(ApiError::Invalid)?;
     state.store.execute(caller.actor(), Command::LinkRecord(links)).await?;
-    Ok(Json(read_one(&state, &caller, record).await?).into_response())
+    Ok(Json(read_one(&state, &caller, record, format!("POST /api/v1/records/{record}/links")).await?).into_response())
 }
 
 /// One record.
@@ -183,7 +244,58 @@ pub(crate) async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     caller.require(Action::RecordRead, Relation::Any)?;
-    Ok(Json(read_one(&state, &caller, record_id(&id)?).await?).into_response())
+    let id = record_id(&id)?;
+    Ok(Json(read_one(&state, &caller, id, format!("GET /api/v1/records/{id}")).await?).into_response())
+}
+
+/// Why particulars are erased.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EraseInput {
+    /// The reason (the person's request, a court order, the retention period ended).
+    reason: Option<String>,
+}
+
+/// Erase a detainee record's particulars, kept beside the journal. The record, its entry
+/// (which holds only their hash) and every proof are untouched; the erasure is journaled.
+#[utoipa::path(
+    post, path = "/api/v1/records/{id}/erase-personal-data", tag = "provisions",
+    params(("id" = String, Path, description = "Record id")),
+    request_body = EraseInput,
+    responses(
+        (status = 200, body = RecordView),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Nothing kept to erase", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    )
+)]
+pub(crate) async fn erase(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    caller.require(Action::PersonalDataErase, Relation::Any)?;
+    let record = record_id(&id)?;
+    let input: EraseInput = parse_json(body, crate::MAX_BODY_BYTES)?;
+    let mut e = FieldErrors::new();
+    let reason = match input.reason.as_deref().map(str::trim) {
+        None | Some("") => {
+            e.push("reason", "is required: why the particulars are erased");
+            String::new()
+        }
+        Some(r) if r.chars().count() > 2000 => {
+            e.push("reason", "must be at most 2000 characters");
+            String::new()
+        }
+        Some(r) => r.to_owned(),
+    };
+    e.into_result(()).map_err(ApiError::Invalid)?;
+    state.store.execute(caller.actor(), Command::ErasePersonalData(PersonalDataErased { record, reason })).await?;
+    Ok(Json(read_one(&state, &caller, record, format!("POST /api/v1/records/{record}/erase-personal-data")).await?)
+        .into_response())
 }
 
 /// `GET /api/v1/records` parameters.
@@ -271,7 +383,7 @@ pub(crate) async fn list(
         filter.linked = Some(String::new());
     }
     let rows = state.store.records(filter).await?;
-    Ok(Json(rows.into_iter().map(|r| view(&caller, r)).collect::<Vec<_>>()).into_response())
+    Ok(Json(views(&state, &caller, rows, "GET /api/v1/records".into()).await?).into_response())
 }
 
 /// Whether the reader may read the claim or incident `id` names.

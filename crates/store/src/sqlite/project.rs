@@ -51,7 +51,9 @@ pub(crate) enum What {
     /// Journaled only: nothing is projected (a read of personal data).
     Record,
     /// A provision record, with what it is indexed by.
-    ProvisionRecord(Box<(truce_core::provisions::Record, truce_core::provisions::RecordIndex)>),
+    ProvisionRecord(Box<PreparedRecord>),
+    /// A record's personal data erased.
+    Erase(truce_core::journal::PersonalDataErased),
     /// Links added to a provision record.
     RecordLinks(truce_core::provisions::RecordLinks),
 }
@@ -63,6 +65,15 @@ pub(crate) enum Account {
     DisableUser(String),
     IssueToken(Box<truce_core::users::TokenIssued>),
     RevokeToken(String),
+}
+
+/// A provision record with its index and, for a named detainee, the particulars kept
+/// beside the journal.
+#[derive(Debug)]
+pub(crate) struct PreparedRecord {
+    pub record: truce_core::provisions::Record,
+    pub index: truce_core::provisions::RecordIndex,
+    pub person: Option<Vec<u8>>,
 }
 
 #[derive(Debug)]
@@ -130,7 +141,7 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
         Command::RevokeToken(t) => What::Account(Account::RevokeToken(t.id)),
         Command::Incident(c) => What::Incident(c, None),
         Command::PersonalDataRead(_) => What::Record,
-        Command::AddRecord(r) => {
+        Command::AddRecord(r, person) => {
             let sc = scenario.ok_or(StoreError::NotInitialised)?;
             // Validated by the caller; validating again gives the index (and refuses a
             // record that no longer fits the scenario, which cannot change once loaded).
@@ -139,8 +150,9 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
                 .clone()
                 .validate(sc)
                 .map_err(|e| StoreError::Internal(format!("a record reached the store invalid: {e}")))?;
-            What::ProvisionRecord(Box::new((record, index)))
+            What::ProvisionRecord(Box::new(PreparedRecord { record, index, person }))
         }
+        Command::ErasePersonalData(e) => What::Erase(e),
         Command::LinkRecord(l) => What::RecordLinks(l),
     };
     Ok(Prepared { kind, payload, digest, what })
@@ -269,7 +281,11 @@ pub(super) fn apply(
         }
         What::Record => Ok(Projected::Recorded),
         What::ProvisionRecord(r) => {
-            super::records::apply_added(tx, entry, &r.0, &r.1)?;
+            super::records::apply_added(tx, entry, &r.record, &r.index, r.person.as_deref())?;
+            Ok(Projected::Recorded)
+        }
+        What::Erase(e) => {
+            super::records::apply_erased(tx, e)?;
             Ok(Projected::Recorded)
         }
         What::RecordLinks(l) => {

@@ -38,6 +38,19 @@ pub struct RecordRow {
     pub record: Record,
     /// Every claim and incident linked to it.
     pub links: Vec<Link>,
+    /// A named detainee's particulars, as kept.
+    pub person: PersonKept,
+}
+
+/// What is kept of a detainee record's particulars.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PersonKept {
+    /// The record names nobody.
+    None,
+    /// Kept: the particulars.
+    Kept(truce_core::provisions::Person),
+    /// Given once, erased since.
+    Erased,
 }
 
 /// What a list of records is filtered by.
@@ -115,13 +128,61 @@ fn put_links(
     Ok(())
 }
 
+/// Refuses a status or exchange naming a record that is not a detainee record.
+pub(crate) fn detainees_conflict(conn: &Connection, named: &[RecordId]) -> Result<Option<StoreError>, StoreError> {
+    for d in named {
+        let kind: Option<String> = conn
+            .prepare_cached("SELECT kind FROM records WHERE id = ?1")?
+            .query_row([d.to_string()], |r| r.get(0))
+            .optional()?;
+        match kind.as_deref() {
+            None => return Ok(Some(StoreError::NotFound(format!("no detainee record {d}")))),
+            Some("detainee") => {}
+            Some(k) => return Ok(Some(StoreError::Conflict(format!("record {d} is a {k} record, not a detainee")))),
+        }
+    }
+    Ok(None)
+}
+
+/// Refuses an erasure of a record that keeps no personal data.
+pub(crate) fn erase_conflict(conn: &Connection, record: &RecordId) -> Result<Option<StoreError>, StoreError> {
+    let Some(seq) = record_seq(conn, record)? else {
+        return Ok(Some(StoreError::NotFound(format!("no record {record}"))));
+    };
+    let kept: Option<i64> = conn
+        .prepare_cached("SELECT seq FROM personal_data WHERE seq = ?1")?
+        .query_row([seq], |r| r.get(0))
+        .optional()?;
+    Ok(kept.is_none().then(|| {
+        StoreError::Conflict(format!(
+            "record {record} keeps no personal data (none was given, or it is erased already)"
+        ))
+    }))
+}
+
+/// Projects a `personal_data.erased` entry: the kept particulars are deleted.
+pub(crate) fn apply_erased(
+    tx: &Transaction<'_>,
+    e: &truce_core::journal::PersonalDataErased,
+) -> Result<(), StoreError> {
+    if let Some(seq) = record_seq(tx, &e.record)? {
+        tx.prepare_cached("DELETE FROM personal_data WHERE seq = ?1")?.execute([seq])?;
+    }
+    Ok(())
+}
+
 /// Projects a `record.added` entry.
 pub(crate) fn apply_added(
     tx: &Transaction<'_>,
     entry: &Entry<'_>,
     record: &Record,
     index: &RecordIndex,
+    person: Option<&[u8]>,
 ) -> Result<(), StoreError> {
+    if let Some(bytes) = person {
+        tx.prepare_cached("INSERT INTO personal_data (seq, body) VALUES (?1, ?2)")?
+            .execute(params![entry.seq as i64, bytes])?;
+    }
     let b = index.bbox;
     tx.prepare_cached(
         "INSERT INTO records (seq, id, kind, provision, party, at_from, at_to, min_lon, min_lat, max_lon, max_lat)
@@ -185,7 +246,21 @@ fn read_row(conn: &Connection, seq: i64) -> Result<RecordRow, StoreError> {
         .prepare_cached("SELECT id, actor, received_at, payload FROM journal WHERE seq = ?1")?
         .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     let record: Record = serde_json::from_slice(&payload)?;
+    let person = match &record.record {
+        truce_core::provisions::RecordData::Detainee { person_sha256: Some(_), .. } => {
+            let body: Option<Vec<u8>> = conn
+                .prepare_cached("SELECT body FROM personal_data WHERE seq = ?1")?
+                .query_row([seq], |r| r.get(0))
+                .optional()?;
+            match body {
+                Some(b) => PersonKept::Kept(serde_json::from_slice::<truce_core::provisions::KeptPerson>(&b)?.person),
+                None => PersonKept::Erased,
+            }
+        }
+        _ => PersonKept::None,
+    };
     Ok(RecordRow {
+        person,
         id: RecordId::parse(&id).map_err(StoreError::Internal)?,
         seq: seq as u64,
         actor,

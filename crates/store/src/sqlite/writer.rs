@@ -422,6 +422,7 @@ impl WriterState {
                     | What::Placement(_)
                     | What::ProvisionRecord(_)
                     | What::RecordLinks(_)
+                    | What::Erase(_)
                         if !loaded =>
                     {
                         conflict = Some(StoreError::NotInitialised)
@@ -435,7 +436,14 @@ impl WriterState {
                     }
                     What::Placement(_) | What::Record => {}
                     What::ProvisionRecord(r) => {
-                        if let Some(c) = super::records::conflict(&tx, None, &r.0.claims, &r.0.incidents)? {
+                        if let Some(c) = super::records::conflict(&tx, None, &r.record.claims, &r.record.incidents)? {
+                            conflict = Some(c);
+                        } else if let Some(c) = super::records::detainees_conflict(&tx, &r.record.detainees_named())? {
+                            conflict = Some(c);
+                        }
+                    }
+                    What::Erase(e) => {
+                        if let Some(c) = super::records::erase_conflict(&tx, &e.record)? {
                             conflict = Some(c);
                         }
                     }
