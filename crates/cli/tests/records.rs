@@ -441,3 +441,29 @@ fn an_exchange_closes_the_captured_and_the_counts_are_public() {
     assert_eq!(app.client.post_raw("/api/v1/records", &body.to_string()).expect("answer").status, 409);
     assert_eq!(app.journal_len(), before);
 }
+
+#[test]
+fn a_finding_cites_the_missions_observation_as_evidence() {
+    let app = common::TestApp::spawn();
+    let posted = post_samples(&app);
+    let observation = posted.iter().find(|r| r["kind"] == "observation").expect("observation")["id"].clone();
+    let claim = app.post_claim(&common::claim()).body["id"].as_str().expect("id").to_owned();
+    let id = common::incident_of(&app, &claim).expect("incident");
+    let version = || app.get(&format!("/api/v1/incidents/{id}"), &[]).body["version"].as_u64().expect("version");
+    let step = |body: Value| app.client.post_raw(&format!("/api/v1/incidents/{id}/verification"), &body.to_string());
+    let a = step(json!({"to": "under_review", "reason": "Tasked.", "version": version()})).expect("answer");
+    assert_eq!(a.status, 200, "{}", a.body);
+    let mut finding = common::finding();
+    finding["evidence"] = json!([{"record": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}]);
+    let before = app.journal_len();
+    let body = json!({"to": "finding_proposed", "reason": "Report.", "finding": finding, "version": version()});
+    let a = step(body).expect("answer");
+    assert_eq!(a.status, 404, "a record that does not exist: {}", a.body);
+    assert_eq!(app.journal_len(), before);
+    finding["evidence"] = json!([{"record": observation}]);
+    let body = json!({"to": "finding_proposed", "reason": "Report.", "finding": finding, "version": version()});
+    let a = step(body).expect("answer");
+    assert_eq!(a.status, 200, "{}", a.body);
+    let d = app.get(&format!("/api/v1/incidents/{id}"), &[]).body;
+    assert!(d.to_string().contains(&format!("{{\"record\":{observation}}}")), "the finding cites it: {d}");
+}

@@ -201,6 +201,19 @@ pub enum Evidence {
     Attachment(String),
     /// An observation report or other record, by reference.
     Report(String),
+    /// A provision record of the mission (an observation, a patrol's report, an access
+    /// restriction…), by id: checked to exist when the finding is journaled.
+    Record(String),
+}
+
+impl Evidence {
+    /// Every record the evidence names.
+    pub fn records(items: &[Evidence]) -> impl Iterator<Item = &str> {
+        items.iter().filter_map(|e| match e {
+            Evidence::Record(id) => Some(id.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// The mission's conclusion on an incident.
@@ -284,6 +297,7 @@ pub fn parse_evidence(items: &[serde_json::Value], prefix: &str, e: &mut FieldEr
                     Some(Evidence::Attachment(s.to_owned()))
                 }
                 "report" if !s.trim().is_empty() && s.len() <= 500 => Some(Evidence::Report(s.trim().to_owned())),
+                "record" => crate::provisions::RecordId::parse(s).ok().map(|id| Evidence::Record(id.to_string())),
                 _ => None,
             }
         });
@@ -291,7 +305,7 @@ pub fn parse_evidence(items: &[serde_json::Value], prefix: &str, e: &mut FieldEr
             Some(ev) => out.push(ev),
             None => e.push(
                 field,
-                "must be {\"claim\": claim id}, {\"attachment\": lower-case SHA-256 hex} or {\"report\": reference}",
+                "must be {\"claim\": claim id}, {\"record\": record id}, {\"attachment\": lower-case SHA-256 hex} or {\"report\": reference}",
             ),
         }
     }

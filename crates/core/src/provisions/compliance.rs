@@ -121,7 +121,9 @@ fn when(r: &RecordData) -> &str {
     match r {
         RecordData::LineVersion { valid_from, .. } => valid_from,
         RecordData::Position { since, .. } => since,
-        RecordData::ControlChange { at, .. } | RecordData::AccessRestriction { at, .. } => at,
+        RecordData::ControlChange { at, .. }
+        | RecordData::AccessRestriction { at, .. }
+        | RecordData::Crossing { at, .. } => at,
         RecordData::DeadlineStatus { done_on, .. } => done_on.as_deref().unwrap_or(""),
         RecordData::Post { opened, .. } => opened,
         RecordData::Patrol { from, .. }
@@ -164,6 +166,7 @@ pub fn summary(r: &RecordData) -> String {
             )
         }
         RecordData::CrossingCount { checkpoint, people, .. } => format!("{checkpoint}: {people} people crossed"),
+        RecordData::Crossing { checkpoint, description, .. } => format!("{checkpoint}: {description}"),
         RecordData::Closure { link, state, by, .. } => format!(
             "{link} {} by {by}",
             match state {
@@ -545,12 +548,20 @@ fn derive_one(
                 alleged += disputed_closures;
                 reasons.push(format!("{disputed_closures} closure(s) disputed by the party named"));
             }
-            let (mut people, mut vehicles, mut military) = (0u64, 0u64, 0u64);
+            let (mut people, mut vehicles, mut military, mut notable) = (0u64, 0u64, 0u64, 0u64);
             for r in &mine {
-                if let RecordData::CrossingCount { people: p, vehicles: v, cargo, .. } = &r.record.record {
-                    people += p;
-                    vehicles += v.cars + v.buses + v.trucks + v.other;
-                    military += cargo.military_prohibited;
+                match &r.record.record {
+                    RecordData::CrossingCount { people: p, vehicles: v, cargo, .. } => {
+                        people += p;
+                        vehicles += v.cars + v.buses + v.trucks + v.other;
+                        military += cargo.military_prohibited;
+                    }
+                    // Notable crossings are told, not counted again (the period's counts hold them).
+                    RecordData::Crossing { cargo, .. } => {
+                        notable += 1;
+                        military += cargo.military_prohibited;
+                    }
+                    _ => {}
                 }
             }
             if military > 0 {
@@ -566,6 +577,7 @@ fn derive_one(
             indicators.push(indicator("status_timeline", "open, restricted or closed, day by day", &timeline));
             indicators.push(indicator("people_crossed", "people counted crossing", people));
             indicators.push(indicator("vehicles_crossed", "vehicles counted crossing", vehicles));
+            indicators.push(indicator("notable_crossings", "notable crossings recorded", notable));
             kept = !mine.is_empty();
         }
         ProvisionKind::DisplacedReturn => {

@@ -281,6 +281,29 @@ pub enum RecordData {
         #[serde(default)]
         cargo: Cargo,
     },
+    /// One notable crossing (a convoy, an evacuation, a turned-back vehicle).
+    Crossing {
+        /// The checkpoint.
+        checkpoint: String,
+        /// The link's scenario zone, if it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<String>,
+        /// When.
+        at: String,
+        /// Direction, in words.
+        direction: String,
+        /// What crossed, and what happened.
+        description: String,
+        /// People in it.
+        #[serde(default)]
+        people: u64,
+        /// Vehicles by type.
+        #[serde(default)]
+        vehicles: Vehicles,
+        /// Cargo by category, in consignments.
+        #[serde(default)]
+        cargo: Cargo,
+    },
     /// A closure or restriction of a corridor or transport link.
     Closure {
         /// The link's scenario zone.
@@ -752,6 +775,7 @@ impl RecordData {
             RecordData::Observation { .. } => "observation",
             RecordData::AccessRestriction { .. } => "access_restriction",
             RecordData::CrossingCount { .. } => "crossing_count",
+            RecordData::Crossing { .. } => "crossing",
             RecordData::Closure { .. } => "closure",
             RecordData::Return { .. } => "return",
             RecordData::Detainee { .. } => "detainee",
@@ -762,7 +786,7 @@ impl RecordData {
     }
 
     /// Every kind's name.
-    pub const KINDS: [&'static str; 15] = [
+    pub const KINDS: [&'static str; 16] = [
         "line_version",
         "position",
         "control_change",
@@ -772,6 +796,7 @@ impl RecordData {
         "observation",
         "access_restriction",
         "crossing_count",
+        "crossing",
         "closure",
         "return",
         "detainee",
@@ -791,7 +816,9 @@ impl RecordData {
             RecordData::Post { .. } | RecordData::Patrol { .. } => &[P::PeacekeepingDeployment, P::PeacekeepingMandate],
             RecordData::Observation { .. } => &[P::Monitoring, P::Ceasefire],
             RecordData::AccessRestriction { .. } => &[P::Monitoring],
-            RecordData::CrossingCount { .. } | RecordData::Closure { .. } => &[P::Corridor, P::TransportLinks],
+            RecordData::CrossingCount { .. } | RecordData::Crossing { .. } | RecordData::Closure { .. } => {
+                &[P::Corridor, P::TransportLinks]
+            }
             RecordData::Return { .. } => &[P::DisplacedReturn],
             RecordData::Detainee { .. } | RecordData::DetaineeStatus { .. } | RecordData::Exchange { .. } => {
                 &[P::DetaineeExchange]
@@ -1103,6 +1130,30 @@ impl Record {
                     count(v, &format!("record.{name}"), e);
                 }
                 idx(None, f, t, None)
+            }
+            RecordData::Crossing { checkpoint, link, at, direction, description, people, vehicles, cargo } => {
+                text(checkpoint, "record.checkpoint", e);
+                text(direction, "record.direction", e);
+                text(description, "record.description", e);
+                if let Some(l) = link
+                    && sc.zone(l).is_none()
+                {
+                    e.push("record.link", format!("no zone {l:?} in the scenario"));
+                }
+                for (name, v) in [
+                    ("people", *people),
+                    ("vehicles.cars", vehicles.cars),
+                    ("vehicles.buses", vehicles.buses),
+                    ("vehicles.trucks", vehicles.trucks),
+                    ("vehicles.other", vehicles.other),
+                    ("cargo.humanitarian", cargo.humanitarian),
+                    ("cargo.commercial", cargo.commercial),
+                    ("cargo.military_prohibited", cargo.military_prohibited),
+                ] {
+                    count(v, &format!("record.{name}"), e);
+                }
+                let t = time(at, "record.at", false, e);
+                idx(None, t, None, None)
             }
             RecordData::Closure { link, state: _, by, from, to, reason_claimed, disputed: _ } => {
                 if sc.zone(link).is_none() {

@@ -13,7 +13,9 @@ use truce_core::claims::{ClaimBody, resolve_location};
 use truce_core::geo::BBox;
 use truce_core::ids::{ClaimId, PartyId};
 use truce_core::incidents::matching::{self, MAX_GAP_H, MAX_GAP_M};
-use truce_core::incidents::{Features, IncidentChange, IncidentId, Placement, Proposal, State, endorsement_met};
+use truce_core::incidents::{
+    Evidence, Features, IncidentChange, IncidentId, Placement, Proposal, State, endorsement_met,
+};
 use truce_core::scenario::Scenario;
 
 use super::anchors::{Anchor, AnchorIndex, degrees_lat, degrees_lon, hours};
@@ -843,6 +845,19 @@ pub(crate) fn conflict(
             let state = row.state()?;
             if let Some(e) = check_version(&row) {
                 return Ok(Some(e));
+            }
+            // Records cited as evidence must exist.
+            let cited = Evidence::records(&t.evidence)
+                .chain(t.finding.iter().flat_map(|f| Evidence::records(&f.evidence)))
+                .collect::<Vec<_>>();
+            for id in cited {
+                let found: Option<i64> = conn
+                    .prepare_cached("SELECT seq FROM records WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))
+                    .optional()?;
+                if found.is_none() {
+                    return Ok(Some(StoreError::NotFound(format!("evidence cites record {id}, which does not exist"))));
+                }
             }
             if state != t.from || !state.next().contains(&t.to) {
                 let allowed = state.next().iter().map(|s| s.as_str()).collect::<Vec<_>>();
