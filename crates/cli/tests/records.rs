@@ -437,8 +437,28 @@ fn an_exchange_closes_the_captured_and_the_counts_are_public() {
     // A status of a record that is not a detainee: refused, nothing written.
     let not_detainee = posted.iter().find(|r| r["kind"] == "mediation").expect("mediation")["id"].clone();
     let body = json!({"record": {"kind": "detainee_status", "detainee": not_detainee, "status": "released", "at": "2022-01-01"}});
+    let group_id = group["id"].clone();
+    let cases = [
+        (body, "record.detainee", "not a detainee"),
+        (
+            json!({"record": {"kind": "detainee_status", "detainee": group_id, "status": "released", "at": "2021-11-01"}}),
+            "record.detainee",
+            "before the capture",
+        ),
+        (
+            json!({"record": {"kind": "exchange", "date": "2022-01-01", "place": "p", "intermediary": "i",
+                              "transfers": [{"from": "ARM", "to": "AZE", "detainees": [group_id]}]}}),
+            "record.transfers[0].detainees[0]",
+            "handed over from AZE to ARM",
+        ),
+    ];
     let before = app.journal_len();
-    assert_eq!(app.client.post_raw("/api/v1/records", &body.to_string()).expect("answer").status, 409);
+    for (body, field, why) in cases {
+        let a = app.client.post_raw("/api/v1/records", &body.to_string()).expect("answer");
+        assert_eq!(a.status, 422, "{body}: {}", a.body);
+        let f = &a.body["error"]["fields"][0];
+        assert!(f["field"] == field && f["reason"].as_str().is_some_and(|r| r.contains(why)), "{}", a.body);
+    }
     assert_eq!(app.journal_len(), before);
 }
 

@@ -410,7 +410,9 @@ fn derive_one(
             });
             let (state, late_days) = match latest {
                 Some((DeadlineState::Done, Some(on))) => {
-                    let late = time_of(&on).map_or(0, |t| (t - d.due).num_days().max(0));
+                    // By calendar days (UTC): done on the due date is on time, the next day one
+                    // day late, whatever the hour the deadline falls at.
+                    let late = time_of(&on).map_or(0, |t| (t.date_naive() - d.due.date_naive()).num_days().max(0));
                     (if late > 0 { "done_late" } else { "done" }, late)
                 }
                 Some((DeadlineState::Missed, _)) => ("missed", (now - d.due).num_days().max(0)),
@@ -531,7 +533,12 @@ fn derive_one(
             let closures: Vec<(&RecordData, bool)> = mine
                 .iter()
                 .filter_map(|r| match &r.record.record {
-                    c @ RecordData::Closure { disputed, .. } => Some((c, *disputed)),
+                    // Only what was closed while the agreement was in force counts against it.
+                    c @ RecordData::Closure { disputed, to, .. }
+                        if to.as_deref().and_then(time_of).is_none_or(|t| t >= start) =>
+                    {
+                        Some((c, *disputed))
+                    }
                     _ => None,
                 })
                 .collect();
@@ -639,7 +646,20 @@ fn derive_one(
                     still_held.iter().map(|(p, n)| format!("{n} by {p}")).collect::<Vec<_>>().join(", ")
                 ));
             }
-            let died: u64 = by_holder.values().filter_map(|m| m.get("died_in_custody")).sum();
+            // A death in custody stays a violation whatever follows it (remains returned).
+            let died: u64 = mine
+                .iter()
+                .filter_map(|r| match &r.record.record {
+                    RecordData::Detainee { count, .. }
+                        if histories
+                            .get(&r.id)
+                            .is_some_and(|h| h.iter().any(|s| s.status == super::DetaineeState::DiedInCustody)) =>
+                    {
+                        Some(*count)
+                    }
+                    _ => None,
+                })
+                .sum();
             if died > 0 {
                 violations += 1;
                 reasons.push(format!("{died} person(s) died in custody"));
@@ -778,5 +798,76 @@ mod tests {
         assert_eq!(out[0].status, Status::ViolationsVerified);
         assert_eq!(out[0].indicators[0].value, json!({"2021-11-15": 1}));
         assert_eq!(derive(&sc, &[], &[], sc.effective_at, now)[0].status, Status::NoData);
+    }
+}
+
+#[cfg(test)]
+mod detainee_tests {
+    use super::*;
+    use crate::provisions::{Record, RecordId};
+    use serde_json::json;
+
+    fn stored(v: serde_json::Value) -> StoredRecord {
+        let record = Record::from_json(v).expect("reads");
+        StoredRecord { id: RecordId(ulid::Ulid::new()), recorded_at: Utc::now(), record, incidents: Vec::new() }
+    }
+
+    #[test]
+    fn a_death_in_custody_stays_in_the_history_whatever_follows() {
+        let d = stored(json!({"provision": "P8", "record": {"kind": "detainee", "held_by": "AAA", "side": "BBB",
+            "category": "prisoner_of_war", "captured_at": "2021-01-01T00:00:00.000Z"}}));
+        let step = |status: &str, at: &str| {
+            stored(
+                json!({"provision": "P8", "record": {"kind": "detainee_status", "detainee": d.id, "status": status, "at": at}}),
+            )
+        };
+        // Written out of order: the history is by time.
+        let records = vec![
+            d.clone(),
+            step("remains_returned", "2021-03-01T00:00:00.000Z"),
+            step("died_in_custody", "2021-02-01T00:00:00.000Z"),
+        ];
+        let h = detainee_histories(&records).remove(&d.id).expect("history");
+        let states: Vec<&str> = h.iter().map(|s| s.status.as_str()).collect();
+        assert_eq!(states, ["held", "died_in_custody", "remains_returned"]);
+    }
+}
+
+#[cfg(test)]
+mod deadline_tests {
+    use super::*;
+    use crate::provisions::{Record, RecordId};
+    use crate::scenario::Deadline;
+    use crate::scenario::tests_support::scenario;
+    use serde_json::json;
+
+    #[test]
+    fn lateness_is_counted_in_calendar_days() {
+        let mut sc = scenario();
+        let due = chrono::DateTime::parse_from_rfc3339("2020-11-20T20:59:59Z").expect("t").with_timezone(&Utc);
+        sc.provisions[0].deadlines.push(Deadline {
+            id: "d".into(),
+            what: crate::names::Names(Default::default()),
+            due,
+            zone: None,
+            obligated: Vec::new(),
+        });
+        let done = |on: &str| {
+            let (record, _) = Record::from_json(json!({"record": {"kind": "deadline_status", "deadline": "d",
+                "status": "done", "done_on": on, "evidence": "seen"}}))
+            .expect("reads")
+            .validate(&sc)
+            .expect("valid");
+            StoredRecord { id: RecordId(ulid::Ulid::new()), recorded_at: Utc::now(), record, incidents: Vec::new() }
+        };
+        let now = Utc::now();
+        let row = |on: &str| {
+            let c = derive(&sc, &[done(on)], &[], sc.effective_at, now).remove(0);
+            let d = c.indicators.iter().find(|i| i.name == "deadlines").expect("deadlines").value[0].clone();
+            (c.status, d["state"].as_str().unwrap_or_default().to_owned(), d["days_late"].as_i64().unwrap_or(-1))
+        };
+        assert_eq!(row("2020-11-20"), (Status::Kept, "done".into(), 0));
+        assert_eq!(row("2020-11-21"), (Status::ViolationsVerified, "done_late".into(), 1));
+        assert_eq!(row("2020-11-25"), (Status::ViolationsVerified, "done_late".into(), 5));
     }
 }

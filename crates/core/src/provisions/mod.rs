@@ -506,6 +506,9 @@ impl Record {
                 None
             }
         };
+        if let Some(RecordData::Detainee { person_sha256: Some(_), .. }) = &data {
+            e.push("record.person_sha256", "is set by the server from `person`; send the person only");
+        }
         match (envelope, data) {
             (Some(env), Some(record)) if e.is_empty() => Ok(Record {
                 provision: env.provision,
@@ -918,44 +921,59 @@ impl Record {
             text(s, "source", &mut e);
         }
         let fits = self.record.fits();
-        match &self.provision {
-            Some(id) => match scenario.provision(id) {
-                None => e.push("provision", format!("no provision {id:?} in the scenario")),
-                Some(p) if !fits.is_empty() && !fits.contains(&p.kind) => e.push(
-                    "provision",
-                    format!(
-                        "{id} is a {} provision; a {} record concerns {}",
-                        kind_name(p.kind),
-                        self.record.kind(),
-                        fitting(scenario, fits)
-                    ),
-                ),
-                Some(_) => {}
-            },
-            None if fits.is_empty() => {}
-            None => {
-                let candidates: Vec<_> = scenario.provisions.iter().filter(|p| fits.contains(&p.kind)).collect();
-                match candidates.as_slice() {
-                    [one] => self.provision = Some(one.id.as_str().to_owned()),
-                    _ => e.push(
-                        "provision",
-                        format!("is required: a {} record concerns {}", self.record.kind(), fitting(scenario, fits)),
-                    ),
-                }
+        // A deadline names its provision, whatever that provision's kind.
+        let owner = match &self.record {
+            RecordData::DeadlineStatus { deadline, .. } => {
+                scenario.provisions.iter().find(|p| p.deadlines.iter().any(|d| &d.id == deadline))
             }
-        }
-        let index = self.validate_data(scenario, &mut e);
-        // A deadline names its provision: the record must concern that one.
-        if let RecordData::DeadlineStatus { deadline, .. } = &self.record
-            && let Some(owner) = scenario.provisions.iter().find(|p| p.deadlines.iter().any(|d| &d.id == deadline))
-        {
+            _ => None,
+        };
+        if let Some(owner) = owner {
             match &self.provision {
                 Some(p) if p != owner.id.as_str() => {
+                    let deadline = match &self.record {
+                        RecordData::DeadlineStatus { deadline, .. } => deadline.as_str(),
+                        _ => "",
+                    };
                     e.push("provision", format!("the deadline {deadline} belongs to {}, not {p}", owner.id.as_str()))
                 }
                 _ => self.provision = Some(owner.id.as_str().to_owned()),
             }
+        } else if matches!(self.record, RecordData::DeadlineStatus { .. }) {
+            // The deadline itself is refused below; no provision to infer.
+        } else {
+            match &self.provision {
+                Some(id) => match scenario.provision(id) {
+                    None => e.push("provision", format!("no provision {id:?} in the scenario")),
+                    Some(p) if !fits.is_empty() && !fits.contains(&p.kind) => e.push(
+                        "provision",
+                        format!(
+                            "{id} is a {} provision; a {} record concerns {}",
+                            kind_name(p.kind),
+                            self.record.kind(),
+                            fitting(scenario, fits)
+                        ),
+                    ),
+                    Some(_) => {}
+                },
+                None if fits.is_empty() => {}
+                None => {
+                    let candidates: Vec<_> = scenario.provisions.iter().filter(|p| fits.contains(&p.kind)).collect();
+                    match candidates.as_slice() {
+                        [one] => self.provision = Some(one.id.as_str().to_owned()),
+                        _ => e.push(
+                            "provision",
+                            format!(
+                                "is required: a {} record concerns {}",
+                                self.record.kind(),
+                                fitting(scenario, fits)
+                            ),
+                        ),
+                    }
+                }
+            }
         }
+        let index = self.validate_data(scenario, &mut e);
         let index = e.into_result(index)?;
         let index = index.map(|mut i| {
             i.provision = self.provision.clone();
@@ -1373,8 +1391,11 @@ mod tests {
         // Sent by a client, the hash is refused: the server computes it.
         let forged = json!({"record": {"kind": "detainee", "held_by": "AAA", "side": "BBB", "category": "civilian",
             "captured_at": "2021-01-01", "person": {"name": "x"}, "person_sha256": "00"}});
-        let e = Record::from_json(forged).expect("reads").validate(&sc).expect_err("forged");
-        assert!(fields(&e).contains(&"record.person_sha256"), "{e}");
+        let e = Record::from_json(forged).expect_err("forged");
+        assert_eq!(fields(&e), ["record.person_sha256"]);
+        let hash_only = json!({"record": {"kind": "detainee", "held_by": "AAA", "side": "BBB", "category": "civilian",
+            "captured_at": "2021-01-01", "person_sha256": "00".repeat(32)}});
+        assert_eq!(fields(&Record::from_json(hash_only).expect_err("a hash of nothing")), ["record.person_sha256"]);
     }
 
     proptest! {

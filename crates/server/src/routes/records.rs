@@ -184,10 +184,66 @@ pub(crate) async fn add(
     let value: serde_json::Value = parse_json(body, crate::MAX_BODY_BYTES)?;
     let input = Record::from_json(value).map_err(ApiError::WrongShape)?;
     let (mut record, _) = input.validate(&*scenario(&state)?).map_err(ApiError::Invalid)?;
+    check_detainees(&state, &record).await?;
     let person = record.take_person().map_err(|e| ApiError::Internal(format!("keeping the particulars: {e}")))?;
     let appended = state.store.execute(caller.actor(), Command::AddRecord(Box::new(record), person)).await?;
     let v = read_one(&state, &caller, RecordId(appended.id), "POST /api/v1/records".into()).await?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+/// A detainee a record names: the field, the id, the record's date and, for an exchange,
+/// the direction (from, to).
+type Named<'a> = (String, RecordId, &'a str, Option<(&'a str, &'a str)>);
+
+/// A status or an exchange must name detainee records, dated after their capture, and an
+/// exchange must hand each over from its holder to its side. Refused field by field (422);
+/// the writer checks existence again when it appends.
+async fn check_detainees(state: &AppState, record: &Record) -> Result<(), ApiError> {
+    let mut e = FieldErrors::new();
+    let named: Vec<Named<'_>> = match &record.record {
+        RecordData::DetaineeStatus { detainee, at, .. } => {
+            vec![("record.detainee".into(), *detainee, at.as_str(), None)]
+        }
+        RecordData::Exchange { transfers, date, .. } => transfers
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| {
+                t.detainees.iter().enumerate().map(move |(j, d)| {
+                    (
+                        format!("record.transfers[{i}].detainees[{j}]"),
+                        *d,
+                        date.as_str(),
+                        Some((t.from.as_str(), t.to.as_str())),
+                    )
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (field, id, when, direction) in named {
+        let Some(row) = state.store.record(id).await? else {
+            e.push(field, format!("no record {id}"));
+            continue;
+        };
+        let RecordData::Detainee { captured_at, held_by, side, .. } = &row.record.record else {
+            e.push(field, format!("record {id} is a {} record, not a detainee", row.record.record.kind()));
+            continue;
+        };
+        if when < captured_at.as_str() {
+            e.push(field.clone(), format!("dated {when}, before the capture ({captured_at})"));
+        }
+        if let Some((from, to)) = direction
+            && (from != held_by || to != side)
+        {
+            e.push(
+                field,
+                format!(
+                    "held by {held_by} and of {side}: it is handed over from {held_by} to {side}, not {from} to {to}"
+                ),
+            );
+        }
+    }
+    e.into_result(()).map_err(ApiError::Invalid)
 }
 
 /// Links to add to a record.
@@ -488,15 +544,25 @@ pub(crate) async fn control_changes(
     let since = e.into_result(since).map_err(ApiError::BadQuery)?.unwrap_or(sc.effective_at);
     let (records, incidents) = state.store.compliance_inputs().await?;
     let public = incidents.iter().map(|i| (i.id, i)).collect();
-    let rows = state
-        .store
-        .records(RecordFilter {
-            kind: Some("control_change".into()),
-            from_ms: Some(since.timestamp_millis()),
-            limit: MAX_LIMIT,
-            ..RecordFilter::default()
-        })
-        .await?;
+    // Every change since then, page by page.
+    let mut rows = Vec::new();
+    loop {
+        let page = state
+            .store
+            .records(RecordFilter {
+                kind: Some("control_change".into()),
+                from_ms: Some(since.timestamp_millis()),
+                limit: MAX_LIMIT,
+                before_seq: rows.last().map(|r: &RecordRow| r.seq),
+                ..RecordFilter::default()
+            })
+            .await?;
+        let done = page.len() < MAX_LIMIT as usize;
+        rows.extend(page);
+        if done {
+            break;
+        }
+    }
     let mut out = Vec::new();
     for row in rows {
         let Some(stored) = records.iter().find(|r| r.id == row.id) else { continue };

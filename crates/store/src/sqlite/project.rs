@@ -150,6 +150,23 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
                 .clone()
                 .validate(sc)
                 .map_err(|e| StoreError::Internal(format!("a record reached the store invalid: {e}")))?;
+            // Particulars never enter the journal, and what is kept beside it is what the
+            // entry's hash commits to.
+            if let truce_core::provisions::RecordData::Detainee { person: held, person_sha256, .. } = &record.record {
+                if held.is_some() {
+                    return Err(StoreError::Internal(
+                        "a detainee's particulars reached the store inside the record".into(),
+                    ));
+                }
+                let hash = person.as_deref().map(|b| sha256(b).iter().map(|x| format!("{x:02x}")).collect::<String>());
+                if person.is_some() && hash.as_deref() != person_sha256.as_deref() {
+                    return Err(StoreError::Internal(
+                        "the kept particulars do not match the record's person_sha256".into(),
+                    ));
+                }
+            } else if person.is_some() {
+                return Err(StoreError::Internal("particulars were given for a record that is not a detainee".into()));
+            }
             What::ProvisionRecord(Box::new(PreparedRecord { record, index, person }))
         }
         Command::ErasePersonalData(e) => What::Erase(e),

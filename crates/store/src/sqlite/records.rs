@@ -160,13 +160,18 @@ pub(crate) fn erase_conflict(conn: &Connection, record: &RecordId) -> Result<Opt
     }))
 }
 
-/// Projects a `personal_data.erased` entry: the kept particulars are deleted.
+/// Projects a `personal_data.erased` entry: the kept particulars are deleted, their bytes
+/// overwritten in the page (`secure_delete`); the writer then checkpoints and truncates the
+/// WAL, which held earlier images of that page.
 pub(crate) fn apply_erased(
     tx: &Transaction<'_>,
     e: &truce_core::journal::PersonalDataErased,
 ) -> Result<(), StoreError> {
     if let Some(seq) = record_seq(tx, &e.record)? {
-        tx.prepare_cached("DELETE FROM personal_data WHERE seq = ?1")?.execute([seq])?;
+        tx.pragma_update(None, "secure_delete", "ON")?;
+        let deleted = tx.prepare_cached("DELETE FROM personal_data WHERE seq = ?1")?.execute([seq]);
+        tx.pragma_update(None, "secure_delete", "OFF")?;
+        deleted?;
     }
     Ok(())
 }

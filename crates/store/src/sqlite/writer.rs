@@ -352,7 +352,19 @@ impl WriterState {
         let scenario_before = self.scenario.clone();
         let tiles_before = self.tiles.clone();
         let accounts_changed = batch.iter().any(|(_, job, _)| job.iter().any(|p| matches!(p.what, What::Account(_))));
+        let erased = batch.iter().any(|(_, job, _)| job.iter().any(|p| matches!(p.what, What::Erase(_))));
         let results = self.append_all(batch);
+        if erased && results.is_ok() {
+            // Earlier images of the erased row's page are still in the WAL: copy the WAL into
+            // the database and truncate it. Readers may hold it back; then the next
+            // checkpoint finishes the job.
+            let truncated: Result<i64, _> = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
+            match truncated {
+                Ok(0) => {}
+                Ok(_) => tracing::warn!("readers held back the WAL truncation after an erasure"),
+                Err(e) => tracing::error!(error = %e, "checkpointing the WAL after an erasure failed"),
+            }
+        }
         if accounts_changed {
             self.forget_tokens();
         }
