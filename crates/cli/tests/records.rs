@@ -61,6 +61,9 @@ fn post_samples(app: &common::TestApp) -> Vec<Value> {
 fn every_kind_is_recorded_read_and_listed_and_is_a_journal_entry() {
     let app = common::TestApp::spawn_with_log_key();
     let samples = samples();
+    // A claim and its incident to link every record to.
+    let claim = app.post_claim(&common::claim()).body["id"].as_str().expect("id").to_owned();
+    let incident = common::incident_of(&app, &claim).expect("incident");
     let mut kinds = std::collections::BTreeSet::new();
     let mut ids: Vec<String> = Vec::new();
     for s in &samples {
@@ -86,6 +89,13 @@ fn every_kind_is_recorded_read_and_listed_and_is_a_journal_entry() {
         let entry = app.get(&format!("/api/v1/log/entries/{}", a.body["seq"]), &[]);
         assert_eq!(entry.status, 200, "{}", entry.body);
         assert!(entry.body["leaf"].as_str().is_some_and(|l| l.contains("kind record.added")), "{}", entry.body);
+        // Linked afterwards, and found through the link.
+        let body = json!({"claims": [claim], "incidents": [incident]}).to_string();
+        let linked = app.client.post_raw(&format!("/api/v1/records/{id}/links"), &body).expect("answer");
+        assert_eq!(linked.status, 200, "{kind}: {}", linked.body);
+        assert_eq!(linked.body["claims"], json!([claim]));
+        let found = app.get("/api/v1/records", &[("linked", &incident), ("kind", kind)]).body;
+        assert!(found.as_array().expect("list").iter().any(|r| r["id"] == id), "{kind}: {found}");
     }
     assert_eq!(kinds.len(), truce_core::provisions::RecordData::KINDS.len(), "the samples cover every kind");
     // Times are stored in one form.
@@ -104,6 +114,8 @@ fn every_kind_is_recorded_read_and_listed_and_is_a_journal_entry() {
     let in_2020 = app.get("/api/v1/records", &[("from", "2020-11"), ("to", "2020-12")]).body;
     let n2020 = in_2020.as_array().expect("list").len();
     assert!(n2020 > 3 && n2020 < samples.len(), "{n2020}");
+    let everything = app.get("/api/v1/records", &[("linked", &claim), ("limit", "500")]).body;
+    assert_eq!(everything.as_array().map(|a| a.len()), Some(samples.len()));
     // The public reads records (the compliance view is the mission's public account) but
     // not their journal entries, which may name unpublished claims.
     let public = truce::client::Client::new(&app.base);
@@ -197,6 +209,41 @@ fn bad_records_are_refused_field_by_field_and_nothing_is_written() {
             "record",
         ),
         (json!({"record": {"kind": "unknown_kind"}}), "record.kind"),
+        (
+            json!({"record": {"kind": "line_version", "valid_from": "2020-11-10",
+                           "geometry": {"type": "Point", "coordinates": [46.1, 39.6]}}}),
+            "record.geometry.type",
+        ),
+        (
+            json!({"record": {"kind": "position", "name": " ", "holder": "ARM", "location": [46.1, 39.6],
+                           "since": "2020-11-10"}}),
+            "record.name",
+        ),
+        (
+            json!({"provision": "P3", "record": {"kind": "post", "name": "7", "contingent": "RU", "location": [46.1, 39.6],
+                           "opened": "2020-11-12", "closed": "2020-11-01"}}),
+            "record.closed",
+        ),
+        (
+            json!({"provision": "P6", "record": {"kind": "crossing_count", "checkpoint": "K", "link": "nowhere",
+                           "from": "2022-12-01", "to": "2022-12-07", "direction": "east", "people": 1}}),
+            "record.link",
+        ),
+        (
+            json!({"provision": "P6", "record": {"kind": "crossing", "checkpoint": "K", "at": "2022-12-21",
+                           "direction": "east", "description": ""}}),
+            "record.description",
+        ),
+        (
+            json!({"record": {"kind": "detainee", "held_by": "AZE", "side": "ARM", "category": "civilian", "count": 3,
+                           "captured_at": "2021-01-01", "person": {"name": "N"}}}),
+            "record.person",
+        ),
+        (
+            json!({"record": {"kind": "exchange", "date": "2021-12-04", "place": "p", "intermediary": "i",
+                           "transfers": [{"from": "AZE", "to": "ARM"}]}}),
+            "record.transfers[0]",
+        ),
         (
             json!({"record": {"kind": "post", "name": "P1", "contingent": "RU", "location": [46.1, 99.0],
                            "opened": "2020-11-12"}}),
