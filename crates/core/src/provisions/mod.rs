@@ -884,6 +884,36 @@ fn range(r: &Option<Range>, lo: f64, hi: f64, field: &str, e: &mut FieldErrors) 
     }
 }
 
+/// The fields a crossing count and a notable crossing share: where, which way, how many.
+fn passage(
+    checkpoint: &str,
+    link: Option<&str>,
+    direction: &str,
+    (people, vehicles, cargo): (u64, &Vehicles, &Cargo),
+    sc: &Scenario,
+    e: &mut FieldErrors,
+) {
+    text(checkpoint, "record.checkpoint", e);
+    text(direction, "record.direction", e);
+    if let Some(l) = link
+        && sc.zone(l).is_none()
+    {
+        e.push("record.link", format!("no zone {l:?} in the scenario"));
+    }
+    for (name, v) in [
+        ("people", people),
+        ("vehicles.cars", vehicles.cars),
+        ("vehicles.buses", vehicles.buses),
+        ("vehicles.trucks", vehicles.trucks),
+        ("vehicles.other", vehicles.other),
+        ("cargo.humanitarian", cargo.humanitarian),
+        ("cargo.commercial", cargo.commercial),
+        ("cargo.military_prohibited", cargo.military_prohibited),
+    ] {
+        count(v, &format!("record.{name}"), e);
+    }
+}
+
 fn point_box(p: &Position) -> crate::geo::BBox {
     crate::geo::BBox { min_lon: p.lon(), min_lat: p.lat(), max_lon: p.lon(), max_lat: p.lat() }
 }
@@ -1126,50 +1156,14 @@ impl Record {
                 idx(Some(by), t, None, Some(point_box(location)))
             }
             RecordData::CrossingCount { checkpoint, link, from, to, direction, people, vehicles, cargo } => {
-                text(checkpoint, "record.checkpoint", e);
-                text(direction, "record.direction", e);
-                if let Some(l) = link
-                    && sc.zone(l).is_none()
-                {
-                    e.push("record.link", format!("no zone {l:?} in the scenario"));
-                }
+                passage(checkpoint, link.as_deref(), direction, (*people, vehicles, cargo), sc, e);
                 let (f, t) = (time(from, "record.from", false, e), time(to, "record.to", true, e));
                 order(f, t, "record.to", e);
-                for (name, v) in [
-                    ("people", *people),
-                    ("vehicles.cars", vehicles.cars),
-                    ("vehicles.buses", vehicles.buses),
-                    ("vehicles.trucks", vehicles.trucks),
-                    ("vehicles.other", vehicles.other),
-                    ("cargo.humanitarian", cargo.humanitarian),
-                    ("cargo.commercial", cargo.commercial),
-                    ("cargo.military_prohibited", cargo.military_prohibited),
-                ] {
-                    count(v, &format!("record.{name}"), e);
-                }
                 idx(None, f, t, None)
             }
             RecordData::Crossing { checkpoint, link, at, direction, description, people, vehicles, cargo } => {
-                text(checkpoint, "record.checkpoint", e);
-                text(direction, "record.direction", e);
                 text(description, "record.description", e);
-                if let Some(l) = link
-                    && sc.zone(l).is_none()
-                {
-                    e.push("record.link", format!("no zone {l:?} in the scenario"));
-                }
-                for (name, v) in [
-                    ("people", *people),
-                    ("vehicles.cars", vehicles.cars),
-                    ("vehicles.buses", vehicles.buses),
-                    ("vehicles.trucks", vehicles.trucks),
-                    ("vehicles.other", vehicles.other),
-                    ("cargo.humanitarian", cargo.humanitarian),
-                    ("cargo.commercial", cargo.commercial),
-                    ("cargo.military_prohibited", cargo.military_prohibited),
-                ] {
-                    count(v, &format!("record.{name}"), e);
-                }
+                passage(checkpoint, link.as_deref(), direction, (*people, vehicles, cargo), sc, e);
                 let t = time(at, "record.at", false, e);
                 idx(None, t, None, None)
             }

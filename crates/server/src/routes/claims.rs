@@ -303,11 +303,7 @@ pub(crate) async fn list(
     caller: Caller,
     query: Result<Query<ClaimQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ClaimPage>, ApiError> {
-    let Query(query) = query.map_err(|r| {
-        let mut f = FieldErrors::new();
-        f.push("", r.body_text());
-        ApiError::BadQuery(f)
-    })?;
+    let query = super::query_params(query)?;
     let scenario = scenario(&state)?;
     let mut filter = query.parse(&scenario).map_err(ApiError::BadQuery)?;
     filter.visible = caller.claim_visibility();

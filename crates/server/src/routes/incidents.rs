@@ -68,11 +68,7 @@ pub(crate) async fn list(
     caller: Caller,
     query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|r| {
-        let mut f = FieldErrors::new();
-        f.push("", r.body_text());
-        ApiError::BadQuery(f)
-    })?;
+    let query = super::query_params(query)?;
     let mut filter = query.parse(&*scenario(&state)?).map_err(ApiError::BadQuery)?;
     filter.public_only = !caller.may(Action::IncidentRead, Relation::Other);
     Ok(Json(state.store.incidents(filter).await?).into_response())

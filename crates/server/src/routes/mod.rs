@@ -88,6 +88,17 @@ pub(crate) fn router() -> Router<AppState> {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
 
+/// A request's query parameters, or 400 naming what does not parse.
+pub(crate) fn query_params<T>(
+    query: Result<axum::extract::Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, ApiError> {
+    query.map(|axum::extract::Query(q)| q).map_err(|r| {
+        let mut f = truce_core::FieldErrors::new();
+        f.push("", r.body_text());
+        ApiError::BadQuery(f)
+    })
+}
+
 /// The scenario, or 503 when the database has none.
 pub(crate) fn scenario(state: &AppState) -> Result<std::sync::Arc<truce_core::scenario::Scenario>, ApiError> {
     state.store.scenario().ok_or(ApiError::NotInitialised)

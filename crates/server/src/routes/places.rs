@@ -5,7 +5,6 @@ use crate::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Serialize;
-use truce_core::FieldErrors;
 use truce_core::scenario::{Place, PlaceQuery};
 use utoipa::ToSchema;
 
@@ -37,11 +36,7 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     query: Result<Query<PlaceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PlaceResults>, ApiError> {
-    let Query(query) = query.map_err(|r| {
-        let mut f = FieldErrors::new();
-        f.push("", r.body_text());
-        ApiError::BadQuery(f)
-    })?;
+    let query = super::query_params(query)?;
     let search = query.parse().map_err(ApiError::BadQuery)?;
     let hits = state.store.places(search.q, search.limit).await?;
     Ok(Json(PlaceResults {

@@ -426,11 +426,7 @@ pub(crate) async fn list(
     query: Result<Query<RecordQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(Action::RecordRead, Relation::Any)?;
-    let Query(query) = query.map_err(|r| {
-        let mut f = FieldErrors::new();
-        f.push("", r.body_text());
-        ApiError::BadQuery(f)
-    })?;
+    let query = super::query_params(query)?;
     let mut filter = query.parse(&*scenario(&state)?).map_err(ApiError::BadQuery)?;
     // A link to what the reader may not read must not select records either.
     if let Some(l) = &filter.linked
@@ -530,11 +526,7 @@ pub(crate) async fn control_changes(
     query: Result<Query<ChangesQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(Action::RecordRead, Relation::Any)?;
-    let Query(query) = query.map_err(|r| {
-        let mut f = FieldErrors::new();
-        f.push("", r.body_text());
-        ApiError::BadQuery(f)
-    })?;
+    let query = super::query_params(query)?;
     let sc = scenario(&state)?;
     let mut e = FieldErrors::new();
     let since = match query.since.as_deref() {
