@@ -184,8 +184,16 @@ fn scenario_health_and_index() {
     assert_eq!(h.body["status"], "ok");
     // The scenario, and the test monitor's account and token.
     assert_eq!(h.body["journal_entries"], 3);
-    let index = ureq_get_text(&format!("{}/", app.base));
+    let index = ureq_get_text(&format!("{}/api/v1", app.base));
     assert!(index.contains("/api/v1/openapi.json"));
+    // The web UI: its page, and its script under /assets/ (cached for good: hashed names).
+    let ui = ureq_get_text(&format!("{}/", app.base));
+    let script = ui.split("src=\"/assets/").nth(1).and_then(|s| s.split('"').next()).expect("the UI's script");
+    let r = ureq::get(&format!("{}/assets/{script}", app.base)).call().expect("asset");
+    assert_eq!(r.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("text/javascript"));
+    assert!(r.headers().get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("immutable")));
+    let missing = ureq::get(&format!("{}/assets/nothing.js", app.base)).call();
+    assert!(matches!(missing, Err(ureq::Error::StatusCode(404))), "{missing:?}");
 }
 
 fn ureq_get_text(url: &str) -> String {

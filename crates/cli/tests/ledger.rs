@@ -233,7 +233,7 @@ fn verify_runs_against_a_live_demo_and_its_stopped_database() {
     }
     assert_eq!(info["checkpoint"]["cosigned_by"], serde_json::json!(["ARM", "AZE", "JMC"]), "{info}");
     assert_eq!(info["checkpoint"]["quorum_met"], true);
-    let page = String::from_utf8(client.get_bytes("/").expect("index").expect("page")).expect("utf-8");
+    let page = String::from_utf8(client.get_bytes("/api/v1").expect("index").expect("page")).expect("utf-8");
     assert!(page.contains("Cosigned by ARM, AZE, JMC of the witnesses ARM, AZE, JMC; quorum met."), "{page}");
 
     // A new entry is covered by a signed checkpoint within a second.

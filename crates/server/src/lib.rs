@@ -9,6 +9,7 @@ pub mod auth;
 mod error;
 mod openapi;
 mod routes;
+mod web;
 
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;

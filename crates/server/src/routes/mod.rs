@@ -39,7 +39,9 @@ pub(crate) async fn journal_personal_read(
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(meta::index))
+        .route("/", get(crate::web::index))
+        .route("/assets/{*file}", get(crate::web::asset))
+        .route("/api/v1", get(meta::index))
         .route("/api/v1/claims", get(claims::list).post(claims::submit))
         .route(
             "/api/v1/claims/batch",

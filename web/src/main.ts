@@ -1,0 +1,71 @@
+// The truce web UI: a hash router over the pages, the language switcher.
+import '@fontsource/noto-sans/400.css';
+import '@fontsource/noto-sans/700.css';
+import '@fontsource/noto-sans-arabic/400.css';
+import '@fontsource/noto-sans-arabic/700.css';
+import '@fontsource/noto-sans-armenian/400.css';
+import '@fontsource/noto-sans-armenian/700.css';
+import './style.css';
+import { LANGUAGES, initI18n, setLanguage, t, named, type Lang } from './i18n';
+import { scenario } from './scenario';
+import { renderOverview } from './pages/overview';
+import { renderIncident } from './pages/incident';
+import { renderProvisions } from './pages/provisions';
+
+const main = document.getElementById('main') as HTMLElement;
+
+function storedLang(): Lang {
+  const saved = localStorage.getItem('truce.lang');
+  return (LANGUAGES as readonly string[]).includes(saved ?? '') ? (saved as Lang) : 'en';
+}
+
+async function route(): Promise<void> {
+  const [, page, arg] = location.hash.replace(/^#/, '').split('/');
+  main.replaceChildren();
+  main.setAttribute('aria-busy', 'true');
+  try {
+    if (page === 'incident' && arg) await renderIncident(main, arg);
+    else if (page === 'provisions') await renderProvisions(main);
+    else await renderOverview(main, new URLSearchParams(location.hash.split('?')[1] ?? ''));
+  } catch (e) {
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = `${t('common.error')}: ${(e as Error).message}`;
+    main.append(p);
+  } finally {
+    main.removeAttribute('aria-busy');
+  }
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('nav a')) {
+    a.toggleAttribute('aria-current', a.getAttribute('href') === `#/${page ?? ''}`);
+  }
+}
+
+async function start(): Promise<void> {
+  await initI18n(storedLang());
+  const select = document.getElementById('lang') as HTMLSelectElement;
+  for (const l of LANGUAGES) {
+    const o = document.createElement('option');
+    o.value = l;
+    o.textContent = t(`language.${l}`);
+    select.append(o);
+  }
+  select.value = storedLang();
+  select.addEventListener('change', async () => {
+    localStorage.setItem('truce.lang', select.value);
+    await setLanguage(select.value as Lang);
+    for (const o of select.options) o.textContent = t(`language.${o.value}`);
+    await showAgreement();
+    await route();
+  });
+  window.addEventListener('hashchange', () => void route());
+  await showAgreement();
+  await route();
+}
+
+async function showAgreement(): Promise<void> {
+  const sc = await scenario();
+  (document.getElementById('agreement') as HTMLElement).textContent = named(sc.title);
+  document.title = `truce · ${named(sc.title)}`;
+}
+
+void start();

@@ -1,0 +1,103 @@
+// Browser tests in headless Chromium (Debian's, driven by playwright-core) against a running
+// `truce demo`: TRUCE_URL is its address. Fails on any console error, on any request to
+// another host, and on serious or critical accessibility violations (axe-core). Saves a
+// screenshot of each page in English and Arabic under SCREENSHOTS (default
+// ../target/ui-screenshots).
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const base = process.env.TRUCE_URL;
+if (!base) throw new Error('TRUCE_URL must name the running server, e.g. http://127.0.0.1:8080');
+const here = dirname(new URL(import.meta.url).pathname);
+const shots = process.env.SCREENSHOTS ?? join(here, '../../target/ui-screenshots');
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const origin = new URL(base).origin;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+const failures = [];
+const fail = (m) => {
+  failures.push(m);
+  console.error(`FAIL ${m}`);
+};
+
+async function page() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const p = await context.newPage();
+  p.on('console', (m) => m.type() === 'error' && fail(`console error on ${p.url()}: ${m.text()}`));
+  p.on('pageerror', (e) => fail(`page error on ${p.url()}: ${e.message}`));
+  p.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith('data:') && new URL(u).origin !== origin) fail(`request to another host: ${u}`);
+  });
+  return p;
+}
+
+async function accessible(p, name) {
+  await p.addScriptTag({ content: axeSource });
+  const result = await p.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+    fail(`${name}: accessibility (${v.impact}) ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  }
+}
+
+async function shot(p, name) {
+  await p.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+}
+
+async function step(name, f) {
+  try {
+    await f();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    fail(`${name}: ${e.message}`);
+  }
+}
+
+const p = await page();
+for (const lang of ['en', 'ar']) {
+  await step(`overview (${lang})`, async () => {
+    await p.goto(`${base}/#/`);
+    if (lang === 'ar') {
+      await p.selectOption('#lang', 'ar');
+      await p.waitForFunction(() => document.documentElement.dir === 'rtl');
+      const nav = await p.textContent('nav a[href="#/"]');
+      if (nav !== 'نظرة عامة') throw new Error(`the navigation is not in Arabic: ${nav}`);
+    }
+    await p.waitForSelector('.incidents li a');
+    await p.waitForSelector('.leaflet-overlay-pane canvas');
+    const items = await p.locator('.incidents li a').count();
+    if (items < 3) throw new Error(`${items} incidents listed`);
+    await shot(p, `overview-${lang}`);
+    await accessible(p, `overview (${lang})`);
+  });
+  await step(`incident (${lang})`, async () => {
+    await p.click('.incidents li a >> nth=0');
+    await p.waitForSelector('.account');
+    const accounts = await p.locator('.account').count();
+    if (accounts < 2) throw new Error(`${accounts} accounts side by side`);
+    const text = await p.textContent('main');
+    if (/Vardan|Fictitious|Personmarker/.test(text ?? '')) throw new Error('personal data shown to the public');
+    await shot(p, `incident-${lang}`);
+    await accessible(p, `incident (${lang})`);
+  });
+  await step(`provisions (${lang})`, async () => {
+    await p.goto(`${base}/#/provisions`);
+    await p.waitForSelector('.provision');
+    const n = await p.locator('.provision').count();
+    if (n !== 9) throw new Error(`${n} provisions shown`);
+    await shot(p, `provisions-${lang}`);
+    await accessible(p, `provisions (${lang})`);
+  });
+}
+await browser.close();
+if (failures.length) {
+  console.error(`${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log(`browser tests passed; screenshots in ${shots}`);
