@@ -1,3 +1,5 @@
+import { current } from './session';
+
 // The server's JSON API, same origin only.
 export interface Incident {
   id: string;
@@ -25,6 +27,40 @@ export class ApiError extends Error {
   ) {
     super(`HTTP ${status}`);
   }
+}
+
+/// A write: JSON body, the session's CSRF token.
+export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrf = current()?.csrf;
+  if (csrf) headers['x-csrf-token'] = csrf;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, answer);
+  return answer as T;
+}
+
+/// The field errors of a refused write: `{field: reason}`.
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const fields = (e instanceof ApiError ? (e.body as { error?: { fields?: { field: string; reason: string }[] } })?.error?.fields : null) ?? [];
+  for (const f of fields) out[f.field] = out[f.field] ? `${out[f.field]}; ${f.reason}` : f.reason;
+  return out;
+}
+
+/// The message of a refused request.
+export function message(e: unknown): string {
+  if (e instanceof ApiError) {
+    const m = (e.body as { error?: { message?: string } })?.error?.message;
+    return m ?? e.message;
+  }
+  return (e as Error).message;
 }
 
 export async function get<T>(path: string, query: Record<string, string> = {}): Promise<T> {

@@ -11,6 +11,9 @@ import { scenario } from './scenario';
 import { renderOverview } from './pages/overview';
 import { renderIncident } from './pages/incident';
 import { renderProvisions } from './pages/provisions';
+import { renderSignIn, signOut } from './pages/signin';
+import { renderSubmit } from './pages/submit';
+import { current, maySubmit } from './session';
 
 const main = document.getElementById('main') as HTMLElement;
 
@@ -25,6 +28,8 @@ async function route(): Promise<void> {
   main.setAttribute('aria-busy', 'true');
   try {
     if (page === 'incident' && arg) await renderIncident(main, arg);
+    else if (page === 'sign-in') await renderSignIn(main, showUser);
+    else if (page === 'submit' && maySubmit()) await renderSubmit(main);
     else if (page === 'provisions') await renderProvisions(main);
     else await renderOverview(main, new URLSearchParams(location.hash.split('?')[1] ?? ''));
   } catch (e) {
@@ -54,12 +59,24 @@ async function start(): Promise<void> {
     localStorage.setItem('truce.lang', select.value);
     await setLanguage(select.value as Lang);
     for (const o of select.options) o.textContent = t(`language.${o.value}`);
+    showUser();
     await showAgreement();
     await route();
   });
   window.addEventListener('hashchange', () => void route());
+  (document.getElementById('sign-out') as HTMLButtonElement).addEventListener('click', () => void signOut(showUser));
+  showUser();
   await showAgreement();
   await route();
+}
+
+/// The header's account part: who is signed in, and what they may do.
+function showUser(): void {
+  const s = current();
+  (document.getElementById('who') as HTMLElement).textContent = s ? `${s.user.name} · ${t(`role.${s.user.role}`)}` : '';
+  (document.getElementById('sign-in') as HTMLElement).hidden = s !== null;
+  (document.getElementById('sign-out') as HTMLElement).hidden = s === null;
+  (document.getElementById('nav-submit') as HTMLElement).hidden = !maySubmit();
 }
 
 async function showAgreement(): Promise<void> {
