@@ -13,6 +13,7 @@ import { renderIncident } from './pages/incident';
 import { renderProvisions } from './pages/provisions';
 import { renderSignIn, signOut } from './pages/signin';
 import { renderSubmit } from './pages/submit';
+import { renderWorkspace } from './pages/workspace';
 import { current, maySubmit } from './session';
 
 const main = document.getElementById('main') as HTMLElement;
@@ -30,6 +31,7 @@ async function route(): Promise<void> {
     if (page === 'incident' && arg) await renderIncident(main, arg);
     else if (page === 'sign-in') await renderSignIn(main, showUser);
     else if (page === 'submit' && maySubmit()) await renderSubmit(main);
+    else if (page === 'workspace' && current()?.user.role === 'monitor') await renderWorkspace(main);
     else if (page === 'provisions') await renderProvisions(main);
     else await renderOverview(main, new URLSearchParams(location.hash.split('?')[1] ?? ''));
   } catch (e) {
@@ -77,6 +79,7 @@ function showUser(): void {
   (document.getElementById('sign-in') as HTMLElement).hidden = s !== null;
   (document.getElementById('sign-out') as HTMLElement).hidden = s === null;
   (document.getElementById('nav-submit') as HTMLElement).hidden = !maySubmit();
+  (document.getElementById('nav-workspace') as HTMLElement).hidden = s?.user.role !== 'monitor';
 }
 
 async function showAgreement(): Promise<void> {

@@ -105,6 +105,22 @@ for (const lang of ['en', 'ar']) {
 // what was typed kept, corrects it, and the claim is recorded.
 const log = process.env.DEMO_LOG ? readFileSync(process.env.DEMO_LOG, 'utf8') : '';
 const account = log.match(/^\s+(\S+)\s+party\s+\S+\s+password (\S+)/m);
+const passwords = Object.fromEntries([...log.matchAll(/^\s+(\S+)\s+\S+\s+\S+\s+password (\S+)/gm)].map((m) => [m[1], m[2]]));
+const monitorName = log.match(/^\s+(\S+)\s+monitor\s/m)?.[1];
+let submitted = null;
+
+async function signIn(p, name) {
+  await p.goto(`${base}/#/sign-in`);
+  await p.fill('input[name=name]', name);
+  await p.fill('input[name=password]', passwords[name] ?? '');
+  await p.click('form button[type=submit]');
+  await p.waitForFunction((n) => document.getElementById('who')?.textContent?.startsWith(n), name);
+}
+
+async function act(p) {
+  await p.click('.actions form button[type=submit]');
+  await p.waitForFunction(() => !document.querySelector('.actions .error')?.textContent);
+}
 if (!account) fail('DEMO_LOG must be the demo\'s output, with a party account');
 else {
   const q = await page();
@@ -135,12 +151,70 @@ else {
     await q.fill('label[data-field="occurred.from"] input', '2022-03-14T22:30');
     await q.click('form button[type=submit]');
     await q.waitForSelector('p.done');
+    submitted = (await q.textContent('p.done'))?.match(/[0-9A-HJKMNP-TV-Z]{26}/)?.[0] ?? null;
     if ((await error.textContent()) !== '') throw new Error('the corrected field still shows its error');
     await q.selectOption('#lang', 'ar');
     await q.waitForSelector('form button[type=submit]');
     await shot(q, 'submit-ar');
   });
 }
+// A monitor takes the liaison's new incident through review and a finding; the board
+// endorses it; the monitor publishes; a visitor then reads it, without personal data.
+await step('a monitor verifies the new incident with a finding and publishes it', async () => {
+  if (!submitted || !monitorName) throw new Error('no claim was submitted above, or the demo has no monitor');
+  const m = await page();
+  await signIn(m, monitorName);
+  await m.click('#nav-workspace');
+  await m.waitForSelector('.workspace');
+  await shot(m, 'workspace-en');
+  await accessible(m, 'workspace');
+  const id = await m.evaluate(async (claim) => {
+    const list = await (await fetch('/api/v1/incidents?state=reported&limit=500')).json();
+    for (const i of list.items) {
+      const d = await (await fetch(`/api/v1/incidents/${i.id}`)).json();
+      if (d.accounts.some((a) => a.claims.some((c) => c.claim.id === claim))) return i.id;
+    }
+    return null;
+  }, submitted);
+  if (!id) throw new Error(`the claim ${submitted} is in no reported incident`);
+  await m.goto(`${base}/#/incident/${id}`);
+  await m.fill('.actions label[data-field=reason] textarea', 'A team is tasked.');
+  await act(m);
+  await m.waitForSelector('.actions label[data-field="finding.rationale"]');
+  await m.selectOption('.actions label[data-field="finding.provisions_breached"] select', { index: 1 });
+  await m.fill('.actions label[data-field="finding.evidence"] input', 'Patrol report, browser test');
+  await m.fill('.actions label[data-field="finding.rationale"] textarea', 'Impacts seen by the team on site.');
+  await m.fill('.actions label[data-field=reason] textarea', 'Team report reviewed.');
+  await shot(m, 'finding-form-en');
+  await act(m);
+  await m.waitForSelector('.actions label[data-field=endorse]');
+  const scenario = await (await fetch(`${base}/api/v1/scenario`)).json();
+  const rule = scenario.verification.endorsement;
+  const members = [];
+  for (const g of rule.groups_required) members.push(rule.members.find((x) => x.group === g).user);
+  for (const x of rule.members) if (members.length < rule.required && !members.includes(x.user)) members.push(x.user);
+  for (const member of members) {
+    const b = await page();
+    await signIn(b, member);
+    await b.goto(`${base}/#/incident/${id}`);
+    await b.waitForSelector('.actions label[data-field=endorse]');
+    await act(b);
+    await b.context().close();
+  }
+  await m.goto(`${base}/#/`);
+  await m.goto(`${base}/#/incident/${id}`);
+  await m.waitForSelector('.actions label[data-field=reason]');
+  await m.fill('.actions label[data-field=reason] textarea', 'Endorsed by the board.');
+  await act(m);
+  await m.waitForFunction(() => document.querySelector('.incident .chip')?.textContent !== '');
+  const visitor = await page();
+  await visitor.goto(`${base}/#/incident/${id}`);
+  await visitor.waitForSelector('.account');
+  const text = await visitor.textContent('main');
+  if (!text.includes('Impacts seen by the team on site.')) throw new Error('the visitor does not see the published finding');
+  if (/Vardan|Fictitious|Personmarker|\+374/.test(text)) throw new Error('personal data shown to a visitor');
+  await shot(visitor, 'published-incident-en');
+});
 await browser.close();
 if (failures.length) {
   console.error(`${failures.length} failure(s)`);

@@ -1,5 +1,6 @@
 // One incident: the parties' accounts side by side, the finding and the history.
-import { get } from '../api';
+import { fieldErrors, get, message, send } from '../api';
+import { current } from '../session';
 import { fmtDate, named, t } from '../i18n';
 import { STATE_COLOURS } from '../map';
 import { scenario } from '../scenario';
@@ -8,13 +9,22 @@ interface Account {
   claimant: string;
   claims: { claim: Record<string, unknown> }[];
 }
+interface Difference {
+  by_claimant: Record<string, string | string[]>;
+  differ: boolean;
+  party?: string;
+  category?: string;
+}
 interface Detail {
   id: string;
   state: string;
+  version: number;
+  differences?: Record<string, Difference | Difference[]>;
+  endorsement?: { required: number; answers: { member: string; endorse: boolean; reasons: string }[] } | null;
   occurred?: { from: string; to: string };
   accounts: Account[];
   finding?: Record<string, unknown> | null;
-  history?: { seq: number; kind: string; actor: string; received_at: string }[];
+  history?: { seq: number; kind: string; actor: string; at: string; proof: string }[];
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
@@ -73,6 +83,39 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
     cols.append(col);
   }
   page.append(el('h2', t('incident.accounts')), cols);
+
+  // Where the accounts differ: one row per aspect, one column per claimant.
+  const rows: [string, Difference, (v: string) => string][] = [];
+  const plain = (v: string): string => v;
+  const shown: Record<string, (v: string) => string> = {
+    event_type: (v) => named(types.get(v)) || v,
+    accused: (v) => (sc.parties.some((p) => p.id === v) ? party(v) : v),
+  };
+  for (const [aspect, v] of Object.entries(d.differences ?? {})) {
+    for (const diff of Array.isArray(v) ? v : [v]) {
+      const label = diff.party ? `${t('incident.aspect.casualties')} · ${party(diff.party)} (${t(`category.${diff.category ?? 'military'}`)})` : t(`incident.aspect.${aspect}`);
+      rows.push([label, diff, shown[aspect] ?? plain]);
+    }
+  }
+  if (rows.length) {
+    const claimants = d.accounts.map((a) => a.claimant);
+    const table = el('table', undefined, 'differences');
+    const head = el('tr');
+    head.append(el('th', t('incident.aspect.title')), ...claimants.map((c) => el('th', party(c))));
+    table.append(head);
+    for (const [label, diff, show] of rows) {
+      const tr = el('tr', undefined, diff.differ ? 'differ' : '');
+      tr.append(el('th', label));
+      for (const c of claimants) {
+        const v = diff.by_claimant[c];
+        const td = el('td', Array.isArray(v) ? v.map(show).join('; ') : (v ?? '—'));
+        td.dir = 'auto';
+        tr.append(td);
+      }
+      table.append(tr);
+    }
+    page.append(el('h2', t('incident.differences')), table);
+  }
   if (d.finding) {
     const f = d.finding as { occurrence?: string; rationale?: string };
     page.append(el('h2', t('incident.finding')));
@@ -83,5 +126,124 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
     box.append(why);
     page.append(box);
   }
+  if (d.endorsement?.answers?.length) {
+    const list = el('ul', undefined, 'endorsements');
+    for (const a of d.endorsement.answers) {
+      list.append(el('li', `${a.member}: ${a.endorse ? t('incident.endorses') : t('incident.dissents')}${a.reasons ? ` — ${a.reasons}` : ''}`));
+    }
+    page.append(el('h3', t('incident.endorsements')), list);
+  }
+
+  // Every entry of the incident's history, each with its proof of inclusion in the ledger.
+  if (d.history?.length) {
+    const list = el('ol', undefined, 'history');
+    for (const h of d.history) {
+      const li = el('li');
+      li.append(el('span', `${fmtDate(h.at)} · ${t(`entry.${h.kind.replace('.', '_')}`, { defaultValue: h.kind })} · ${h.actor} · #${h.seq} `));
+      const proof = el('a', t('incident.proof'));
+      proof.href = h.proof;
+      li.append(proof);
+      list.append(li);
+    }
+    page.append(el('h2', t('incident.history')), list);
+  }
+  if (current()?.user.role === 'monitor') page.append(actions(d, sc.provisions.map((p) => [p.id, `${p.number}. ${named(p.title)}`]), party, sc.parties.map((p) => p.id)));
   main.append(page);
+}
+
+/// The monitors' next steps for this incident, as its state allows.
+function actions(d: Detail, provisions: [string, string][], party: (p: string) => string, parties: string[]): HTMLElement {
+  const box = el('section', undefined, 'actions');
+  box.append(el('h2', t('workspace.actions')));
+  const form = el('form', undefined, 'form');
+  form.noValidate = true;
+  const error = el('p', '', 'error');
+  error.setAttribute('role', 'alert');
+  const field = (name: string, label: string, input: HTMLElement): HTMLElement => {
+    const l = el('label');
+    l.dataset.field = name;
+    l.append(el('span', label), input, el('span', '', 'field-error'));
+    form.append(l);
+    return input;
+  };
+  const choose = (name: string, label: string, options: [string, string][]): HTMLSelectElement => {
+    const s = el('select');
+    for (const [v, text] of options) {
+      const o = el('option', text);
+      o.value = v;
+      s.append(o);
+    }
+    field(name, label, s);
+    return s;
+  };
+  const reason = el('textarea');
+  reason.rows = 2;
+  let body: () => Record<string, unknown>;
+  let path = `/api/v1/incidents/${d.id}/verification`;
+  const next: Record<string, string> = { reported: 'under_review', reopened: 'under_review', endorsed: 'published' };
+  if (d.state === 'under_review' || d.state === 'access_denied' || d.state === 'reopened') {
+    const occurrence = choose('finding.occurrence', t('workspace.occurrence'), ['verified', 'probable', 'not_verified', 'unfounded'].map((o) => [o, t(`occurrence.${o}`)]));
+    const attribution = choose('finding.attribution', t('workspace.attribution'), [
+      ...parties.map((p): [string, string] => [p, party(p)]),
+      ['shared', t('workspace.shared')],
+      ['not_attributable', t('workspace.not_attributable')],
+      ['not_assessed', t('workspace.not_assessed')],
+    ]);
+    const confidence = choose('finding.attribution.confidence', t('workspace.confidence'), ['high', 'moderate', 'low'].map((c) => [c, t(`workspace.confidence_${c}`)]));
+    const intent = choose('finding.intent', t('workspace.intent'), ['deliberate', 'accidental', 'unknown'].map((c) => [c, t(`workspace.intent_${c}`)]));
+    const breached = choose('finding.provisions_breached', t('workspace.breached'), [['', t('submit.nobody')], ...provisions]);
+    const evidence = el('input');
+    field('finding.evidence', t('workspace.evidence'), evidence);
+    const rationale = el('textarea');
+    rationale.rows = 3;
+    field('finding.rationale', t('workspace.rationale'), rationale);
+    field('reason', t('workspace.reason'), reason);
+    body = () => ({
+      to: 'finding_proposed',
+      reason: reason.value,
+      version: d.version,
+      finding: {
+        occurrence: occurrence.value,
+        attribution: parties.includes(attribution.value) ? { kind: 'party', party: attribution.value, confidence: confidence.value } : { kind: attribution.value },
+        provisions_breached: breached.value ? [breached.value] : [],
+        intent: intent.value,
+        evidence: evidence.value ? [{ report: evidence.value }] : [],
+        rationale: rationale.value,
+      },
+    });
+  } else if (d.state === 'finding_proposed') {
+    path = `/api/v1/incidents/${d.id}/endorsements`;
+    const endorse = choose('endorse', t('workspace.endorse'), [['true', t('incident.endorses')], ['false', t('incident.dissents')]]);
+    field('reasons', t('workspace.reason'), reason);
+    body = () => ({ endorse: endorse.value === 'true', reasons: reason.value, version: d.version });
+  } else if (next[d.state]) {
+    field('reason', t('workspace.reason'), reason);
+    body = () => ({ to: next[d.state], reason: reason.value, version: d.version });
+  } else {
+    box.append(el('p', t('workspace.nothing'), 'meta'));
+    return box;
+  }
+  const submit = el('button', t(`workspace.do_${d.state}`));
+  submit.type = 'submit';
+  form.append(error, submit);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    for (const e of form.querySelectorAll<HTMLElement>('.field-error')) e.textContent = '';
+    error.textContent = '';
+    try {
+      await send('POST', path, body());
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      const errors = fieldErrors(e);
+      const unplaced: string[] = [];
+      for (const [f, why] of Object.entries(errors)) {
+        const slot = form.querySelector<HTMLElement>(`[data-field="${CSS.escape(f)}"] .field-error`);
+        if (slot) slot.textContent = why;
+        else unplaced.push(`${f}: ${why}`);
+      }
+      error.textContent = unplaced.length ? unplaced.join('; ') : Object.keys(errors).length ? '' : message(e);
+    }
+  });
+  box.append(form);
+  return box;
 }
