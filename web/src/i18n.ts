@@ -59,6 +59,11 @@ export function fmtDate(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
+export function fmtDateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(lang(), { dateStyle: 'short', timeStyle: 'short', timeZone: 'UTC' }).format(d);
+}
+
 export function fmtNumber(n: number): string {
   return new Intl.NumberFormat(lang()).format(n);
 }

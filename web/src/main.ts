@@ -14,6 +14,7 @@ import { renderProvisions } from './pages/provisions';
 import { renderSignIn, signOut } from './pages/signin';
 import { renderSubmit } from './pages/submit';
 import { renderWorkspace } from './pages/workspace';
+import { renderLedger } from './pages/ledger';
 import { current, maySubmit } from './session';
 
 const main = document.getElementById('main') as HTMLElement;
@@ -33,6 +34,7 @@ async function route(): Promise<void> {
     else if (page === 'submit' && maySubmit()) await renderSubmit(main);
     else if (page === 'workspace' && current()?.user.role === 'monitor') await renderWorkspace(main);
     else if (page === 'provisions') await renderProvisions(main);
+    else if (page === 'ledger') await renderLedger(main);
     else await renderOverview(main, new URLSearchParams(location.hash.split('?')[1] ?? ''));
   } catch (e) {
     const p = document.createElement('p');

@@ -83,7 +83,13 @@ for (const lang of ['en', 'ar']) {
     await accessible(p, `overview (${lang})`);
   });
   await step(`incident (${lang})`, async () => {
-    await p.click('.incidents li a >> nth=0');
+    // An incident with both parties' accounts.
+    const both = await p.evaluate(async () => {
+      const list = await (await fetch('/api/v1/incidents?limit=500')).json();
+      return list.items.find((i) => new Set(i.claimants).size >= 2)?.id;
+    });
+    if (!both) throw new Error('no published incident with two parties\' accounts');
+    await p.click(`.incidents li a[href="#/incident/${both}"]`);
     await p.waitForSelector('.account');
     const accounts = await p.locator('.account').count();
     if (accounts < 2) throw new Error(`${accounts} accounts side by side`);
@@ -97,8 +103,17 @@ for (const lang of ['en', 'ar']) {
     await p.waitForSelector('.provision');
     const n = await p.locator('.provision').count();
     if (n !== 9) throw new Error(`${n} provisions shown`);
+    if ((await p.locator('.provision canvas').count()) < 3) throw new Error('the dashboard draws no charts');
     await shot(p, `provisions-${lang}`);
     await accessible(p, `provisions (${lang})`);
+  });
+  await step(`ledger (${lang})`, async () => {
+    await p.goto(`${base}/#/ledger`);
+    await p.waitForSelector('pre.command');
+    const cmd = await p.textContent('pre.command');
+    if (!cmd?.startsWith('truce verify --server ')) throw new Error(`no verify command: ${cmd}`);
+    await shot(p, `ledger-${lang}`);
+    await accessible(p, `ledger (${lang})`);
   });
 }
 // A party liaison signs in, submits a claim with a bad field, sees the error beside it with

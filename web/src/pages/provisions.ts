@@ -2,6 +2,7 @@
 import { get } from '../api';
 import { fmtDate, fmtNumber, named, t } from '../i18n';
 import { scenario } from '../scenario';
+import { bars, timeline } from '../charts';
 
 interface Compliance {
   provision: string;
@@ -88,6 +89,20 @@ export async function renderProvisions(main: HTMLElement): Promise<void> {
       latest.append(li);
     }
     card.append(title, status, reasons, table);
+    // The charts that fit the provision's indicators.
+    const ind = (n: string): unknown => c.indicators.find((i) => i.name === n)?.value;
+    const weekly = ind('violations_verified_per_week') as Record<string, number> | undefined;
+    if (weekly && Object.keys(weekly).length) card.append(bars(t('indicator.violations_verified_per_week'), weekly, '#b91c1c'));
+    const stretches = ind('status_timeline') as { from: string; to: string; state: string }[] | undefined;
+    if (stretches?.some((s) => s.state !== 'open')) {
+      const colours = { open: '#15803d', restricted: '#d97706', closed: '#b91c1c' };
+      const names = { open: t('link.open'), restricted: t('link.restricted'), closed: t('link.closed') };
+      card.append(timeline(t('indicator.status_timeline'), stretches, colours, names));
+    }
+    const monthly = ind('returns_per_month') as Record<string, number> | undefined;
+    if (monthly && Object.keys(monthly).length) card.append(bars(t('indicator.returns_per_month'), monthly, '#0f766e'));
+    const held = ind('still_held_per_party') as Record<string, number> | undefined;
+    if (held && Object.keys(held).length) card.append(bars(t('indicator.still_held_per_party'), held, '#7c3aed'));
     if (c.latest.length) {
       const lh = document.createElement('h3');
       lh.textContent = t('provisions.latest');

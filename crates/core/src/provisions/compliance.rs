@@ -145,7 +145,10 @@ pub fn summary(r: &RecordData) -> String {
         RecordData::Position { name, holder, .. } => format!("{name}: held by {holder}"),
         RecordData::ControlChange { what, from, to, .. } => format!("{what}: from {from} to {to}"),
         RecordData::DeadlineStatus { deadline, status, done_on, .. } => match status {
-            DeadlineState::Done => format!("{deadline}: done on {}", done_on.as_deref().unwrap_or("?")),
+            DeadlineState::Done => {
+                let on = done_on.as_deref().unwrap_or("?");
+                format!("{deadline}: done on {}", on.get(..10).unwrap_or(on))
+            }
             DeadlineState::Pending => format!("{deadline}: pending"),
             DeadlineState::Missed => format!("{deadline}: missed"),
         },
