@@ -1,12 +1,16 @@
-// Overview: the map with the incidents coloured by state, a list kept in step with the map,
-// and filters held in the URL so a view can be shared.
+// Overview: the map with the incidents in view coloured by state, a list kept in step with
+// the map, and filters (state, type, party, dates) held in the URL so a view can be shared.
+// Incidents are read for the map's bounds as it moves, so the page stays light whatever the
+// size of the record.
 import L from 'leaflet';
-import { all, type Incident } from '../api';
+import { get, type Incident, type Page } from '../api';
 import { fmtDate, named, t } from '../i18n';
 import { createMap, STATE_COLOURS } from '../map';
 import { scenario } from '../scenario';
 
 export const STATES = Object.keys(STATE_COLOURS);
+/// Most incidents drawn at once: the newest in view.
+const IN_VIEW = 500;
 
 function centre(i: Incident): [number, number] | null {
   if (!i.bbox) return null;
@@ -14,8 +18,28 @@ function centre(i: Incident): [number, number] | null {
   return [(s + n) / 2, (w + e) / 2];
 }
 
+function control(label: string, input: HTMLElement): HTMLLabelElement {
+  const l = document.createElement('label');
+  l.append(document.createTextNode(label), input);
+  return l;
+}
+
+function choice(id: string, options: [string, string][], value: string): HTMLSelectElement {
+  const s = document.createElement('select');
+  s.id = id;
+  for (const [v, text] of options) {
+    const o = document.createElement('option');
+    o.value = v;
+    o.textContent = text;
+    s.append(o);
+  }
+  s.value = value;
+  return s;
+}
+
 export async function renderOverview(main: HTMLElement, params: URLSearchParams): Promise<void> {
   const sc = await scenario();
+  const types = new Map(sc.taxonomy.event_types.map((e) => [e.id, e.label]));
   const layout = document.createElement('div');
   layout.className = 'overview';
   const side = document.createElement('aside');
@@ -29,48 +53,74 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
 
   const heading = document.createElement('h1');
   heading.textContent = t('overview.title');
-  const filter = document.createElement('label');
-  filter.className = 'filter';
-  const select = document.createElement('select');
-  select.id = 'state-filter';
-  for (const s of ['', ...STATES]) {
-    const o = document.createElement('option');
-    o.value = s;
-    o.textContent = s ? t(`state.${s}`) : t('overview.all_states');
-    select.append(o);
-  }
-  select.value = params.get('state') ?? '';
-  filter.append(document.createTextNode(t('overview.state_filter')), select);
+  const all = t('overview.all');
+  const state = choice('state-filter', [['', t('overview.all_states')], ...STATES.map((s): [string, string] => [s, t(`state.${s}`)])], params.get('state') ?? '');
+  const type = choice('type-filter', [['', all], ...sc.taxonomy.event_types.map((e): [string, string] => [e.id, named(e.label)])], params.get('type') ?? '');
+  const party = choice('party-filter', [['', all], ...sc.parties.map((p): [string, string] => [p.id, named(p.names)])], params.get('claimant') ?? '');
+  const from = document.createElement('input');
+  from.type = 'date';
+  from.value = params.get('from') ?? '';
+  const to = document.createElement('input');
+  to.type = 'date';
+  to.value = params.get('to') ?? '';
+  const filters = document.createElement('div');
+  filters.className = 'filters';
+  filters.append(
+    control(t('overview.state_filter'), state),
+    control(t('overview.type_filter'), type),
+    control(t('overview.party_filter'), party),
+    control(t('overview.from'), from),
+    control(t('overview.to'), to),
+  );
   const count = document.createElement('p');
   count.className = 'count';
+  count.setAttribute('role', 'status');
   const list = document.createElement('ul');
   list.className = 'incidents';
-  side.append(heading, filter, count, list);
+  side.append(heading, filters, count, list);
 
-  const query: Record<string, string> = {};
-  if (select.value) query.state = select.value;
-  const [map, incidents] = await Promise.all([createMap(mapEl, sc), all<Incident>('/api/v1/incidents', query)]);
-  const types = new Map(sc.taxonomy.event_types.map((e) => [e.id, e.label]));
+  // Filters go into the URL; the page reads them back from there.
+  const apply = (): void => {
+    const q = new URLSearchParams();
+    if (state.value) q.set('state', state.value);
+    if (type.value) q.set('type', type.value);
+    if (party.value) q.set('claimant', party.value);
+    if (from.value) q.set('from', from.value);
+    if (to.value) q.set('to', to.value);
+    const s = q.toString();
+    location.hash = s ? `#/?${s}` : '#/';
+  };
+  for (const c of [state, type, party, from, to]) c.addEventListener('change', apply);
+
+  const map = await createMap(mapEl, sc);
   const markers = L.layerGroup().addTo(map);
-  for (const i of incidents) {
-    const c = centre(i);
-    if (!c) continue;
-    L.circleMarker(c, { radius: 7, color: '#fff', weight: 1.5, fillColor: STATE_COLOURS[i.state] ?? '#334155', fillOpacity: 0.9 })
-      .bindTooltip(`${t(`state.${i.state}`)} · ${i.event_types.map((e) => named(types.get(e))).join(', ')}`)
-      .on('click', () => (location.hash = `#/incident/${i.id}`))
-      .addTo(markers);
-  }
-
-  // The list shows the incidents in view, newest first.
-  const refresh = (): void => {
-    const bounds = map.getBounds();
-    const visible = incidents.filter((i) => {
+  let asked = 0;
+  const load = async (): Promise<void> => {
+    const mine = ++asked;
+    const b = map.getBounds();
+    const clamp = (v: number, m: number): string => Math.max(-m, Math.min(m, v)).toFixed(4);
+    const query: Record<string, string> = {
+      bbox: [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(','),
+      limit: String(IN_VIEW),
+    };
+    for (const k of ['state', 'type', 'claimant', 'from', 'to']) {
+      const v = params.get(k);
+      if (v) query[k] = v;
+    }
+    const page = await get<Page<Incident>>('/api/v1/incidents', query);
+    if (mine !== asked) return; // a newer view was asked for meanwhile
+    markers.clearLayers();
+    for (const i of page.items) {
       const c = centre(i);
-      return !c || bounds.contains(c);
-    });
-    count.textContent = t('overview.count', { shown: visible.length, total: incidents.length });
+      if (!c) continue;
+      L.circleMarker(c, { radius: 7, color: '#fff', weight: 1.5, fillColor: STATE_COLOURS[i.state] ?? '#334155', fillOpacity: 0.9 })
+        .bindTooltip(`${t(`state.${i.state}`)} · ${i.event_types.map((e) => named(types.get(e))).join(', ')}`)
+        .on('click', () => (location.hash = `#/incident/${i.id}`))
+        .addTo(markers);
+    }
+    count.textContent = page.next_cursor ? t('overview.newest', { count: page.items.length }) : t('overview.in_view', { count: page.items.length });
     list.replaceChildren(
-      ...visible.map((i) => {
+      ...page.items.map((i) => {
         const li = document.createElement('li');
         const a = document.createElement('a');
         a.href = `#/incident/${i.id}`;
@@ -89,16 +139,17 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
         return li;
       }),
     );
-    if (visible.length === 0) {
+    if (page.items.length === 0) {
       const li = document.createElement('li');
       li.className = 'empty';
       li.textContent = t('overview.empty');
       list.append(li);
     }
   };
-  map.on('moveend', refresh);
-  refresh();
-  select.addEventListener('change', () => {
-    location.hash = select.value ? `#/?state=${select.value}` : '#/';
+  let timer: number | undefined;
+  map.on('moveend', () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => void load(), 150);
   });
+  await load();
 }
