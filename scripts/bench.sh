@@ -142,6 +142,22 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
   echo "  search and scoring run on the request threads, about 3% of all samples. Next: fewer rows"
   echo "  per placed claim (history derivable from the claim links; the listing box from memory), a"
   echo "  smaller placement entry, and checkpointing the WAL off the writer thread."
+  echo
+  echo "## Web UI (issue 6)"
+  echo
+  echo "Targets: the overview interactive within 1.5 s on localhost with 100,000 incidents in the"
+  echo "database; panning stays smooth; the JavaScript payload under 1 MB gzipped."
+  echo
+  echo '```'
+  figures '^ui (overview|panning|JavaScript)'
+  echo '```'
+  echo
+  echo "- *Measured* in Debian's headless Chromium (software rendering, no GPU) driven by"
+  echo "  playwright-core (\`web/tests/perf.mjs\`), on the same 2 cores as the server. *Time to"
+  echo "  interactive*: from navigation to the overview's list filled and its map drawn, the"
+  echo "  page's own clock (\`performance.now()\`). The overview reads only the newest 500"
+  echo "  incidents within the map's bounds, and again as the map moves."
+  echo "- *Database*: TRUCE_BENCH_UI_CLAIMS (110,000) generated claims placed by matching."
 } > BENCHMARKS.md
 rm -f "$out" "$old"
 echo "wrote BENCHMARKS.md" >&2

@@ -20,6 +20,8 @@
 //! 4. Incidents (TRUCE_BENCH=incidents): batch ingest with incident matching on and off
 //!    against a database of TRUCE_BENCH_CLAIMS claims placed in incidents (about as many
 //!    incidents), and on a fresh database.
+//! 5. Web UI (TRUCE_BENCH=ui): the overview's time to interactive, panning and the script
+//!    payload, in headless Chromium (web/tests/perf.mjs) over about 100,000 incidents.
 
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -567,4 +569,56 @@ fn main() {
     if which == "all" || which == "incidents" {
         incidents();
     }
+    if which == "all" || which == "ui" {
+        ui();
+    }
+}
+
+/// Web UI figures (issue 6), measured in headless Chromium by web/tests/perf.mjs over a
+/// database of TRUCE_BENCH_UI_CLAIMS (default 110,000) generated claims placed in incidents:
+/// the overview's time to interactive signed in as a monitor (who sees every incident), the
+/// frames painted while panning the map, and the JavaScript payload gzipped.
+fn ui() {
+    let n = env_u64("TRUCE_BENCH_UI_CLAIMS", 110_000);
+    let path = bench_dir().join("ui.db");
+    if !(std::env::var("TRUCE_BENCH_REUSE").is_ok() && path.exists()) {
+        let s = fresh_db("ui.db", StoreOptions { durable: false, ..StoreOptions::default() });
+        fill(&s, n);
+        s.close().expect("close");
+    }
+    let s = Store::open_with(&path, StoreOptions::default()).expect("open");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let incidents = rt.block_on(s.incident_total()).expect("count");
+    let name = format!("ui.bench.{}", std::process::id());
+    truce::accounts::add_user(&s, &name, "JMC", "monitor", "benchmark password").expect("user");
+    let server = Server::start(s.clone());
+    let web = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../web");
+    let out = std::process::Command::new("node")
+        .arg("tests/perf.mjs")
+        .current_dir(&web)
+        .env("TRUCE_URL", &server.base)
+        .env("TRUCE_USER", &name)
+        .env("TRUCE_PASSWORD", "benchmark password")
+        .output()
+        .expect("node web/tests/perf.mjs (needs Node.js and Debian's chromium)");
+    drop(server);
+    assert!(out.status.success(), "perf.mjs failed: {}", String::from_utf8_lossy(&out.stderr));
+    let m: Value = serde_json::from_slice(&out.stdout).expect("perf.mjs prints JSON");
+    println!(
+        "ui overview over {incidents} incidents, signed in as a monitor ({} listed, the newest in view): time to interactive p50 {:.0} ms, max {:.0} ms over {} loads (target < 1500 ms)",
+        m["listed"],
+        m["tti_p50_ms"].as_f64().unwrap_or(f64::NAN),
+        m["tti_max_ms"].as_f64().unwrap_or(f64::NAN),
+        m["tti_ms"].as_array().map_or(0, Vec::len)
+    );
+    println!(
+        "ui panning the overview map by mouse for 2 s: {} frames, mean {:.1} ms, p95 {:.1} ms per frame (smooth: about 16.7 ms at 60 Hz)",
+        m["pan_frames"],
+        m["pan_mean_frame_ms"].as_f64().unwrap_or(f64::NAN),
+        m["pan_p95_frame_ms"].as_f64().unwrap_or(f64::NAN)
+    );
+    println!(
+        "ui JavaScript payload: {:.0} KB gzipped (target < 1 MB)",
+        m["js_gzip_bytes"].as_f64().unwrap_or(f64::NAN) / 1024.0
+    );
 }
