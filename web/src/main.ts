@@ -39,7 +39,7 @@ async function route(): Promise<void> {
   } catch (e) {
     const p = document.createElement('p');
     p.className = 'error';
-    p.textContent = `${t('common.error')}: ${(e as Error).message}`;
+    p.textContent = `${t('common.error')}: ${e instanceof Error ? e.message : String(e)}`;
     main.append(p);
   } finally {
     main.removeAttribute('aria-busy');

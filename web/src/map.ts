@@ -2,6 +2,9 @@
 // the scenario's zones (line of contact, corridor, districts) and observation posts.
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import './leaflet-global';
+import 'leaflet.markercluster';
+import 'leaflet.markercluster/dist/MarkerCluster.css';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countriesUrl from 'world-atlas/countries-50m.json?url';
@@ -30,8 +33,19 @@ const ZONE_STYLES: Record<string, L.PathOptions> = {
   area: { color: '#475569', weight: 1, fillOpacity: 0.03 },
 };
 
+/// A layer that clusters dense markers.
+export function clusterLayer(): L.LayerGroup {
+  return L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 40,
+    iconCreateFunction: (c) =>
+      L.divIcon({ html: `<span>${c.getChildCount()}</span>`, className: 'cluster', iconSize: L.point(32, 32) }),
+  });
+}
+
 export async function createMap(el: HTMLElement, sc: Scenario): Promise<L.Map> {
-  const map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: true });
+  // Bounds on zoom: there are no tiles to set them, and clustering needs a maximum.
+  const map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: true, minZoom: 3, maxZoom: 15 });
   const b = sc.bbox;
   map.fitBounds([
     [b.min_lat, b.min_lon],

@@ -33,7 +33,7 @@ async function page() {
     if (m.type() !== 'error') return;
     // Chromium logs every refused request; the one the test provokes (a claim with a bad
     // field, answered 422) is expected, nothing else is.
-    const provoked = /status of 422/.test(m.text()) && m.location().url.endsWith('/api/v1/claims');
+    const provoked = /status of 422/.test(m.text()) && /\/api\/v1\/(claims|incidents\/[0-9A-Z]+\/merge)$/.test(m.location().url);
     if (!provoked) fail(`console error on ${p.url()}: ${m.text()}`);
   });
   p.on('pageerror', (e) => fail(`page error on ${p.url()}: ${e.message}`));
@@ -229,6 +229,27 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   if (!text.includes('Impacts seen by the team on site.')) throw new Error('the visitor does not see the published finding');
   if (/Vardan|Fictitious|Personmarker|\+374/.test(text)) throw new Error('personal data shown to a visitor');
   await shot(visitor, 'published-incident-en');
+
+  // Matching's proposals on an incident, for the monitor: shown with their explanations;
+  // a merge without a reason is refused beside the form, and nothing changes.
+  const proposed = await m.evaluate(async () => {
+    const list = await (await fetch('/api/v1/incidents?limit=500')).json();
+    for (const i of list.items) {
+      const d = await (await fetch(`/api/v1/incidents/${i.id}`)).json();
+      const has = d.history.some((h) => h.change?.placed?.placements?.some((p) => p.incident === d.id && p.proposals.some((c) => c.incident !== d.id)));
+      if (has && d.state !== 'merged') return d.id;
+    }
+    return null;
+  });
+  if (proposed) {
+    await m.goto(`${base}/#/`);
+    await m.goto(`${base}/#/incident/${proposed}`);
+    await m.waitForSelector('.proposal');
+    await m.click('.proposal form button');
+    await m.waitForFunction(() => (document.querySelector('.proposal .field-error')?.textContent ?? '') !== '');
+    await shot(m, 'proposals-en');
+    await accessible(m, 'matching proposals');
+  }
 });
 await browser.close();
 if (failures.length) {

@@ -24,7 +24,7 @@ interface Detail {
   occurred?: { from: string; to: string };
   accounts: Account[];
   finding?: Record<string, unknown> | null;
-  history?: { seq: number; kind: string; actor: string; at: string; proof: string }[];
+  history?: { seq: number; kind: string; actor: string; at: string; proof: string; change?: Record<string, unknown> }[];
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
@@ -147,8 +147,67 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
     }
     page.append(el('h2', t('incident.history')), list);
   }
+  if (current()?.user.role === 'monitor') {
+    const p = proposals(d);
+    if (p) page.append(p);
+  }
   if (current()?.user.role === 'monitor') page.append(actions(d, sc.provisions.map((p) => [p.id, `${p.number}. ${named(p.title)}`]), party, sc.parties.map((p) => p.id)));
   main.append(page);
+}
+
+interface Proposal {
+  incident: string;
+  score: number;
+  explanation: string;
+}
+
+/// What matching proposed when it placed this incident's claims: other incidents that may be
+/// the same event, each with its score and why; a monitor may merge this one into it.
+function proposals(d: Detail): HTMLElement | null {
+  const found: Proposal[] = [];
+  for (const h of d.history ?? []) {
+    const placed = (h.change as { placed?: { placements?: { incident: string; proposals?: Proposal[] }[] } } | undefined)?.placed;
+    for (const p of placed?.placements ?? []) {
+      if (p.incident !== d.id) continue;
+      for (const c of p.proposals ?? []) if (c.incident !== d.id && !found.some((f) => f.incident === c.incident)) found.push(c);
+    }
+  }
+  if (!found.length || d.state === 'merged') return null;
+  const box = el('section', undefined, 'proposals');
+  box.append(el('h2', t('workspace.proposals')), el('p', t('workspace.proposals_intro'), 'meta'));
+  const list = el('ul', undefined, 'rows');
+  for (const c of found) {
+    const li = el('li', undefined, 'proposal');
+    const link = el('a', `${t('incident.title')} ${c.incident.slice(-6)}`);
+    link.href = `#/incident/${c.incident}`;
+    const score = el('span', ` · ${t('workspace.score')} ${c.score.toFixed(2)} · `);
+    const why = el('span', c.explanation);
+    why.lang = 'en';
+    why.dir = 'ltr';
+    const form = el('form', undefined, 'inline');
+    const reason = el('input');
+    reason.setAttribute('aria-label', t('workspace.reason'));
+    reason.placeholder = t('workspace.reason');
+    const merge = el('button', t('workspace.merge_into'));
+    merge.type = 'submit';
+    const error = el('span', '', 'field-error');
+    form.append(reason, merge, error);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      error.textContent = '';
+      try {
+        await send('POST', `/api/v1/incidents/${d.id}/merge`, { into: c.incident, reason: reason.value, version: d.version });
+        location.hash = `#/incident/${c.incident}`;
+      } catch (e) {
+        const errors = fieldErrors(e);
+        error.textContent = Object.keys(errors).length ? Object.entries(errors).map(([f, w]) => `${f}: ${w}`).join('; ') : message(e);
+      }
+    });
+    li.append(link, score, why, form);
+    list.append(li);
+  }
+  box.append(list);
+  return box;
 }
 
 /// The monitors' next steps for this incident, as its state allows.

@@ -5,7 +5,7 @@
 import L from 'leaflet';
 import { get, type Incident, type Page } from '../api';
 import { fmtDate, named, t } from '../i18n';
-import { createMap, STATE_COLOURS } from '../map';
+import { clusterLayer, createMap, STATE_COLOURS } from '../map';
 import { scenario } from '../scenario';
 
 export const STATES = Object.keys(STATE_COLOURS);
@@ -93,7 +93,7 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
   for (const c of [state, type, party, from, to]) c.addEventListener('change', apply);
 
   const map = await createMap(mapEl, sc);
-  const markers = L.layerGroup().addTo(map);
+  const markers = clusterLayer().addTo(map);
   let asked = 0;
   const load = async (): Promise<void> => {
     const mine = ++asked;
