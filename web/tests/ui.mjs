@@ -163,7 +163,11 @@ else {
     if (!kept.startsWith('Small-arms fire')) throw new Error('what was typed was lost');
     await shot(q, 'submit-error-en');
     await accessible(q, 'submit');
-    await q.fill('label[data-field="occurred.from"] input', '2022-03-14T22:30');
+    // Where and when the demo's published Sotk incident happened: matching proposes it
+    // (a published incident is never joined without a monitor).
+    await q.fill('label[data-field="location.place"] input', 'Sotk');
+    await q.waitForFunction(() => [...document.querySelectorAll('#place-options option')].some((o) => o.value === 'Sotk'));
+    await q.fill('label[data-field="occurred.from"] input', '2021-07-22T21:00');
     await q.click('form button[type=submit]');
     await q.waitForSelector('p.done');
     submitted = (await q.textContent('p.done'))?.match(/[0-9A-HJKMNP-TV-Z]{26}/)?.[0] ?? null;
@@ -229,27 +233,41 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   if (!text.includes('Impacts seen by the team on site.')) throw new Error('the visitor does not see the published finding');
   if (/Vardan|Fictitious|Personmarker|\+374/.test(text)) throw new Error('personal data shown to a visitor');
   await shot(visitor, 'published-incident-en');
-
-  // Matching's proposals on an incident, for the monitor: shown with their explanations;
-  // a merge without a reason is refused beside the form, and nothing changes.
-  const proposed = await m.evaluate(async () => {
-    const list = await (await fetch('/api/v1/incidents?limit=500')).json();
+  // A monitor team's report of the same event arrives after publication: it opens an
+  // incident of its own (a published one is never joined without a monitor), with the
+  // published one proposed, explained, and offered for a merge.
+  const report = await m.evaluate(async () => {
+    const csrf = JSON.parse(sessionStorage.getItem('truce.session') ?? '{}').csrf;
+    const claim = {
+      claimant: 'JMC',
+      source: { kind: 'monitor_report', name: 'Team report, browser test' },
+      event_type: 'small_arms_fire',
+      occurred: { from: '2021-07-22T21:00:00Z', precision: 'hour' },
+      location: { place: 'sotk', precision: 'locality' },
+      narrative: { lang: 'en', text: 'Small-arms fire heard near Sotk.' },
+    };
+    const r = await fetch('/api/v1/claims', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(claim) });
+    if (!r.ok) throw new Error(await r.text());
+    return (await r.json()).id;
+  });
+  const opened = await m.evaluate(async (claim) => {
+    const list = await (await fetch('/api/v1/incidents?state=reported&limit=500')).json();
     for (const i of list.items) {
       const d = await (await fetch(`/api/v1/incidents/${i.id}`)).json();
-      const has = d.history.some((h) => h.change?.placed?.placements?.some((p) => p.incident === d.id && p.proposals.some((c) => c.incident !== d.id)));
-      if (has && d.state !== 'merged') return d.id;
+      if (d.accounts.some((a) => a.claims.some((c) => c.claim.id === claim))) return i.id;
     }
     return null;
-  });
-  if (proposed) {
-    await m.goto(`${base}/#/`);
-    await m.goto(`${base}/#/incident/${proposed}`);
-    await m.waitForSelector('.proposal');
-    await m.click('.proposal form button');
-    await m.waitForFunction(() => (document.querySelector('.proposal .field-error')?.textContent ?? '') !== '');
-    await shot(m, 'proposals-en');
-    await accessible(m, 'matching proposals');
-  }
+  }, report);
+  if (!opened) throw new Error('the report is in no reported incident');
+  await m.goto(`${base}/#/`);
+  await m.goto(`${base}/#/incident/${opened}`);
+  // Matching's proposal, explained; a merge without a reason is refused beside the form.
+  await m.waitForSelector('.proposal form button');
+  await m.click('.proposal form button');
+  await m.waitForFunction(() => (document.querySelector('.proposal .field-error')?.textContent ?? '') !== '');
+  await shot(m, 'proposals-en');
+  await accessible(m, 'matching proposals');
+
 });
 await browser.close();
 if (failures.length) {

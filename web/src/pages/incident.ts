@@ -24,7 +24,8 @@ interface Detail {
   occurred?: { from: string; to: string };
   accounts: Account[];
   finding?: Record<string, unknown> | null;
-  history?: { seq: number; kind: string; actor: string; at: string; proof: string; change?: Record<string, unknown> }[];
+  history?: { seq: number; kind: string; actor: string; at: string; proof: string }[];
+  proposed?: Proposal[];
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
@@ -164,14 +165,7 @@ interface Proposal {
 /// What matching proposed when it placed this incident's claims: other incidents that may be
 /// the same event, each with its score and why; a monitor may merge this one into it.
 function proposals(d: Detail): HTMLElement | null {
-  const found: Proposal[] = [];
-  for (const h of d.history ?? []) {
-    const placed = (h.change as { placed?: { placements?: { incident: string; proposals?: Proposal[] }[] } } | undefined)?.placed;
-    for (const p of placed?.placements ?? []) {
-      if (p.incident !== d.id) continue;
-      for (const c of p.proposals ?? []) if (c.incident !== d.id && !found.some((f) => f.incident === c.incident)) found.push(c);
-    }
-  }
+  const found = d.proposed ?? [];
   if (!found.length || d.state === 'merged') return null;
   const box = el('section', undefined, 'proposals');
   box.append(el('h2', t('workspace.proposals')), el('p', t('workspace.proposals_intro'), 'meta'));

@@ -94,6 +94,11 @@ pub struct IncidentDetail {
     pub differences: Differences,
     /// Every journal entry that changed the incident, oldest first.
     pub history: Vec<HistoryItem>,
+    /// Other incidents that matching proposed for this one's claims when it placed them, with
+    /// score and explanation, best first. Only for readers of unpublished incidents: the ids
+    /// would reveal them; everyone else gets none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub proposed: Vec<Value>,
     /// The claims whose personal data the accounts show (to be journaled as read).
     #[serde(skip)]
     pub personal_shown: Vec<String>,
@@ -479,6 +484,7 @@ fn detail(
         }
         bodies.push((claimant, body));
     }
+    let mut proposed: Vec<Value> = Vec::new();
     let history = conn
         .prepare_cached(
             "SELECT j.seq, j.kind, j.actor, j.received_at, j.payload FROM incident_history h
@@ -492,11 +498,20 @@ fn detail(
         .into_iter()
         .map(|(seq, kind, actor, at, payload)| {
             let mut change: Value = serde_json::from_slice(&payload)?;
-            // A placement entry covers a whole job: keep this incident's part of it.
+            // A placement entry covers a whole job: keep this incident's part of it, and set
+            // aside what it proposed of other incidents.
             if let Some(list) = change.pointer_mut("/placed/placements").and_then(Value::as_array_mut) {
                 list.retain(|p| p["incident"] == id);
                 for p in list.iter_mut() {
+                    let claim = p["claim"].clone();
                     if let Some(props) = p.get_mut("proposals").and_then(Value::as_array_mut) {
+                        for c in props.iter().filter(|c| c["incident"] != id) {
+                            let mut c = c.clone();
+                            if let Some(o) = c.as_object_mut() {
+                                o.insert("claim".into(), claim.clone());
+                            }
+                            proposed.push(c);
+                        }
                         props.retain(|c| c["incident"] == id);
                     }
                 }
@@ -504,7 +519,12 @@ fn detail(
             Ok(HistoryItem { seq, kind, actor, at: fmt_ms(at), change, proof: proof_url(seq) })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    // The best score per incident, best first; only live incidents.
+    proposed.sort_by(|a, b| b["score"].as_f64().unwrap_or(0.0).total_cmp(&a["score"].as_f64().unwrap_or(0.0)));
+    let mut seen = std::collections::HashSet::new();
+    proposed.retain(|c| seen.insert(c["incident"].as_str().unwrap_or_default().to_owned()));
     Ok(Some(IncidentDetail {
+        proposed,
         differences: differences(&bodies, scenario),
         summary,
         finding,
@@ -541,7 +561,12 @@ impl Store {
         let now = chrono::Utc::now().timestamp_millis();
         self.read(move |c| {
             let found = detail(c, &scenario, &id.to_string(), now, &personal)?;
-            Ok(found.filter(|d| !public_only || d.summary.public))
+            Ok(found.filter(|d| !public_only || d.summary.public).map(|mut d| {
+                if public_only {
+                    d.proposed.clear();
+                }
+                d
+            }))
         })
         .await
     }
