@@ -4,7 +4,8 @@
 // size of the record.
 import L from 'leaflet';
 import { get, type Incident, type Page } from '../api';
-import { fmtDate, named, t } from '../i18n';
+import { named, t } from '../i18n';
+import { incidentItem, select } from '../dom';
 import { clusterLayer, createMap, STATE_COLOURS } from '../map';
 import { scenario } from '../scenario';
 
@@ -25,15 +26,8 @@ function control(label: string, input: HTMLElement): HTMLLabelElement {
 }
 
 function choice(id: string, options: [string, string][], value: string): HTMLSelectElement {
-  const s = document.createElement('select');
+  const s = select(options, value);
   s.id = id;
-  for (const [v, text] of options) {
-    const o = document.createElement('option');
-    o.value = v;
-    o.textContent = text;
-    s.append(o);
-  }
-  s.value = value;
   return s;
 }
 
@@ -119,26 +113,7 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
         .addTo(markers);
     }
     count.textContent = page.next_cursor ? t('overview.newest', { count: page.items.length }) : t('overview.in_view', { count: page.items.length });
-    list.replaceChildren(
-      ...page.items.map((i) => {
-        const li = document.createElement('li');
-        const a = document.createElement('a');
-        a.href = `#/incident/${i.id}`;
-        const chip = document.createElement('span');
-        chip.className = 'chip';
-        chip.style.background = STATE_COLOURS[i.state] ?? '#334155';
-        chip.textContent = t(`state.${i.state}`);
-        const what = document.createElement('span');
-        what.className = 'what';
-        what.textContent = i.event_types.map((e) => named(types.get(e))).join(', ');
-        const meta = document.createElement('span');
-        meta.className = 'meta';
-        meta.textContent = `${fmtDate(i.occurred.from)} · ${i.claimants.join(' / ')} · ${t('incident.claims', { count: i.claims })}`;
-        a.append(chip, what, meta);
-        li.append(a);
-        return li;
-      }),
-    );
+    list.replaceChildren(...page.items.map((i) => incidentItem(i, types)));
     if (page.items.length === 0) {
       const li = document.createElement('li');
       li.className = 'empty';

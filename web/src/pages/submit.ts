@@ -5,6 +5,7 @@ import L from 'leaflet';
 import { fieldErrors, get, message, send } from '../api';
 import { named, t } from '../i18n';
 import { createMap } from '../map';
+import { select } from '../dom';
 import { scenario, type Names } from '../scenario';
 import { current } from '../session';
 
@@ -28,18 +29,6 @@ function labelled(field: string, text: string, input: HTMLElement): HTMLLabelEle
   err.setAttribute('aria-live', 'polite');
   label.append(span, input, err);
   return label;
-}
-
-function select(options: [string, string][], value = ''): HTMLSelectElement {
-  const s = document.createElement('select');
-  for (const [v, text] of options) {
-    const o = document.createElement('option');
-    o.value = v;
-    o.textContent = text;
-    s.append(o);
-  }
-  s.value = value;
-  return s;
 }
 
 function input(type = 'text'): HTMLInputElement {

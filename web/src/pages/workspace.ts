@@ -1,8 +1,8 @@
 // The monitors' workspace: every incident still in the mission's hands, oldest state first,
 // with what is overdue marked.
 import { all, type Incident } from '../api';
-import { fmtDate, named, t } from '../i18n';
-import { STATE_COLOURS } from '../map';
+import { t } from '../i18n';
+import { incidentItem } from '../dom';
 import { scenario } from '../scenario';
 
 const OPEN = ['reported', 'under_review', 'access_denied', 'finding_proposed', 'endorsed', 'disputed', 'reopened'];
@@ -23,23 +23,7 @@ export async function renderWorkspace(main: HTMLElement): Promise<void> {
     h2.textContent = `${t(`state.${state}`)} (${here.length})`;
     const list = document.createElement('ul');
     list.className = 'incidents';
-    for (const i of here) {
-      const li = document.createElement('li');
-      const a = document.createElement('a');
-      a.href = `#/incident/${i.id}`;
-      const chip = document.createElement('span');
-      chip.className = 'chip';
-      chip.style.background = i.overdue ? '#b91c1c' : (STATE_COLOURS[i.state] ?? '#334155');
-      chip.textContent = i.overdue ? t('workspace.overdue') : t(`state.${i.state}`);
-      const what = document.createElement('span');
-      what.textContent = i.event_types.map((e) => named(types.get(e))).join(', ');
-      const meta = document.createElement('span');
-      meta.className = 'meta';
-      meta.textContent = `${fmtDate(i.occurred.from)} · ${i.claimants.join(' / ')} · ${t('incident.claims', { count: i.claims })}`;
-      a.append(chip, what, meta);
-      li.append(a);
-      list.append(li);
-    }
+    list.append(...here.map((i) => incidentItem(i, types)));
     page.append(h2, list);
   }
   if (!items.length) {
