@@ -232,6 +232,12 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   const text = await visitor.textContent('main');
   if (!text.includes('Impacts seen by the team on site.')) throw new Error('the visitor does not see the published finding');
   if (/Vardan|Fictitious|Personmarker|\+374/.test(text)) throw new Error('personal data shown to a visitor');
+  // Each history item's ledger proof, checked in the visitor's browser against the
+  // checkpoint the witnesses cosigned.
+  await visitor.click('.history button.link >> nth=0');
+  await visitor.waitForSelector('.history .proof-result.good');
+  const checked = await visitor.textContent('.history .proof-result');
+  if (!/inclusion proof checked here/.test(checked ?? '') || !/ARM/.test(checked ?? '')) throw new Error(`proof: ${checked}`);
   await shot(visitor, 'published-incident-en');
   // A monitor team's report of the same event arrives after publication: it opens an
   // incident of its own (a published one is never joined without a monitor), with the

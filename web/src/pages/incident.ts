@@ -1,6 +1,7 @@
 // One incident: the parties' accounts side by side, the finding and the history.
 import { fieldErrors, get, message, send } from '../api';
 import { current } from '../session';
+import { signers, verifyInclusion, type InclusionProof } from '../proof';
 import { fmtDate, named, t } from '../i18n';
 import { STATE_COLOURS } from '../map';
 import { scenario } from '../scenario';
@@ -141,9 +142,23 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
     for (const h of d.history) {
       const li = el('li');
       li.append(el('span', `${fmtDate(h.at)} · ${t(`entry.${h.kind.replace('.', '_')}`, { defaultValue: h.kind })} · ${h.actor} · #${h.seq} `));
-      const proof = el('a', t('incident.proof'));
-      proof.href = h.proof;
-      li.append(proof);
+      // Checked here on demand: in which checkpoint, cosigned by whom, and that the proof holds.
+      const proof = el('button', t('incident.proof'), 'link');
+      proof.type = 'button';
+      const result = el('span', '', 'proof-result');
+      result.setAttribute('aria-live', 'polite');
+      proof.addEventListener('click', async () => {
+        try {
+          const p = await get<InclusionProof>(h.proof);
+          const ok = await verifyInclusion(p);
+          const who = signers(p.checkpoint);
+          result.textContent = ` ${t('incident.in_checkpoint', { size: p.size, signers: who.join(', ') })} · ${ok === null ? t('incident.proof_unchecked') : ok ? t('incident.proof_ok') : t('incident.proof_bad')}`;
+          result.className = `proof-result ${ok === false ? 'bad' : 'good'}`;
+        } catch (e) {
+          result.textContent = ` ${message(e)}`;
+        }
+      });
+      li.append(proof, result);
       list.append(li);
     }
     page.append(el('h2', t('incident.history')), list);
