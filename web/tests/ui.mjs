@@ -274,6 +274,34 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   await shot(m, 'proposals-en');
   await accessible(m, 'matching proposals');
 
+  // A second report joins the first one's incident; the monitor detaches it again into an
+  // incident of its own, giving a reason.
+  const second = await m.evaluate(async () => {
+    const csrf = JSON.parse(sessionStorage.getItem('truce.session') ?? '{}').csrf;
+    const claim = {
+      claimant: 'JMC',
+      source: { kind: 'monitor_report', name: 'Second team, browser test' },
+      event_type: 'small_arms_fire',
+      occurred: { from: '2021-07-22T21:00:00Z', precision: 'hour' },
+      location: { place: 'sotk', precision: 'locality' },
+      narrative: { lang: 'en', text: 'Bursts of fire heard from the east of Sotk.' },
+    };
+    const r = await fetch('/api/v1/claims', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(claim) });
+    if (!r.ok) throw new Error(await r.text());
+    return (await r.json()).id;
+  });
+  await m.goto(`${base}/#/`);
+  await m.goto(`${base}/#/incident/${opened}`);
+  await m.waitForFunction(() => document.querySelectorAll('.claim').length === 2);
+  const card = m.locator('.claim', { hasText: 'Bursts of fire' });
+  await card.locator('input').fill('A different burst, heard by another team.');
+  await card.locator('form.detach button').click();
+  await m.waitForFunction((from) => location.hash.startsWith('#/incident/') && !location.hash.endsWith(from), opened);
+  await m.waitForSelector('.claim');
+  const moved = await m.textContent('main');
+  if (!moved?.includes('Bursts of fire') || moved.includes('Small-arms fire heard near Sotk.')) throw new Error('the detached claim is not alone in its new incident');
+  if (!second) throw new Error('no second report');
+
 });
 await browser.close();
 if (failures.length) {

@@ -80,6 +80,12 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
         q.dir = 'auto';
         card.append(q);
       }
+      // A monitor may take a claim out into an incident of its own.
+      const claimId = (claim as { id?: string }).id;
+      const total = d.accounts.reduce((n, acc) => n + acc.claims.length, 0);
+      if (current()?.user.role === 'monitor' && claimId && total > 1 && d.state !== 'merged') {
+        card.append(detachForm(d, claimId));
+      }
       col.append(card);
     }
     cols.append(col);
@@ -169,6 +175,30 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
   }
   if (current()?.user.role === 'monitor') page.append(actions(d, sc.provisions.map((p) => [p.id, `${p.number}. ${named(p.title)}`]), party, sc.parties.map((p) => p.id)));
   main.append(page);
+}
+
+/// Detach one claim into a new incident, with a reason; then show that incident.
+function detachForm(d: Detail, claim: string): HTMLFormElement {
+  const form = el('form', undefined, 'inline detach');
+  const reason = el('input');
+  reason.setAttribute('aria-label', t('workspace.reason'));
+  reason.placeholder = t('workspace.reason');
+  const button = el('button', t('workspace.detach'));
+  button.type = 'submit';
+  const error = el('span', '', 'field-error');
+  form.append(reason, button, error);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    try {
+      const created = await send<{ id: string }>('POST', `/api/v1/incidents/${d.id}/claims/${claim}/detach`, { reason: reason.value, version: d.version });
+      location.hash = `#/incident/${created.id}`;
+    } catch (e) {
+      const errors = fieldErrors(e);
+      error.textContent = Object.keys(errors).length ? Object.entries(errors).map(([f, w]) => `${f}: ${w}`).join('; ') : message(e);
+    }
+  });
+  return form;
 }
 
 interface Proposal {
