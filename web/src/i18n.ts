@@ -22,6 +22,8 @@ export async function initI18n(lang: Lang): Promise<void> {
       az: { translation: az },
     },
     interpolation: { escapeValue: false },
+    // No advertisement in the users' consoles.
+    showSupportNotice: false,
   });
   applyDocument(lang);
 }
