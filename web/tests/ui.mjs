@@ -132,6 +132,41 @@ async function signIn(p, name) {
   await p.waitForFunction((n) => document.getElementById('who')?.textContent?.startsWith(n), name);
 }
 
+/// The reported incident holding `claim`, as the signed-in monitor on page `p` sees it.
+async function reportedIncidentOf(p, claim) {
+  return p.evaluate(async (claim) => {
+    const list = await (await fetch('/api/v1/incidents?state=reported&limit=500')).json();
+    for (const i of list.items) {
+      const d = await (await fetch(`/api/v1/incidents/${i.id}`)).json();
+      if (d.accounts.some((a) => a.claims.some((c) => c.claim.id === claim))) return i.id;
+    }
+    return null;
+  }, claim);
+}
+
+/// A monitor team's report of small-arms fire at Sotk on the evening of 22 July 2021 (the
+/// demo's published Sotk incident), submitted through the signed-in session of page `p`.
+async function postSotkReport(p, source, text) {
+  return p.evaluate(
+    async ([source, text]) => {
+      const csrf = JSON.parse(sessionStorage.getItem('truce.session') ?? '{}').csrf;
+      const claim = {
+        claimant: 'JMC',
+        source: { kind: 'monitor_report', name: source },
+        event_type: 'small_arms_fire',
+        occurred: { from: '2021-07-22T21:00:00Z', precision: 'hour' },
+        location: { place: 'sotk', precision: 'locality' },
+        narrative: { lang: 'en', text },
+      };
+      const headers = { 'content-type': 'application/json', 'x-csrf-token': csrf };
+      const r = await fetch('/api/v1/claims', { method: 'POST', headers, body: JSON.stringify(claim) });
+      if (!r.ok) throw new Error(await r.text());
+      return (await r.json()).id;
+    },
+    [source, text],
+  );
+}
+
 async function act(p) {
   await p.click('.actions form button[type=submit]');
   await p.waitForFunction(() => !document.querySelector('.actions .error')?.textContent);
@@ -187,14 +222,7 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   await m.waitForSelector('.workspace');
   await shot(m, 'workspace-en');
   await accessible(m, 'workspace');
-  const id = await m.evaluate(async (claim) => {
-    const list = await (await fetch('/api/v1/incidents?state=reported&limit=500')).json();
-    for (const i of list.items) {
-      const d = await (await fetch(`/api/v1/incidents/${i.id}`)).json();
-      if (d.accounts.some((a) => a.claims.some((c) => c.claim.id === claim))) return i.id;
-    }
-    return null;
-  }, submitted);
+  const id = await reportedIncidentOf(m, submitted);
   if (!id) throw new Error(`the claim ${submitted} is in no reported incident`);
   await m.goto(`${base}/#/incident/${id}`);
   await m.fill('.actions label[data-field=reason] textarea', 'A team is tasked.');
@@ -242,28 +270,8 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   // A monitor team's report of the same event arrives after publication: it opens an
   // incident of its own (a published one is never joined without a monitor), with the
   // published one proposed, explained, and offered for a merge.
-  const report = await m.evaluate(async () => {
-    const csrf = JSON.parse(sessionStorage.getItem('truce.session') ?? '{}').csrf;
-    const claim = {
-      claimant: 'JMC',
-      source: { kind: 'monitor_report', name: 'Team report, browser test' },
-      event_type: 'small_arms_fire',
-      occurred: { from: '2021-07-22T21:00:00Z', precision: 'hour' },
-      location: { place: 'sotk', precision: 'locality' },
-      narrative: { lang: 'en', text: 'Small-arms fire heard near Sotk.' },
-    };
-    const r = await fetch('/api/v1/claims', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(claim) });
-    if (!r.ok) throw new Error(await r.text());
-    return (await r.json()).id;
-  });
-  const opened = await m.evaluate(async (claim) => {
-    const list = await (await fetch('/api/v1/incidents?state=reported&limit=500')).json();
-    for (const i of list.items) {
-      const d = await (await fetch(`/api/v1/incidents/${i.id}`)).json();
-      if (d.accounts.some((a) => a.claims.some((c) => c.claim.id === claim))) return i.id;
-    }
-    return null;
-  }, report);
+  const report = await postSotkReport(m, 'Team report, browser test', 'Small-arms fire heard near Sotk.');
+  const opened = await reportedIncidentOf(m, report);
   if (!opened) throw new Error('the report is in no reported incident');
   await m.goto(`${base}/#/`);
   await m.goto(`${base}/#/incident/${opened}`);
@@ -276,20 +284,7 @@ await step('a monitor verifies the new incident with a finding and publishes it'
 
   // A second report joins the first one's incident; the monitor detaches it again into an
   // incident of its own, giving a reason.
-  const second = await m.evaluate(async () => {
-    const csrf = JSON.parse(sessionStorage.getItem('truce.session') ?? '{}').csrf;
-    const claim = {
-      claimant: 'JMC',
-      source: { kind: 'monitor_report', name: 'Second team, browser test' },
-      event_type: 'small_arms_fire',
-      occurred: { from: '2021-07-22T21:00:00Z', precision: 'hour' },
-      location: { place: 'sotk', precision: 'locality' },
-      narrative: { lang: 'en', text: 'Bursts of fire heard from the east of Sotk.' },
-    };
-    const r = await fetch('/api/v1/claims', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(claim) });
-    if (!r.ok) throw new Error(await r.text());
-    return (await r.json()).id;
-  });
+  const second = await postSotkReport(m, 'Second team, browser test', 'Bursts of fire heard from the east of Sotk.');
   await m.goto(`${base}/#/`);
   await m.goto(`${base}/#/incident/${opened}`);
   await m.waitForFunction(() => document.querySelectorAll('.claim').length === 2);

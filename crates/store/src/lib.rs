@@ -16,5 +16,5 @@ pub use error::StoreError;
 pub use sqlite::{
     Appended, AuditEntry, ClaimAccess, ClaimPage, EntryHeader, IncidentDetail, IncidentPage, IncidentSummary, LogFile,
     PersonKept, PlaceMatch, Projected, RecordFilter, RecordLink, RecordRow, RegisteredKey, Store, StoreOptions,
-    StoredCheckpoint,
+    StoredCheckpoint, linked_incidents,
 };

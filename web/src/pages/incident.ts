@@ -177,6 +177,12 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
   main.append(page);
 }
 
+/// Why a write was refused, in one line: every field and reason, or the message.
+function refusal(e: unknown): string {
+  const errors = Object.entries(fieldErrors(e));
+  return errors.length ? errors.map(([f, w]) => `${f}: ${w}`).join('; ') : message(e);
+}
+
 /// Detach one claim into a new incident, with a reason; then show that incident.
 function detachForm(d: Detail, claim: string): HTMLFormElement {
   const form = el('form', undefined, 'inline detach');
@@ -194,8 +200,7 @@ function detachForm(d: Detail, claim: string): HTMLFormElement {
       const created = await send<{ id: string }>('POST', `/api/v1/incidents/${d.id}/claims/${claim}/detach`, { reason: reason.value, version: d.version });
       location.hash = `#/incident/${created.id}`;
     } catch (e) {
-      const errors = fieldErrors(e);
-      error.textContent = Object.keys(errors).length ? Object.entries(errors).map(([f, w]) => `${f}: ${w}`).join('; ') : message(e);
+      error.textContent = refusal(e);
     }
   });
   return form;
@@ -238,8 +243,7 @@ function proposals(d: Detail): HTMLElement | null {
         await send('POST', `/api/v1/incidents/${d.id}/merge`, { into: c.incident, reason: reason.value, version: d.version });
         location.hash = `#/incident/${c.incident}`;
       } catch (e) {
-        const errors = fieldErrors(e);
-        error.textContent = Object.keys(errors).length ? Object.entries(errors).map(([f, w]) => `${f}: ${w}`).join('; ') : message(e);
+        error.textContent = refusal(e);
       }
     });
     li.append(link, score, why, form);

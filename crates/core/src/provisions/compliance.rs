@@ -163,10 +163,7 @@ pub fn summary(r: &RecordData) -> String {
             counts.single_shots
         ),
         RecordData::AccessRestriction { restriction, by, .. } => {
-            format!(
-                "monitors' access: {} by {by}",
-                serde_json::to_value(restriction).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-            )
+            format!("monitors' access: {} by {by}", super::snake(restriction))
         }
         RecordData::CrossingCount { checkpoint, people, .. } => format!("{checkpoint}: {people} people crossed"),
         RecordData::Crossing { checkpoint, description, .. } => format!("{checkpoint}: {description}"),
@@ -194,11 +191,9 @@ pub fn summary(r: &RecordData) -> String {
             let remains: u64 = transfers.iter().map(|t| t.remains).sum();
             format!("exchange at {place}: {persons} detainee record(s), {remains} remains")
         }
-        RecordData::Mediation { item, participants, .. } => format!(
-            "{}: {}",
-            serde_json::to_value(item).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-            participants.join(", ")
-        ),
+        RecordData::Mediation { item, participants, .. } => {
+            format!("{}: {}", super::snake(item), participants.join(", "))
+        }
     }
 }
 
@@ -288,10 +283,10 @@ pub enum ChangeStatus {
     Claimed,
 }
 
-/// A change of control's status: verified when a linked incident is published, disputed
-/// when one is disputed after publication, otherwise claimed.
-pub fn change_status(r: &StoredRecord, public: &BTreeMap<IncidentId, &PublicIncident>) -> ChangeStatus {
-    let linked: Vec<_> = r.incidents.iter().filter_map(|i| public.get(i)).collect();
+/// A change of control's status from the incidents linked to it: verified when one is
+/// published, disputed when one is disputed after publication, otherwise claimed.
+pub fn change_status(incidents: &[IncidentId], public: &BTreeMap<IncidentId, &PublicIncident>) -> ChangeStatus {
+    let linked: Vec<_> = incidents.iter().filter_map(|i| public.get(i)).collect();
     if linked.iter().any(|i| i.disputed) {
         ChangeStatus::Disputed
     } else if linked.is_empty() {
@@ -445,7 +440,7 @@ fn derive_one(
                 changes.iter().filter(|r| time_of(when(&r.record.record)).is_some_and(|t| t >= start)).collect();
             let mut by_status: BTreeMap<&str, u64> = BTreeMap::new();
             for r in &after {
-                let s = change_status(r, public);
+                let s = change_status(&r.incidents, public);
                 *by_status
                     .entry(match s {
                         ChangeStatus::Verified => "verified",
@@ -509,10 +504,7 @@ fn derive_one(
             let mut per_party: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
             for r in &mine {
                 if let RecordData::AccessRestriction { restriction, by, .. } = &r.record.record {
-                    let k = serde_json::to_value(restriction)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default();
+                    let k = super::snake(restriction);
                     *per_party.entry(by.clone()).or_default().entry(k).or_default() += 1;
                 }
             }
@@ -776,9 +768,15 @@ mod tests {
             )
         };
         let public: BTreeMap<IncidentId, &PublicIncident> = incidents.iter().map(|i| (i.id, i)).collect();
-        assert_eq!(change_status(&change("2021-01-01", vec![published]), &public), ChangeStatus::Verified);
-        assert_eq!(change_status(&change("2021-01-01", vec![published, disputed]), &public), ChangeStatus::Disputed);
-        assert_eq!(change_status(&change("2021-01-01", vec![IncidentId::new()]), &public), ChangeStatus::Claimed);
+        assert_eq!(change_status(&change("2021-01-01", vec![published]).incidents, &public), ChangeStatus::Verified);
+        assert_eq!(
+            change_status(&change("2021-01-01", vec![published, disputed]).incidents, &public),
+            ChangeStatus::Disputed
+        );
+        assert_eq!(
+            change_status(&change("2021-01-01", vec![IncidentId::new()]).incidents, &public),
+            ChangeStatus::Claimed
+        );
         let now = Utc::now();
         // Before the ceasefire took effect: recorded, not an advance against it.
         let before = derive(&sc, &[change("2020-10-01", vec![])], &[], sc.effective_at, now);

@@ -1295,8 +1295,13 @@ impl Record {
     }
 }
 
+/// A unit enum's name as serialized (`snake_case`).
+pub(crate) fn snake(v: impl Serialize) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 fn kind_name(k: ProvisionKind) -> String {
-    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    snake(k)
 }
 
 fn fitting(scenario: &Scenario, fits: &[ProvisionKind]) -> String {

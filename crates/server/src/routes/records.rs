@@ -15,7 +15,7 @@ use truce_core::journal::{Command, PersonalDataErased, PersonalDataRead};
 use truce_core::provisions::compliance::{self, ChangeStatus, Compliance};
 use truce_core::provisions::{Record, RecordData, RecordId, RecordLinks};
 use truce_core::time::TimeInput;
-use truce_store::{ClaimAccess, PersonKept, RecordFilter, RecordLink, RecordRow};
+use truce_store::{ClaimAccess, PersonKept, RecordFilter, RecordLink, RecordRow, linked_incidents};
 use utoipa::{IntoParams, ToSchema};
 
 use super::claims::parse_json;
@@ -155,7 +155,8 @@ async fn read_one(state: &AppState, caller: &Caller, id: RecordId, via: String) 
     let is_detainee = matches!(row.record.record, RecordData::Detainee { .. });
     let mut v = views(state, caller, vec![row], via).await?.remove(0);
     if is_detainee {
-        let (records, _) = state.store.compliance_inputs().await?;
+        // A detainee's history is told by the detainee, status and exchange records alone.
+        let records = state.store.records_of_kinds(&["detainee", "detainee_status", "exchange"]).await?;
         v.history = compliance::detainee_histories(&records).remove(&id);
     }
     Ok(v)
@@ -534,7 +535,7 @@ pub(crate) async fn control_changes(
         None => Some(sc.effective_at),
     };
     let since = e.into_result(since).map_err(ApiError::BadQuery)?.unwrap_or(sc.effective_at);
-    let (records, incidents) = state.store.compliance_inputs().await?;
+    let incidents = state.store.public_incidents().await?;
     let public = incidents.iter().map(|i| (i.id, i)).collect();
     // Every change since then, page by page.
     let mut rows = Vec::new();
@@ -557,8 +558,7 @@ pub(crate) async fn control_changes(
     }
     let mut out = Vec::new();
     for row in rows {
-        let Some(stored) = records.iter().find(|r| r.id == row.id) else { continue };
-        let status = compliance::change_status(stored, &public);
+        let status = compliance::change_status(&linked_incidents(&row.links), &public);
         let after = matches!(&row.record.record, RecordData::ControlChange { at, .. }
             if chrono::DateTime::parse_from_rfc3339(at).is_ok_and(|t| t >= sc.effective_at));
         out.push(ControlChangeView { record: view(&caller, row), status, after_ceasefire: after });

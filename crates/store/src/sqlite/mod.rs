@@ -14,7 +14,7 @@ mod writer;
 pub use incident_query::{IncidentDetail, IncidentPage, IncidentSummary};
 pub use log::{AuditEntry, LogFile, StoredCheckpoint};
 pub use query::{ClaimAccess, ClaimPage, EntryHeader, PlaceMatch, RegisteredKey};
-pub use records::{Link as RecordLink, PersonKept, RecordFilter, RecordRow};
+pub use records::{Link as RecordLink, PersonKept, RecordFilter, RecordRow, linked_incidents};
 pub use writer::{Appended, Projected};
 
 use crate::{StoreError, migrate};

@@ -347,43 +347,63 @@ impl Store {
     /// What the compliance view derives from: every record with the incidents linked to
     /// it, and every published incident's finding.
     pub async fn compliance_inputs(&self) -> Result<(Vec<StoredRecord>, Vec<PublicIncident>), StoreError> {
-        self.read(move |c| {
-            let seqs: Vec<i64> = c
-                .prepare("SELECT seq FROM records ORDER BY seq")?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let mut records = Vec::with_capacity(seqs.len());
-            for s in seqs {
-                let row = read_row(c, s)?;
-                let incidents = row
-                    .links
-                    .iter()
-                    .filter_map(|l| match l {
-                        Link::Incident { id, .. } => IncidentId::parse(id).ok(),
-                        Link::Claim { .. } => None,
-                    })
-                    .collect();
-                records.push(StoredRecord { id: row.id, recorded_at: row.recorded_at, record: row.record, incidents });
-            }
-            let mut incidents = Vec::new();
-            let mut stmt = c.prepare(
-                "SELECT id, state, occurred_from, finding FROM incidents
-                 WHERE public = 1 AND merged_into IS NULL AND finding IS NOT NULL",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let (id, state, from, finding): (String, String, i64, String) =
-                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-                let finding: truce_core::incidents::Finding = serde_json::from_str(&finding)?;
-                incidents.push(PublicIncident {
-                    id: IncidentId::parse(&id).map_err(StoreError::Internal)?,
-                    disputed: state == "disputed" || state == "reopened",
-                    occurred_from_ms: from,
-                    breached: finding.provisions_breached.iter().map(|p| p.as_str().to_owned()).collect(),
-                });
-            }
-            Ok((records, incidents))
-        })
-        .await
+        self.read(move |c| Ok((stored_records(c, None)?, public_incidents(c)?))).await
     }
+
+    /// The records of these kinds, oldest first, with the incidents linked to them.
+    pub async fn records_of_kinds(&self, kinds: &'static [&'static str]) -> Result<Vec<StoredRecord>, StoreError> {
+        self.read(move |c| stored_records(c, Some(kinds))).await
+    }
+
+    /// Every published incident with a finding, as the compliance view sees it.
+    pub async fn public_incidents(&self) -> Result<Vec<PublicIncident>, StoreError> {
+        self.read(public_incidents).await
+    }
+}
+
+/// The incidents a record links to.
+pub fn linked_incidents(links: &[Link]) -> Vec<IncidentId> {
+    links
+        .iter()
+        .filter_map(|l| match l {
+            Link::Incident { id, .. } => IncidentId::parse(id).ok(),
+            Link::Claim { .. } => None,
+        })
+        .collect()
+}
+
+fn stored_records(c: &Connection, kinds: Option<&[&str]>) -> Result<Vec<StoredRecord>, StoreError> {
+    let kinds = kinds.unwrap_or(&truce_core::provisions::RecordData::KINDS);
+    let marks = vec!["?"; kinds.len()].join(", ");
+    let seqs: Vec<i64> = c
+        .prepare_cached(&format!("SELECT seq FROM records WHERE kind IN ({marks}) ORDER BY seq"))?
+        .query_map(rusqlite::params_from_iter(kinds.iter()), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    seqs.into_iter()
+        .map(|s| {
+            let row = read_row(c, s)?;
+            let incidents = linked_incidents(&row.links);
+            Ok(StoredRecord { id: row.id, recorded_at: row.recorded_at, record: row.record, incidents })
+        })
+        .collect()
+}
+
+fn public_incidents(c: &Connection) -> Result<Vec<PublicIncident>, StoreError> {
+    let mut incidents = Vec::new();
+    let mut stmt = c.prepare_cached(
+        "SELECT id, state, occurred_from, finding FROM incidents
+         WHERE public = 1 AND merged_into IS NULL AND finding IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, state, from, finding): (String, String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let finding: truce_core::incidents::Finding = serde_json::from_str(&finding)?;
+        incidents.push(PublicIncident {
+            id: IncidentId::parse(&id).map_err(StoreError::Internal)?,
+            disputed: state == "disputed" || state == "reopened",
+            occurred_from_ms: from,
+            breached: finding.provisions_breached.iter().map(|p| p.as_str().to_owned()).collect(),
+        });
+    }
+    Ok(incidents)
 }
