@@ -767,7 +767,7 @@ fn provisions_cmd(id: Option<String>, json: bool, server: &ServerArg) -> Result<
             p["title"].as_str().unwrap_or_default()
         );
         for reason in p["reasons"].as_array().into_iter().flatten() {
-            println!("     - {}", reason.as_str().unwrap_or_default());
+            println!("     - {}", reason["text"].as_str().unwrap_or_default());
         }
     }
     Ok(())

@@ -232,6 +232,12 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
             assert_eq!(page.status, 200, "{}", page.body);
             let listed = page.body["items"].as_array().expect("items").iter().any(|i| i["id"] == id.as_str());
             assert_eq!(one, listed, "{} reads and lists incident {id} alike", who.viewer.as_str());
+            // The timeline counts exactly what the list shows.
+            let weeks = c.get("/api/v1/incidents/weeks", &[]).expect("answer");
+            assert_eq!(weeks.status, 200, "{}", weeks.body);
+            let counted: u64 = weeks.body.as_array().expect("weeks").iter().filter_map(|w| w["count"].as_u64()).sum();
+            assert!(page.body["next_cursor"].is_null());
+            assert_eq!(counted as usize, page.body["items"].as_array().map_or(0, Vec::len), "{}", who.viewer.as_str());
             for what in ["incidents.ndjson", "incidents.csv", "incidents.geojson"] {
                 let (status, body) = c.get_raw(&format!("/api/v1/export/{what}"), &[]).expect("answer");
                 assert_eq!(status, 200);

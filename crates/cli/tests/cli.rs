@@ -117,6 +117,8 @@ fn demo_serves_the_seed_articles_claims_at_mount_kilisali() {
         .iter()
         .map(|i| client.get(&format!("/api/v1/incidents/{}", i["id"].as_str().expect("id")), &[]).expect("a").body)
         .collect();
+    let by_provision = client.get("/api/v1/incidents", &[("provision", "P1".into())]).expect("answer");
+    let unknown_provision = client.get("/api/v1/incidents", &[("provision", "P99".into())]).expect("answer");
     // Every provision has something true to say on first start, to anyone.
     let provisions = truce::client::Client::new(&url).get("/api/v1/provisions", &[]).expect("answer");
     child.kill().expect("stop demo");
@@ -145,6 +147,20 @@ fn demo_serves_the_seed_articles_claims_at_mount_kilisali() {
     assert_eq!(with("under_review", None), 1);
     assert_eq!(with("access_denied", None), 1);
     assert_eq!(with("disputed", None), 1, "one disputed after publication");
+    // The provision filter finds exactly the incidents whose finding names it as breached.
+    let mut naming_p1: Vec<&str> = details
+        .iter()
+        .filter(|d| d["finding"]["provisions_breached"].as_array().is_some_and(|p| p.iter().any(|p| p == "P1")))
+        .filter_map(|d| d["id"].as_str())
+        .collect();
+    let mut listed: Vec<&str> =
+        by_provision.body["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
+    naming_p1.sort();
+    listed.sort();
+    assert!(naming_p1.len() >= 2, "{naming_p1:?}");
+    assert_eq!(listed, naming_p1);
+    assert_eq!(unknown_provision.status, 400);
+    assert_eq!(unknown_provision.body["error"]["fields"][0]["field"], "provision");
     let verified = details.iter().find(|d| d["occurrence"] == "verified").expect("verified");
     let dissents: Vec<&serde_json::Value> = verified["endorsement"]["answers"]
         .as_array()

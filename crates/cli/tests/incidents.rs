@@ -71,6 +71,12 @@ fn the_two_accounts_of_mount_kilisali_land_in_one_incident() {
     assert_eq!(aze_claim["auto"], true, "attached automatically, and marked so");
     let explanation = aze_claim["explanation"].as_str().expect("explanation");
     assert!(explanation.contains("same place") && explanation.contains("mutual accusation"), "{explanation}");
+    // The same, in parts a reader can word in any language.
+    let codes: Vec<&str> =
+        aze_claim["because"].as_array().expect("because").iter().filter_map(|b| b["code"].as_str()).collect();
+    assert_eq!(codes.len(), 4, "{codes:?}");
+    assert_eq!((codes[0], codes[3]), ("same_place", "mutual_accusation"));
+    assert_eq!(aze_claim["because"][3]["claimants"], serde_json::json!(["AZE"]));
     assert!(aze_claim["score"].as_f64().expect("score") >= 0.8);
     // Where they differ: who is accused, the type, and the casualties only Armenia reports.
     assert_eq!(d["differences"]["accused"]["differ"], true);
@@ -365,6 +371,11 @@ fn incidents_filter_by_state_attribution_and_deadline() {
     assert_eq!(ids(&[("type", "drone_strike")]), vec![ib.clone()]);
     assert_eq!(ids(&[("bbox", "45.6,40.0,45.8,40.2")]), vec![ia.clone()]);
     assert!(ids(&[("attribution", "AZE")]).is_empty());
+    // The timeline: per week from Monday (1 May 2022 was a Sunday), with the list's filters.
+    let weeks = app.get("/api/v1/incidents/weeks", &[]);
+    assert_eq!(weeks.body, json!([{"week": "2022-04-25", "count": 1}, {"week": "2022-08-01", "count": 1}]));
+    let weeks = app.get("/api/v1/incidents/weeks", &[("type", "drone_strike")]);
+    assert_eq!(weeks.body, json!([{"week": "2022-08-01", "count": 1}]));
     let bad = app.get("/api/v1/incidents", &[("state", "sideways"), ("overdue", "maybe"), ("attribution", "XXX")]);
     assert_eq!(bad.status, 400);
     let fields: Vec<&str> =

@@ -21,11 +21,10 @@ fn proposals_of_other_incidents_are_the_missions_alone() {
     let d = app.get(&format!("/api/v1/incidents/{opened}"), &[]).body;
     let proposed: Vec<&Value> = d["proposed"].as_array().expect("proposed").iter().collect();
     assert!(proposed.iter().any(|p| p["incident"] == published.as_str()), "{d}");
-    assert!(
-        proposed
-            .iter()
-            .all(|p| p["explanation"].is_string() && p["score"].is_number() && p["claim"] == second.as_str())
-    );
+    assert!(proposed.iter().all(|p| p["explanation"].is_string()
+        && p["score"].is_number()
+        && p["claim"] == second.as_str()
+        && p["because"].as_array().is_some_and(|b| b.len() == 4 && b.iter().all(|x| x["code"] != "text"))));
     // Unpublished, it is the mission's alone.
     let public = truce::client::Client::new(&app.base);
     let arm = app.client_as("p.arm", "ARM", "party");

@@ -344,7 +344,12 @@ fn compliance_is_derived_from_records_and_published_findings() {
     assert_eq!(all.status, 200);
     assert!(all.body.as_array().expect("list").iter().all(|p| p["status"] == "no_data"), "{}", all.body);
     let p2 = app.get("/api/v1/provisions/P2", &[]).body;
-    assert!(p2["reasons"].to_string().contains("no record of it done"), "an overdue deadline is named: {p2}");
+    assert!(
+        p2["reasons"].as_array().expect("reasons").iter().any(|r| r["code"] == "deadline_overdue"
+            && r["text"].as_str().is_some_and(|t| t.contains("no record of it done"))
+            && r["values"]["deadline"].is_string()),
+        "an overdue deadline is named: {p2}"
+    );
     assert_eq!(app.get("/api/v1/provisions/P99", &[]).status, 404);
     post_samples(&app);
     // A disputed closure: disputed; an undisputed restriction: a violation; obstruction of

@@ -148,6 +148,24 @@ impl Geometry {
         b
     }
 
+    /// True when `p` lies inside an area of the geometry or on its edge (lines and points
+    /// cover nothing).
+    pub fn covers(&self, p: &Position) -> bool {
+        use geo::{Coord, Intersects, LineString, Point, Polygon};
+        let ring =
+            |r: &[Position]| LineString::from(r.iter().map(|q| Coord { x: q.lon, y: q.lat }).collect::<Vec<_>>());
+        let area = |rings: &[Vec<Position>]| {
+            rings.split_first().is_some_and(|(outer, holes)| {
+                Polygon::new(ring(outer), holes.iter().map(|h| ring(h)).collect()).intersects(&Point::new(p.lon, p.lat))
+            })
+        };
+        match self {
+            Geometry::Polygon(rings) => area(rings),
+            Geometry::MultiPolygon(ps) => ps.iter().any(|rings| area(rings)),
+            Geometry::Point(_) | Geometry::LineString(_) | Geometry::MultiLineString(_) => false,
+        }
+    }
+
     fn for_each_position(&self, f: &mut impl FnMut(&Position)) {
         match self {
             Geometry::Point(p) => f(p),

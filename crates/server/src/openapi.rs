@@ -41,6 +41,7 @@ use utoipa::OpenApi;
         crate::routes::accounts::list_tokens,
         crate::routes::accounts::revoke,
         crate::routes::incidents::list,
+        crate::routes::incidents::weeks,
         crate::routes::incidents::get_one,
         crate::routes::incidents::attach,
         crate::routes::incidents::detach,

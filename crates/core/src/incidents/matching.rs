@@ -258,6 +258,197 @@ fn party_fit(claim: &Features, incident: &Features) -> (f64, String) {
     (score, why)
 }
 
+/// How two event types fit, as [`type_fit_score`] grades them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeFit {
+    /// The same ACLED sub-event type.
+    AcledSubEventType,
+    /// The same ACLED event type.
+    AcledEventType,
+    /// An act of violence and a violation claimed.
+    ViolenceAndViolation,
+    /// The same group of the taxonomy.
+    SameGroup,
+    /// Different kinds of event.
+    Different,
+}
+
+/// One part of a matching explanation, with its values, for a reader to put in words of
+/// their own language. [`because`] reads them back from the English of [`score`].
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Because {
+    /// The locations coincide.
+    SamePlace,
+    /// The locations are this far apart (rounded as the English says it).
+    Apart {
+        /// Metres.
+        metres: f64,
+        /// Closer than the locations' uncertainty.
+        within_uncertainty: bool,
+    },
+    /// One of them has no location.
+    NoLocation,
+    /// The times overlap.
+    OverlappingTimes,
+    /// The times are this many hours apart (0: less than one).
+    HoursApart {
+        /// Hours.
+        hours: u32,
+    },
+    /// The times are this many days apart.
+    DaysApart {
+        /// Days.
+        days: u32,
+    },
+    /// Both report this event type.
+    SameType {
+        /// The event type id.
+        event_type: String,
+    },
+    /// Two event types and how they fit.
+    Types {
+        /// The claim's event type id.
+        a: String,
+        /// The incident's event type id.
+        b: String,
+        /// How they fit.
+        fit: TypeFit,
+    },
+    /// One of them has no event type.
+    NoType,
+    /// Each accuses the other.
+    MutualAccusation {
+        /// The claim's claimants.
+        claimants: Vec<String>,
+        /// The claim's accused.
+        accused: Vec<String>,
+    },
+    /// The same claimant accuses the same party.
+    SameParties {
+        /// The claimants.
+        claimants: Vec<String>,
+        /// The accused.
+        accused: Vec<String>,
+    },
+    /// Some party in common.
+    PartiesInCommon,
+    /// No party in common.
+    NoPartyInCommon,
+    /// Words this reader does not know (kept as they are).
+    Text {
+        /// The words.
+        text: String,
+    },
+}
+
+/// Reads an explanation written by [`score`] back into its parts, given the taxonomy its
+/// event types come from. Anything not in that grammar is kept as [`Because::Text`].
+pub fn because(explanation: &str, types: &[EventType]) -> Vec<Because> {
+    let pieces: Vec<&str> = explanation.split(", ").collect();
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    while i < pieces.len() {
+        let piece = pieces[i];
+        let next = pieces.get(i + 1).copied();
+        i += 1;
+        let parties = |s: &str, sep: &str| -> Option<(Vec<String>, Vec<String>)> {
+            let (c, a) = s.split_once(sep)?;
+            let ids = |x: &str| x.split('/').map(str::to_owned).collect::<Vec<_>>();
+            Some((ids(c), ids(a)))
+        };
+        let part = match piece {
+            "same place" => Because::SamePlace,
+            "no location to compare" => Because::NoLocation,
+            "overlapping times" => Because::OverlappingTimes,
+            "less than 1 h apart" => Because::HoursApart { hours: 0 },
+            "1 day apart" => Because::DaysApart { days: 1 },
+            "no event type to compare" => Because::NoType,
+            "parties in common" => Because::PartiesInCommon,
+            "no party in common" => Because::NoPartyInCommon,
+            _ => {
+                if let Some(d) = piece.strip_suffix(" apart").and_then(distance) {
+                    let within = next == Some("within the locations' uncertainty");
+                    if within {
+                        i += 1;
+                    }
+                    Because::Apart { metres: d, within_uncertainty: within }
+                } else if let Some(h) = piece.strip_suffix(" h apart").and_then(|h| h.parse().ok()) {
+                    Because::HoursApart { hours: h }
+                } else if let Some(d) = piece.strip_suffix(" days apart").and_then(|d| d.parse().ok()) {
+                    Because::DaysApart { days: d }
+                } else if let Some((c, a)) = piece
+                    .strip_prefix("mutual accusation (")
+                    .and_then(|r| r.strip_suffix(')'))
+                    .and_then(|r| parties(r, " and "))
+                {
+                    Because::MutualAccusation { claimants: c, accused: a }
+                } else if let Some((c, a)) = piece
+                    .strip_prefix("same claimant and accused (")
+                    .and_then(|r| r.strip_suffix(')'))
+                    .and_then(|r| parties(r, " against "))
+                {
+                    Because::SameParties { claimants: c, accused: a }
+                } else if let Some(t) =
+                    piece.strip_prefix("both report ").and_then(|l| types.iter().find(|t| label(t) == l))
+                {
+                    Because::SameType { event_type: t.id.as_str().to_owned() }
+                } else if let Some((a, b, fit, words)) = type_pair(piece, next, types) {
+                    i += words - 1;
+                    Because::Types { a, b, fit }
+                } else {
+                    Because::Text { text: piece.to_owned() }
+                }
+            }
+        };
+        out.push(part);
+    }
+    out
+}
+
+/// "1.7 km" or "450 m", as [`km`] writes it, in metres.
+fn distance(s: &str) -> Option<f64> {
+    if let Some(k) = s.strip_suffix(" km") {
+        k.parse::<f64>().ok().map(|k| k * 1_000.0)
+    } else {
+        s.strip_suffix(" m").and_then(|m| m.parse().ok())
+    }
+}
+
+/// "x and y (both …)", "x and y: …" or "x and y" followed by "of the same kind": the two
+/// types, their fit by the taxonomy, and how many pieces the words took.
+fn type_pair(piece: &str, next: Option<&str>, types: &[EventType]) -> Option<(String, String, TypeFit, usize)> {
+    for a in types {
+        let Some(rest) = piece.strip_prefix(label(a).as_str()).and_then(|r| r.strip_prefix(" and ")) else { continue };
+        for b in types {
+            let Some(tail) = rest.strip_prefix(label(b).as_str()) else { continue };
+            let (words, pair) = type_fit(a, b);
+            if words >= 1.0 {
+                continue;
+            }
+            let expected = pair.strip_prefix(&format!("{} and {}", label(a), label(b))).unwrap_or_default();
+            let (fits, used) = if tail.is_empty() && next.is_some_and(|n| expected == format!(", {n}")) {
+                (true, 2)
+            } else {
+                (tail == expected, 1)
+            };
+            if !fits {
+                continue;
+            }
+            let fit = match words {
+                s if s >= 0.9 => TypeFit::AcledSubEventType,
+                s if s >= 0.8 => TypeFit::AcledEventType,
+                s if s >= 0.7 => TypeFit::ViolenceAndViolation,
+                s if s >= 0.6 => TypeFit::SameGroup,
+                _ => TypeFit::Different,
+            };
+            return Some((a.id.as_str().to_owned(), b.id.as_str().to_owned(), fit, used));
+        }
+    }
+    None
+}
+
 /// The score from its parts' inputs: the gap in place (metres beyond both radii, `None`
 /// when either has no location) and time (hours), the type fit and the party fit. What
 /// [`score`] computes, without the words.
@@ -305,6 +496,49 @@ mod tests {
             p.explanation
         );
         assert!(p.explanation.contains("mutual accusation"), "{}", p.explanation);
+    }
+
+    #[test]
+    fn every_explanation_reads_back_into_its_four_parts() {
+        let taxonomy = Taxonomy::from_toml(include_str!("../../../../data/taxonomy.toml")).expect("taxonomy");
+        let types = &taxonomy.event_types;
+        let a = features("armed_clash", "AAA", Some("BBB"), 46.0, 39.5, 16);
+        let mut seen = std::collections::BTreeSet::new();
+        for (n, t) in types.iter().enumerate() {
+            for (lon, day, claimant, accused) in [
+                (46.0, 16, "BBB", Some("AAA")),
+                (46.004, 17, "AAA", Some("BBB")),
+                (46.1, 17, "CCC", Some("BBB")),
+                (46.15, 18, "CCC", None),
+            ] {
+                let mut claim = features(t.id.as_str(), claimant, accused, lon, 39.5, day);
+                if n % 7 == 0 {
+                    claim.bbox = None;
+                }
+                if n % 5 == 0 {
+                    claim.from_ms += 5 * 3_600_000;
+                }
+                let Some(p) = score(&claim, &a) else { continue };
+                let parts = because(&p.explanation, types);
+                assert_eq!(parts.len(), 4, "{} -> {parts:?}", p.explanation);
+                assert!(!parts.iter().any(|b| matches!(b, Because::Text { .. })), "{} -> {parts:?}", p.explanation);
+                for b in parts {
+                    seen.insert(
+                        serde_json::to_value(&b).expect("json")["code"].as_str().unwrap_or_default().to_owned(),
+                    );
+                }
+            }
+        }
+        for code in
+            ["same_place", "apart", "no_location", "overlapping_times", "hours_apart", "days_apart", "same_type"]
+        {
+            assert!(seen.contains(code), "{code} never came up: {seen:?}");
+        }
+        for code in ["types", "mutual_accusation", "same_parties", "parties_in_common", "no_party_in_common"] {
+            assert!(seen.contains(code), "{code} never came up: {seen:?}");
+        }
+        // Words from elsewhere are kept as they are.
+        assert_eq!(because("checked by hand", types), vec![Because::Text { text: "checked by hand".into() }]);
     }
 
     #[test]

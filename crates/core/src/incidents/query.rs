@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use super::State;
 use crate::claims::{ClaimFilter, ClaimQuery};
 use crate::error::FieldErrors;
+use crate::ids::ProvisionId;
 use crate::scenario::Scenario;
 
 /// `GET /api/v1/incidents` parameters, as given.
@@ -31,6 +32,8 @@ pub struct IncidentQuery {
     pub state: Option<String>,
     /// Attributed to this party, or `shared`, `not_attributable`, `not_assessed`.
     pub attribution: Option<String>,
+    /// A provision id: only incidents whose finding names it as breached.
+    pub provision: Option<String>,
     /// `true`: only incidents past their state's deadline.
     pub overdue: Option<String>,
     /// Page size (1-500, default 50).
@@ -48,6 +51,8 @@ pub struct IncidentFilter {
     pub states: Vec<State>,
     /// Attribution key.
     pub attribution: Option<String>,
+    /// Only incidents whose finding names this provision as breached.
+    pub provision: Option<ProvisionId>,
     /// Only those past their state's deadline at this time.
     pub overdue_at: Option<DateTime<Utc>>,
     /// Only public incidents (the caller may read no others).
@@ -90,6 +95,16 @@ impl IncidentQuery {
         {
             e.push("attribution", format!("{a:?} is neither a party nor shared, not_attributable, not_assessed"));
         }
+        let provision = match self.provision.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(p) => match ProvisionId::parse(p) {
+                Ok(id) if scenario.provisions.iter().any(|x| x.id == id) => Some(id),
+                _ => {
+                    e.push("provision", format!("no provision {p:?} in the scenario"));
+                    None
+                }
+            },
+        };
         let overdue_at = match self.overdue.as_deref() {
             None | Some("") | Some("false") => None,
             Some("true") => Some(Utc::now()),
@@ -100,7 +115,7 @@ impl IncidentQuery {
         };
         match claims {
             Some(claims) if e.is_empty() => {
-                Ok(IncidentFilter { claims, states, attribution, overdue_at, public_only: true })
+                Ok(IncidentFilter { claims, states, attribution, provision, overdue_at, public_only: true })
             }
             _ => Err(e),
         }

@@ -11,6 +11,7 @@ use crate::scenario::{Provision, ProvisionKind, Scenario};
 use crate::time::fmt;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
+use serde_json::json;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
@@ -38,6 +39,17 @@ pub struct PublicIncident {
     pub occurred_from_ms: i64,
     /// The provisions its finding says were breached.
     pub breached: Vec<String>,
+    /// The centre of where its claims place it, if they do.
+    pub at: Option<crate::geo::Position>,
+}
+
+/// Where violations outside every sector of the scenario are counted.
+pub const NO_SECTOR: &str = "outside_sectors";
+
+/// The first sector zone of the scenario holding `at`, or [`NO_SECTOR`].
+fn sector_of<'a>(scenario: &'a Scenario, at: Option<&crate::geo::Position>) -> &'a str {
+    at.and_then(|p| scenario.zones.iter().find(|z| z.kind == crate::scenario::ZoneKind::Sector && z.geometry.covers(p)))
+        .map_or(NO_SECTOR, |z| z.id.as_str())
 }
 
 /// How a provision is being kept.
@@ -64,6 +76,27 @@ pub struct Indicator {
     /// The value.
     #[schema(value_type = Object)]
     pub value: serde_json::Value,
+}
+
+/// Why a provision has its status: a rule that decided it, by a stable code with its
+/// values (for a reader to put in words of their own language) and in English.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Reason {
+    /// The rule, e.g. `still_held`.
+    pub code: &'static str,
+    /// Its values: `count`, and per rule `deadline`, `state`, `days`, `due`, `per_party`.
+    #[schema(value_type = Object)]
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// In English.
+    pub text: String,
+}
+
+fn reason(code: &'static str, values: serde_json::Value, text: String) -> Reason {
+    let values = match values {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    Reason { code, values, text }
 }
 
 /// A recent record, in one line.
@@ -93,8 +126,8 @@ pub struct Compliance {
     pub title: String,
     /// The derived status.
     pub status: Status,
-    /// Why, in words: each rule that decided the status.
-    pub reasons: Vec<String>,
+    /// Why: each rule that decided the status.
+    pub reasons: Vec<Reason>,
     /// The measures that fit its kind.
     pub indicators: Vec<Indicator>,
     /// The latest records, newest first.
@@ -349,6 +382,38 @@ pub fn detainee_histories(records: &[StoredRecord]) -> BTreeMap<RecordId, Vec<St
     out
 }
 
+/// Persons held per holding party after each day on which the number changed: from each
+/// detainee record's history, a person counts from a held status to the next status that
+/// is not held.
+fn held_over_time(
+    records: &[&StoredRecord],
+    histories: &BTreeMap<RecordId, Vec<StatusStep>>,
+) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut deltas: BTreeMap<String, BTreeMap<&str, i64>> = BTreeMap::new();
+    for r in records {
+        let RecordData::Detainee { held_by, count, .. } = &r.record.record else { continue };
+        let mut held = false;
+        for step in histories.get(&r.id).into_iter().flatten() {
+            if step.status.held() == held {
+                continue;
+            }
+            held = step.status.held();
+            let day = step.at.chars().take(10).collect::<String>();
+            let n = i64::try_from(*count).unwrap_or(i64::MAX);
+            *deltas.entry(day).or_default().entry(held_by.as_str()).or_default() += if held { n } else { -n };
+        }
+    }
+    let mut now: BTreeMap<String, i64> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for (day, changes) in deltas {
+        for (holder, d) in changes {
+            *now.entry(holder.to_owned()).or_default() += d;
+        }
+        out.insert(day, now.iter().map(|(h, n)| (h.clone(), u64::try_from(*n).unwrap_or(0))).collect());
+    }
+    out
+}
+
 /// Derives every provision's compliance. `start` is when the agreement took effect (the
 /// scenario's), `now` the day the view is for.
 pub fn derive(
@@ -380,20 +445,37 @@ fn derive_one(
     let (mut violations, mut alleged, mut kept) = (verified, disputed, false);
     let mut reasons = Vec::new();
     if verified > 0 {
-        reasons.push(format!("{verified} published finding(s) of a breach"));
+        reasons.push(reason(
+            "breach_findings",
+            json!({ "count": verified }),
+            format!("{verified} published finding(s) of a breach"),
+        ));
     }
     if disputed > 0 {
-        reasons.push(format!("{disputed} finding(s) of a breach disputed by a party"));
+        reasons.push(reason(
+            "breach_findings_disputed",
+            json!({ "count": disputed }),
+            format!("{disputed} finding(s) of a breach disputed by a party"),
+        ));
     }
-    // Violations verified per ISO week (Monday), from the published findings.
+    // Violations verified per ISO week (Monday), from the published findings, and per
+    // week and the scenario's monitoring sector they fall in.
     let mut weekly: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_sector: BTreeMap<String, BTreeMap<&str, u64>> = BTreeMap::new();
     for i in breaches.iter().filter(|i| !i.disputed) {
         let d = crate::time::from_millis(i.occurred_from_ms).date_naive();
-        let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
-        *weekly.entry(monday.format("%Y-%m-%d").to_string()).or_default() += 1;
+        let monday = (d - Duration::days(i64::from(d.weekday().num_days_from_monday()))).format("%Y-%m-%d").to_string();
+        *weekly.entry(monday.clone()).or_default() += 1;
+        *by_sector.entry(monday).or_default().entry(sector_of(scenario, i.at.as_ref())).or_default() += 1;
     }
-    let mut indicators =
-        vec![indicator("violations_verified_per_week", "violations verified, by week (Monday)", &weekly)];
+    let mut indicators = vec![
+        indicator("violations_verified_per_week", "violations verified, by week (Monday)", &weekly),
+        indicator(
+            "violations_verified_per_week_and_sector",
+            "violations verified, by week (Monday) and monitoring sector",
+            &by_sector,
+        ),
+    ];
 
     // Every scheduled obligation of the provision: done on time, done late, missed,
     // overdue (due and nothing recorded) or pending.
@@ -420,10 +502,18 @@ fn derive_one(
             match state {
                 "done_late" | "missed" => {
                     violations += 1;
-                    reasons.push(format!("{}: {state} ({late_days} days after {})", d.id, fmt(d.due)));
+                    reasons.push(reason(
+                        "deadline_late",
+                        json!({ "deadline": d.id, "state": state, "count": late_days, "due": fmt(d.due) }),
+                        format!("{}: {state} ({late_days} days after {})", d.id, fmt(d.due)),
+                    ));
                 }
                 // Not known to be kept or broken: said, but no evidence either way.
-                "overdue" => reasons.push(format!("{}: due {}, no record of it done", d.id, fmt(d.due))),
+                "overdue" => reasons.push(reason(
+                    "deadline_overdue",
+                    json!({ "deadline": d.id, "due": fmt(d.due) }),
+                    format!("{}: due {}, no record of it done", d.id, fmt(d.due)),
+                )),
                 "done" => kept = true,
                 _ => {}
             }
@@ -454,9 +544,13 @@ fn derive_one(
                 }
             }
             if !after.is_empty() {
-                reasons.push(format!(
-                    "{} change(s) of control since the ceasefire took effect: an advance beyond the line in force",
-                    after.len()
+                reasons.push(reason(
+                    "control_changes_after_start",
+                    json!({ "count": after.len() }),
+                    format!(
+                        "{} change(s) of control since the ceasefire took effect: an advance beyond the line in force",
+                        after.len()
+                    ),
                 ));
             }
             indicators.push(indicator(
@@ -512,7 +606,11 @@ fn derive_one(
             if restrictions > 0 {
                 // Obstructing the monitors is itself a violation.
                 violations += restrictions as usize;
-                reasons.push(format!("{restrictions} restriction(s) of the monitors' freedom of movement"));
+                reasons.push(reason(
+                    "access_restrictions",
+                    json!({ "count": restrictions }),
+                    format!("{restrictions} restriction(s) of the monitors' freedom of movement"),
+                ));
             }
             indicators.push(indicator(
                 "access_restrictions_per_party",
@@ -544,11 +642,19 @@ fn derive_one(
             let undisputed = closures.len() - disputed_closures;
             if undisputed > 0 {
                 violations += undisputed;
-                reasons.push(format!("{undisputed} closure(s) or restriction(s) recorded and not disputed"));
+                reasons.push(reason(
+                    "closures_undisputed",
+                    json!({ "count": undisputed }),
+                    format!("{undisputed} closure(s) or restriction(s) recorded and not disputed"),
+                ));
             }
             if disputed_closures > 0 {
                 alleged += disputed_closures;
-                reasons.push(format!("{disputed_closures} closure(s) disputed by the party named"));
+                reasons.push(reason(
+                    "closures_disputed",
+                    json!({ "count": disputed_closures }),
+                    format!("{disputed_closures} closure(s) disputed by the party named"),
+                ));
             }
             let (mut people, mut vehicles, mut military, mut notable) = (0u64, 0u64, 0u64, 0u64);
             for r in &mine {
@@ -568,7 +674,11 @@ fn derive_one(
             }
             if military > 0 {
                 violations += 1;
-                reasons.push(format!("{military} consignment(s) of prohibited military cargo counted"));
+                reasons.push(reason(
+                    "military_cargo",
+                    json!({ "count": military }),
+                    format!("{military} consignment(s) of prohibited military cargo counted"),
+                ));
             }
             indicators.push(indicator("days_closed", "days closed since the agreement took effect", closed));
             indicators.push(indicator(
@@ -636,9 +746,13 @@ fn derive_one(
             let held: u64 = still_held.values().sum();
             if held > 0 {
                 alleged += 1;
-                reasons.push(format!(
-                    "{held} person(s) still held: {}",
-                    still_held.iter().map(|(p, n)| format!("{n} by {p}")).collect::<Vec<_>>().join(", ")
+                reasons.push(reason(
+                    "still_held",
+                    json!({ "count": held, "per_party": &still_held }),
+                    format!(
+                        "{held} person(s) still held: {}",
+                        still_held.iter().map(|(p, n)| format!("{n} by {p}")).collect::<Vec<_>>().join(", ")
+                    ),
                 ));
             }
             // A death in custody stays a violation whatever follows it (remains returned).
@@ -657,7 +771,11 @@ fn derive_one(
                 .sum();
             if died > 0 {
                 violations += 1;
-                reasons.push(format!("{died} person(s) died in custody"));
+                reasons.push(reason(
+                    "died_in_custody",
+                    json!({ "count": died }),
+                    format!("{died} person(s) died in custody"),
+                ));
             }
             indicators.push(indicator(
                 "detainees_by_holder_and_status",
@@ -665,6 +783,11 @@ fn derive_one(
                 &by_holder,
             ));
             indicators.push(indicator("still_held_per_party", "persons still held, by holding party", &still_held));
+            indicators.push(indicator(
+                "held_per_party_over_time",
+                "persons held, by holding party, after each day with a change",
+                held_over_time(&mine, &histories),
+            ));
             indicators.push(indicator("exchanges", "exchange operations", exchanges));
             indicators.push(indicator("remains_returned", "remains handed over in exchanges", remains));
             kept = !mine.is_empty();
@@ -677,11 +800,15 @@ fn derive_one(
         Status::Disputed
     } else if kept || !mine.is_empty() {
         if reasons.is_empty() {
-            reasons.push(format!("{} record(s), no violation verified or alleged", mine.len()));
+            reasons.push(reason(
+                "records_no_violation",
+                json!({ "count": mine.len() }),
+                format!("{} record(s), no violation verified or alleged", mine.len()),
+            ));
         }
         Status::Kept
     } else {
-        reasons.push("nothing recorded for this provision".into());
+        reasons.push(reason("nothing_recorded", json!({}), "nothing recorded for this provision".into()));
         Status::NoData
     };
     let mut latest: Vec<&StoredRecord> = mine.clone();
@@ -757,8 +884,8 @@ mod tests {
         let published = IncidentId::new();
         let disputed = IncidentId::new();
         let incidents = vec![
-            PublicIncident { id: published, disputed: false, occurred_from_ms: 0, breached: vec![] },
-            PublicIncident { id: disputed, disputed: true, occurred_from_ms: 0, breached: vec![] },
+            PublicIncident { id: published, disputed: false, occurred_from_ms: 0, breached: vec![], at: None },
+            PublicIncident { id: disputed, disputed: true, occurred_from_ms: 0, breached: vec![], at: None },
         ];
         let change = |at: &str, inc: Vec<IncidentId>| {
             stored(
@@ -794,10 +921,29 @@ mod tests {
                 .map(|t| t.and_utc().timestamp_millis())
                 .unwrap_or_default(),
             breached: vec!["P1".into()],
+            at: crate::geo::Position::new(46.0, 39.0).ok(),
         };
-        let out = derive(&sc, &[], &[breach], sc.effective_at, now);
+        let out = derive(&sc, &[], std::slice::from_ref(&breach), sc.effective_at, now);
         assert_eq!(out[0].status, Status::ViolationsVerified);
         assert_eq!(out[0].indicators[0].value, json!({"2021-11-15": 1}));
+        assert_eq!(out[0].indicators[1].value, json!({"2021-11-15": {"outside_sectors": 1}}));
+        // With a sector around it, the breach counts there; one placed nowhere stays outside.
+        let mut sc = sc;
+        let ring = [(45.5, 38.5), (46.5, 38.5), (46.5, 39.5), (45.5, 39.5), (45.5, 38.5)]
+            .map(|(lon, lat)| crate::geo::Position::new(lon, lat).expect("position"));
+        sc.zones.push(crate::scenario::Zone {
+            id: crate::ids::ZoneId::parse("south").expect("id"),
+            kind: crate::scenario::ZoneKind::Sector,
+            names: crate::names::Names(Default::default()),
+            geometry: crate::geo::Geometry::Polygon(vec![ring.to_vec()]),
+            illustrative: true,
+            valid_from: None,
+            source: None,
+            provisions: Vec::new(),
+        });
+        let unplaced = PublicIncident { id: IncidentId::new(), at: None, ..breach.clone() };
+        let out = derive(&sc, &[], &[breach, unplaced], sc.effective_at, now);
+        assert_eq!(out[0].indicators[1].value, json!({"2021-11-15": {"outside_sectors": 1, "south": 1}}));
         assert_eq!(derive(&sc, &[], &[], sc.effective_at, now)[0].status, Status::NoData);
     }
 }
@@ -828,6 +974,13 @@ mod detainee_tests {
             step("remains_returned", "2021-03-01T00:00:00.000Z"),
             step("died_in_custody", "2021-02-01T00:00:00.000Z"),
         ];
+        let mine: Vec<&StoredRecord> = records.iter().collect();
+        let over_time = held_over_time(&mine, &detainee_histories(&records));
+        assert_eq!(
+            serde_json::to_value(&over_time).expect("json"),
+            json!({"2021-01-01": {"AAA": 1}, "2021-02-01": {"AAA": 0}}),
+            "held from capture until the death; the remains change nothing"
+        );
         let h = detainee_histories(&records).remove(&d.id).expect("history");
         let states: Vec<&str> = h.iter().map(|s| s.status.as_str()).collect();
         assert_eq!(states, ["held", "died_in_custody", "remains_returned"]);

@@ -74,6 +74,34 @@ pub(crate) async fn list(
     Ok(Json(state.store.incidents(filter).await?).into_response())
 }
 
+/// How many incidents the list's filters find per week (Monday, UTC) of when they began,
+/// oldest first, weeks without any left out: the timeline under the overview's map.
+#[utoipa::path(
+    get, path = "/api/v1/incidents/weeks", tag = "incidents",
+    params(IncidentQuery),
+    responses((status = 200, body = Vec<WeekCountDoc>), (status = 400, body = ErrorBody))
+)]
+pub(crate) async fn weeks(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let query = super::query_params(query)?;
+    let mut filter = query.parse(&*scenario(&state)?).map_err(ApiError::BadQuery)?;
+    filter.public_only = !caller.may(Action::IncidentRead, Relation::Other);
+    Ok(Json(state.store.incident_weeks(filter).await?).into_response())
+}
+
+/// Incidents begun in one week.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct WeekCountDoc {
+    /// The Monday the week begins, `YYYY-MM-DD`.
+    week: String,
+    /// How many.
+    count: u64,
+}
+
 /// One incident: its accounts grouped by claimant, where they differ (casualties per party,
 /// place, time, accused, type), its finding and endorsements, its verification history, and
 /// the journal entry and inclusion proof behind each item.

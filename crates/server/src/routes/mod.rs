@@ -52,6 +52,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/claims/{id}/grade", axum::routing::post(incidents::grade))
         .route("/api/v1/export/{file}", get(export::export))
         .route("/api/v1/incidents", get(incidents::list))
+        .route("/api/v1/incidents/weeks", get(incidents::weeks))
         .route("/api/v1/incidents/{id}", get(incidents::get_one))
         .route("/api/v1/incidents/{id}/claims", axum::routing::post(incidents::attach))
         .route("/api/v1/incidents/{id}/claims/{claim}/detach", axum::routing::post(incidents::detach))

@@ -170,6 +170,9 @@ pub struct AccountClaim {
     /// Why matching placed it here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// The explanation's parts, for a reader to put in their own language.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub because: Vec<truce_core::incidents::matching::Because>,
     /// The entry that put it in this incident.
     pub placed_seq: i64,
     /// The monitors' grade of its source.
@@ -469,11 +472,16 @@ fn detail(
             }),
             _ => None,
         };
+        let explanation: Option<String> = r.get(7)?;
         let item = AccountClaim {
             claim: view,
             auto: r.get(5)?,
             score: r.get(6)?,
-            explanation: r.get(7)?,
+            because: explanation
+                .as_deref()
+                .map(|e| truce_core::incidents::matching::because(e, &scenario.taxonomy.event_types))
+                .unwrap_or_default(),
+            explanation,
             placed_seq: r.get(8)?,
             grade,
             proof: proof_url(seq),
@@ -509,6 +517,11 @@ fn detail(
                             let mut c = c.clone();
                             if let Some(o) = c.as_object_mut() {
                                 o.insert("claim".into(), claim.clone());
+                                if let Some(e) = o.get("explanation").and_then(Value::as_str) {
+                                    let parts =
+                                        truce_core::incidents::matching::because(e, &scenario.taxonomy.event_types);
+                                    o.insert("because".into(), serde_json::to_value(parts)?);
+                                }
                             }
                             proposed.push(c);
                         }
@@ -600,71 +613,12 @@ impl Store {
         let Some(scenario) = self.scenario() else { return Err(StoreError::NotInitialised) };
         self.read(move |c| {
             let now = chrono::Utc::now().timestamp_millis();
-            let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+            let Selection { from_sql, mut clauses, mut args } = select(&filter, &scenario);
             let arg = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
                 args.push(v);
                 format!("?{}", args.len())
             };
             let f = &filter.claims;
-            let mut clauses: Vec<String> = Vec::new();
-            let mut from_sql = String::from("incidents i");
-            if let Some(b) = f.bbox {
-                from_sql = "incidents_area r JOIN incidents i ON i.rid = r.rid".into();
-                clauses.push(format!("r.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
-                clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
-                clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));
-                clauses.push(format!("r.max_lat >= {}", arg(Box::new(b.min_lat), &mut args)));
-                // The R*Tree holds 32-bit floats rounded outwards: it narrows, the exact
-                // bounds below decide.
-                if let Some(from) = f.from {
-                    clauses.push(format!("r.max_t >= {}", arg(Box::new(hours(from.timestamp_millis())), &mut args)));
-                }
-                if let Some(to) = f.to {
-                    clauses.push(format!("r.min_t <= {}", arg(Box::new(hours(to.timestamp_millis())), &mut args)));
-                }
-            }
-            if let Some(from) = f.from {
-                clauses.push(format!("i.occurred_to >= {}", arg(Box::new(from.timestamp_millis()), &mut args)));
-            }
-            if let Some(to) = f.to {
-                clauses.push(format!("i.occurred_from <= {}", arg(Box::new(to.timestamp_millis()), &mut args)));
-            }
-            let listed = |col: &str, v: &str, args: &mut Vec<Box<dyn ToSql>>| {
-                format!("(',' || i.{col} || ',') LIKE {}", arg(Box::new(format!("%,{v},%")), args))
-            };
-            if !f.event_types.is_empty() {
-                let any: Vec<String> =
-                    f.event_types.iter().map(|t| listed("event_types", t.as_str(), &mut args)).collect();
-                clauses.push(format!("({})", any.join(" OR ")));
-            }
-            if let Some(p) = &f.claimant {
-                clauses.push(listed("claimants", p.as_str(), &mut args));
-            }
-            if let Some(p) = &f.accused {
-                clauses.push(listed("accused", p.as_str(), &mut args));
-            }
-            if filter.states.is_empty() {
-                clauses.push("i.state <> 'merged'".into());
-            } else {
-                let any: Vec<String> =
-                    filter.states.iter().map(|s| arg(Box::new(s.as_str().to_owned()), &mut args)).collect();
-                clauses.push(format!("i.state IN ({})", any.join(", ")));
-            }
-            if let Some(a) = &filter.attribution {
-                clauses.push(format!("i.attribution = {}", arg(Box::new(a.clone()), &mut args)));
-            }
-            if let Some(at) = filter.overdue_at {
-                let mut any = Vec::new();
-                for (state, hours) in &scenario.verification.deadlines_hours {
-                    let s = arg(Box::new(state.clone()), &mut args);
-                    let before = arg(Box::new(at.timestamp_millis() - i64::from(*hours) * 3_600_000), &mut args);
-                    any.push(format!("(i.state = {s} AND i.state_since < {before})"));
-                }
-                clauses.push(if any.is_empty() { "0".into() } else { format!("({})", any.join(" OR ")) });
-            }
-            if filter.public_only {
-                clauses.push("i.public = 1".into());
-            }
             if let Some(before) = f.before_seq {
                 clauses.push(format!("i.rid < {}", arg(Box::new(before as i64), &mut args)));
             }
@@ -693,4 +647,121 @@ impl Store {
         })
         .await
     }
+}
+
+/// How many incidents a filter finds, per week of their start.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekCount {
+    /// The Monday the week begins (UTC), `YYYY-MM-DD`.
+    pub week: String,
+    /// Incidents that began in it.
+    pub count: u64,
+}
+
+impl Store {
+    /// Incidents matching a filter, counted per week (Monday, UTC) of when they began, oldest
+    /// first; weeks without any are left out. The page size and cursor are ignored.
+    pub async fn incident_weeks(&self, filter: IncidentFilter) -> Result<Vec<WeekCount>, StoreError> {
+        let Some(scenario) = self.scenario() else { return Err(StoreError::NotInitialised) };
+        self.read(move |c| {
+            let Selection { from_sql, clauses, args } = select(&filter, &scenario);
+            // Days since 1970-01-01 (a Thursday): a week starting Monday begins 3 days after a
+            // multiple of 7.
+            let sql = format!(
+                "SELECT ((i.occurred_from / 86400000) + 3) / 7 AS w, count(*) FROM {from_sql} WHERE {} GROUP BY w ORDER BY w",
+                clauses.join(" AND ")
+            );
+            let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(params.as_slice(), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (w, n) = row?;
+                let monday = truce_core::time::from_millis((w * 7 - 3) * 86_400_000);
+                out.push(WeekCount { week: monday.format("%Y-%m-%d").to_string(), count: n as u64 });
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
+
+/// Where a list of incidents reads from, and the conditions and arguments of a filter.
+struct Selection {
+    from_sql: String,
+    clauses: Vec<String>,
+    args: Vec<Box<dyn ToSql>>,
+}
+
+fn select(filter: &IncidentFilter, scenario: &Scenario) -> Selection {
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    let arg = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    let f = &filter.claims;
+    let mut clauses: Vec<String> = Vec::new();
+    let mut from_sql = String::from("incidents i");
+    if let Some(b) = f.bbox {
+        from_sql = "incidents_area r JOIN incidents i ON i.rid = r.rid".into();
+        clauses.push(format!("r.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
+        clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
+        clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));
+        clauses.push(format!("r.max_lat >= {}", arg(Box::new(b.min_lat), &mut args)));
+        // The R*Tree holds 32-bit floats rounded outwards: it narrows, the exact
+        // bounds below decide.
+        if let Some(from) = f.from {
+            clauses.push(format!("r.max_t >= {}", arg(Box::new(hours(from.timestamp_millis())), &mut args)));
+        }
+        if let Some(to) = f.to {
+            clauses.push(format!("r.min_t <= {}", arg(Box::new(hours(to.timestamp_millis())), &mut args)));
+        }
+    }
+    if let Some(from) = f.from {
+        clauses.push(format!("i.occurred_to >= {}", arg(Box::new(from.timestamp_millis()), &mut args)));
+    }
+    if let Some(to) = f.to {
+        clauses.push(format!("i.occurred_from <= {}", arg(Box::new(to.timestamp_millis()), &mut args)));
+    }
+    let listed = |col: &str, v: &str, args: &mut Vec<Box<dyn ToSql>>| {
+        format!("(',' || i.{col} || ',') LIKE {}", arg(Box::new(format!("%,{v},%")), args))
+    };
+    if !f.event_types.is_empty() {
+        let any: Vec<String> = f.event_types.iter().map(|t| listed("event_types", t.as_str(), &mut args)).collect();
+        clauses.push(format!("({})", any.join(" OR ")));
+    }
+    if let Some(p) = &f.claimant {
+        clauses.push(listed("claimants", p.as_str(), &mut args));
+    }
+    if let Some(p) = &f.accused {
+        clauses.push(listed("accused", p.as_str(), &mut args));
+    }
+    if filter.states.is_empty() {
+        clauses.push("i.state <> 'merged'".into());
+    } else {
+        let any: Vec<String> = filter.states.iter().map(|s| arg(Box::new(s.as_str().to_owned()), &mut args)).collect();
+        clauses.push(format!("i.state IN ({})", any.join(", ")));
+    }
+    if let Some(a) = &filter.attribution {
+        clauses.push(format!("i.attribution = {}", arg(Box::new(a.clone()), &mut args)));
+    }
+    if let Some(p) = &filter.provision {
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM json_each(i.finding, '$.provisions_breached') WHERE value = {})",
+            arg(Box::new(p.to_string()), &mut args)
+        ));
+    }
+    if let Some(at) = filter.overdue_at {
+        let mut any = Vec::new();
+        for (state, hours) in &scenario.verification.deadlines_hours {
+            let s = arg(Box::new(state.clone()), &mut args);
+            let before = arg(Box::new(at.timestamp_millis() - i64::from(*hours) * 3_600_000), &mut args);
+            any.push(format!("(i.state = {s} AND i.state_since < {before})"));
+        }
+        clauses.push(if any.is_empty() { "0".into() } else { format!("({})", any.join(" OR ")) });
+    }
+    if filter.public_only {
+        clauses.push("i.public = 1".into());
+    }
+    Selection { from_sql, clauses, args }
 }

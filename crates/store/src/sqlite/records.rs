@@ -391,18 +391,20 @@ fn stored_records(c: &Connection, kinds: Option<&[&str]>) -> Result<Vec<StoredRe
 fn public_incidents(c: &Connection) -> Result<Vec<PublicIncident>, StoreError> {
     let mut incidents = Vec::new();
     let mut stmt = c.prepare_cached(
-        "SELECT id, state, occurred_from, finding FROM incidents
+        "SELECT id, state, occurred_from, finding, (min_lon + max_lon) / 2, (min_lat + max_lat) / 2 FROM incidents
          WHERE public = 1 AND merged_into IS NULL AND finding IS NOT NULL",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (id, state, from, finding): (String, String, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         let finding: truce_core::incidents::Finding = serde_json::from_str(&finding)?;
+        let (lon, lat): (Option<f64>, Option<f64>) = (r.get(4)?, r.get(5)?);
         incidents.push(PublicIncident {
             id: IncidentId::parse(&id).map_err(StoreError::Internal)?,
             disputed: state == "disputed" || state == "reopened",
             occurred_from_ms: from,
             breached: finding.provisions_breached.iter().map(|p| p.as_str().to_owned()).collect(),
+            at: lon.zip(lat).and_then(|(lon, lat)| truce_core::geo::Position::new(lon, lat).ok()),
         });
     }
     Ok(incidents)
