@@ -22,6 +22,8 @@
 //!    incidents), and on a fresh database.
 //! 5. Web UI (TRUCE_BENCH=ui): the overview's time to interactive, panning and the script
 //!    payload, in headless Chromium (web/tests/perf.mjs) over about 100,000 incidents.
+//! 6. News intake (TRUCE_BENCH=intake): articles read into drafts per second on one core,
+//!    for 4 KB articles in each language.
 
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -572,6 +574,61 @@ fn main() {
     if which == "all" || which == "ui" {
         ui();
     }
+    if which == "all" || which == "intake" {
+        intake();
+    }
+}
+
+/// News intake throughput (issue 7): our own test texts (crates/intake/corpus/own), each
+/// grown to 4 KB by repeating its paragraphs, read into drafts one after another on one
+/// thread for TRUCE_BENCH_INTAKE_SECS (default 5) seconds per language.
+fn intake() {
+    let intake = truce::intake::bundled().expect("intake");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../intake/corpus/own");
+    let secs = env_u64("TRUCE_BENCH_INTAKE_SECS", 5);
+    let mut all = (0u64, 0u64, Duration::ZERO);
+    for lang in truce_intake::Lang::ALL {
+        let mut articles: Vec<(String, Option<chrono::NaiveDate>)> = Vec::new();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("corpus")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(&format!("-{}.txt", lang.as_str())))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("article");
+            let a = truce_intake::article::Article::parse(&text);
+            let mut body = a.body.to_owned();
+            while body.len() < 4096 {
+                body.push_str("\n\n");
+                body.push_str(a.body);
+            }
+            let cut = (0..=4096).rev().find(|&i| body.is_char_boundary(i)).unwrap_or(0);
+            body.truncate(cut);
+            articles.push((body, a.published));
+        }
+        let (mut n, mut bytes, mut drafts) = (0u64, 0u64, 0u64);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(secs) {
+            for (body, published) in &articles {
+                let options = truce_intake::Options { published: *published, lang: Some(lang), source: None };
+                let x = intake.extract(body.as_bytes(), &options).expect("extract");
+                drafts += x.drafts.len() as u64;
+                n += 1;
+                bytes += body.len() as u64;
+            }
+        }
+        let t = start.elapsed();
+        println!(
+            "intake {}: {:.0} articles/s of 4 KB on one core ({:.1} MB/s, {} drafts per article)",
+            lang.as_str(),
+            n as f64 / t.as_secs_f64(),
+            bytes as f64 / t.as_secs_f64() / 1e6,
+            drafts / n.max(1)
+        );
+        all = (all.0 + n, all.1 + bytes, all.2 + t);
+    }
+    println!("intake all: {:.0} articles/s of 4 KB on one core (target 2,000)", all.0 as f64 / all.2.as_secs_f64());
 }
 
 /// Web UI figures (issue 6), measured in headless Chromium by web/tests/perf.mjs over a

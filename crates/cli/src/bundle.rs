@@ -27,6 +27,9 @@ pub fn files() -> ScenarioFiles {
     }
 }
 
+/// The bundled scenario's actors file for the news intake.
+pub const INTAKE_ACTORS: &str = include_str!("../../../scenarios/nagorno-karabakh-2020/intake-actors.toml");
+
 /// The bundled scenario, checked.
 pub fn scenario() -> Result<Scenario> {
     Ok(Scenario::load(&files())?)

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod bundle;
 pub mod client;
 pub mod demo_script;
+pub mod intake;
 pub mod logkey;
 pub mod scenario_dir;
 pub mod server;

@@ -149,6 +149,44 @@ enum Cmd {
         #[command(flatten)]
         server: ServerArg,
     },
+    /// Read news articles (a file, or every .txt file of a directory) into draft claims,
+    /// every field with the words it came from. A file may start with `url:`, `date:`,
+    /// `lang:` and `source:` lines and a blank line. Nothing is sent anywhere.
+    Ingest {
+        /// An article file or a directory of them.
+        path: PathBuf,
+        /// The publication date (YYYY-MM-DD), for relative dates; else the file's `date:`.
+        #[arg(long)]
+        published: Option<String>,
+        /// auto (from the letters), ar, ru or en.
+        #[arg(long, default_value = "auto")]
+        lang: String,
+        /// The outlet's name.
+        #[arg(long)]
+        source: Option<String>,
+        /// The article's address.
+        #[arg(long)]
+        url: Option<String>,
+        /// Print JSON (one line per article) instead of a summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score the news intake on a directory of annotated articles (`NNN-LANG.txt` and
+    /// `gold.jsonl`): claim precision and recall per language and overall, and field
+    /// accuracy. Fails below --min-precision or --min-recall.
+    IntakeEval {
+        /// The directory.
+        dir: PathBuf,
+        /// Also write what was extracted, in the gold format, one line per article.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Fail when any language's precision is below this.
+        #[arg(long)]
+        min_precision: Option<f64>,
+        /// Fail when any language's recall is below this.
+        #[arg(long)]
+        min_recall: Option<f64>,
+    },
     /// Write a C2SP tlog-proof file for one entry: its leaf, its inclusion proof and the
     /// newest cosigned checkpoint. Anyone can check it offline with `truce verify --proof`.
     Proof {
@@ -473,6 +511,12 @@ fn main() -> Result<()> {
         Cmd::Log { command: LogCmd::Checkpoint { server } } => log_checkpoint(&server),
         Cmd::Verify(args) => verify_cmd(args),
         Cmd::Proof { seq, output, server } => proof(seq, output.as_deref(), &server),
+        Cmd::Ingest { path, published, lang, source, url, json } => {
+            ingest(&path, published.as_deref(), &lang, source, url, json)
+        }
+        Cmd::IntakeEval { dir, predictions, min_precision, min_recall } => {
+            intake_eval(&dir, predictions.as_deref(), min_precision, min_recall)
+        }
         Cmd::Witness { command: WitnessCmd::Serve { key, state, listen, logs } } => {
             witness_serve(&key, &state, listen, &logs)
         }
@@ -965,4 +1009,164 @@ fn keys(command: KeysCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn intake_eval(
+    dir: &Path,
+    predictions: Option<&Path>,
+    min_precision: Option<f64>,
+    min_recall: Option<f64>,
+) -> Result<()> {
+    let report = truce::intake::eval(dir, predictions)?;
+    println!(
+        "{:<8} {:>8} {:>5} {:>9} {:>7} {:>9} {:>7} {:>9} {:>10} {:>7}",
+        "lang", "articles", "gold", "predicted", "matched", "precision", "recall", "accused", "casualties", "places"
+    );
+    let mut below = Vec::new();
+    let rows =
+        report.languages.iter().map(|(l, t)| (l.as_str(), t)).chain(std::iter::once(("overall", &report.overall)));
+    for (lang, t) in rows {
+        let frac = |a: usize, b: usize| if b == 0 { "-".to_string() } else { format!("{a}/{b}") };
+        println!(
+            "{lang:<8} {:>8} {:>5} {:>9} {:>7} {:>9.3} {:>7.3} {:>9} {:>10} {:>7}",
+            t.articles,
+            t.gold,
+            t.predicted,
+            t.matched,
+            t.precision(),
+            t.recall(),
+            frac(t.accused_right, t.matched),
+            frac(t.casualty_right, t.casualty_figures),
+            frac(t.places_resolved, t.places)
+        );
+        if lang != "overall" {
+            if min_precision.is_some_and(|m| t.precision() < m) {
+                below.push(format!("{lang} precision {:.3} < {:.2}", t.precision(), min_precision.unwrap_or_default()));
+            }
+            if min_recall.is_some_and(|m| t.recall() < m) {
+                below.push(format!("{lang} recall {:.3} < {:.2}", t.recall(), min_recall.unwrap_or_default()));
+            }
+        }
+    }
+    for e in &report.errors {
+        eprintln!("unreadable: {e}");
+    }
+    if !below.is_empty() {
+        bail!("below the thresholds: {}", below.join("; "));
+    }
+    Ok(())
+}
+
+fn ingest(
+    path: &Path,
+    published: Option<&str>,
+    lang: &str,
+    source: Option<String>,
+    url: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let published = match published {
+        Some(p) => Some(
+            chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d")
+                .with_context(|| format!("--published: {p:?} is not YYYY-MM-DD"))?,
+        ),
+        None => None,
+    };
+    let lang = match lang {
+        "auto" => None,
+        l => Some(truce_intake::Lang::parse(l).with_context(|| format!("--lang: {l:?} is not auto, ar, ru or en"))?),
+    };
+    let intake = truce::intake::bundled()?;
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        v.sort();
+        v
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let bar = (files.len() > 1).then(|| {
+        let b = indicatif::ProgressBar::new(files.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} articles, {per_sec}, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let (mut drafts, mut failed) = (0usize, 0usize);
+    for f in &files {
+        match truce::intake::read(&intake, f, published, lang, source.clone()) {
+            Ok((x, offset)) => {
+                drafts += x.drafts.len();
+                if json {
+                    let line = serde_json::json!({"file": f.display().to_string(), "url": url, "body_offset": offset, "extraction": x});
+                    println!("{line}");
+                } else if bar.is_none() {
+                    print_drafts(&x);
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                match &bar {
+                    Some(b) => b.suspend(|| eprintln!("{e:#}")),
+                    None => eprintln!("{e:#}"),
+                }
+            }
+        }
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+        eprintln!("{} articles read, {drafts} drafts, {failed} unreadable", files.len());
+    }
+    if failed == files.len() {
+        bail!("no article could be read");
+    }
+    Ok(())
+}
+
+fn print_drafts(x: &truce_intake::Extraction) {
+    println!("language {}, published {}", x.lang.as_str(), x.published.map_or("unknown".into(), |d| d.to_string()));
+    for w in &x.warnings {
+        println!("  ! {w}");
+    }
+    for (i, d) in x.drafts.iter().enumerate() {
+        let types: Vec<&str> = d.event_types.iter().map(|t| t.value.as_str()).collect();
+        println!("{}. {} ({}) says: {}", i + 1, d.claimant.value.name, d.claimant.value.party, types.join(", "));
+        if let Some(a) = &d.accused {
+            println!("   against {} ({}) «{}»", a.value.name, a.value.party, a.span.text);
+        }
+        if d.polarity.value == truce_intake::extract::Polarity::Denial {
+            println!("   DENIAL «{}»", d.polarity.span.text);
+        }
+        if let Some(w) = &d.date {
+            println!("   when {} «{}»", w.value.date, w.span.text);
+        }
+        if let Some(p) = &d.place {
+            println!("   where {} «{}»", p.value.places.join(" or "), p.span.text);
+        }
+        for c in &d.casualties {
+            println!(
+                "   {} {:?} of {} «{}»",
+                c.value.kind,
+                c.value.count,
+                c.value.party.as_deref().unwrap_or("?"),
+                c.span.text
+            );
+        }
+        if let Some(p) = &d.positions {
+            println!("   positions {:?} «{}»", p.value, p.span.text);
+        }
+        for w in &d.warnings {
+            println!("   ! {w}");
+        }
+        for t in &d.event_types {
+            println!("   {} «{}» {:.1}", t.value, t.span.text, t.confidence);
+        }
+    }
 }

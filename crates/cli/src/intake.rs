@@ -1,0 +1,82 @@
+//! The news intake from the command line: `truce ingest` reads articles into drafts, and
+//! `truce intake-eval` scores the drafts of a directory of annotated articles.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use truce_intake::article::Article;
+use truce_intake::eval::{GoldArticle, Report};
+use truce_intake::lexicon::PlaceName;
+use truce_intake::{Extraction, Intake, Lang, Options};
+
+/// The intake of the bundled scenario: its actors and gazetteer.
+pub fn bundled() -> Result<Intake> {
+    let scenario = crate::bundle::scenario()?;
+    use truce_core::scenario::PlaceKind;
+    let places: Vec<PlaceName> = scenario
+        .places
+        .iter()
+        .flat_map(|p| {
+            let region = matches!(p.kind, PlaceKind::District | PlaceKind::Region | PlaceKind::Sector);
+            p.all_names().map(move |(_, n, _)| PlaceName { id: p.id.as_str().to_owned(), name: n.to_owned(), region })
+        })
+        .collect();
+    Ok(Intake::new(crate::bundle::INTAKE_ACTORS, &places)?)
+}
+
+/// Reads one article file: its header (url, date, lang) and body, with the caller's
+/// settings taking precedence.
+pub fn read(
+    intake: &Intake,
+    path: &Path,
+    published: Option<chrono::NaiveDate>,
+    lang: Option<Lang>,
+    source: Option<String>,
+) -> Result<(Extraction, usize)> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        anyhow::anyhow!("{}: not a text file: invalid UTF-8 at byte {}", path.display(), e.valid_up_to())
+    })?;
+    let article = Article::parse(text);
+    let header_lang = match article.lang {
+        Some(l) => {
+            Some(Lang::parse(l).with_context(|| format!("{}: lang: {l:?} is not ar, ru or en", path.display()))?)
+        }
+        None => None,
+    };
+    let options = Options {
+        published: published.or(article.published),
+        lang: lang.or(header_lang),
+        source: source.or(article.source.map(str::to_owned)),
+    };
+    let x = intake.extract(article.body.as_bytes(), &options).with_context(|| path.display().to_string())?;
+    Ok((x, article.body_offset))
+}
+
+/// Scores every article of a directory in the gold format (`gold.jsonl` beside the texts).
+pub fn eval(dir: &Path, predictions: Option<&Path>) -> Result<Report> {
+    let intake = bundled()?;
+    let gold_path = dir.join("gold.jsonl");
+    let gold = std::fs::read_to_string(&gold_path).with_context(|| format!("reading {}", gold_path.display()))?;
+    let mut report = Report::default();
+    for (n, line) in gold.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let g: GoldArticle = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a gold line", gold_path.display(), n + 1))?;
+        let path: PathBuf = dir.join(&g.file);
+        let published = g.pub_date.as_deref().and_then(truce_intake::article::date);
+        match read(&intake, &path, None, None, None) {
+            Ok((x, _)) => {
+                let x = if x.published.is_none() { Extraction { published, ..x } } else { x };
+                report.add(&g, Ok(&x));
+            }
+            Err(e) => report.add(&g, Err(format!("{e:#}"))),
+        }
+    }
+    if report.overall.articles == 0 {
+        bail!("{} names no articles", gold_path.display());
+    }
+    if let Some(p) = predictions {
+        let lines: Vec<String> = report.predictions.iter().map(|v| v.to_string()).collect();
+        std::fs::write(p, lines.join("\n") + "\n").with_context(|| format!("writing {}", p.display()))?;
+    }
+    Ok(report)
+}

@@ -1,0 +1,756 @@
+//! Claim assembly: who says what happened, against whom, when and where, from the phrases
+//! of each sentence.
+//!
+//! Each reporting expression ("announced", «сообщило», "أعلنت", a denial, an accusation)
+//! opens a statement, spoken by the actor named next to it (before it in Russian and
+//! English, after it in Arabic, whichever is nearer) or, for "it added" and "the ministry",
+//! by the last speaker. A statement runs to the next one in its sentence; a sentence
+//! without one continues the statement before it in the same paragraph. A paragraph that
+//! reports an event with an explicit date and names no speaker is the outlet's own account
+//! (party MEDIA). Each statement with an event trigger becomes one draft: its event types,
+//! claimant, accused, polarity, date, place, casualties and positions lost, each with the
+//! span of the words it came from and a confidence.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::ops::Range;
+
+use crate::dates::{self, DateAt, Precision};
+use crate::lexicon::{ActorKind, Actors, Casualty, Found, Lexicon, What};
+use crate::normal::Normalized;
+use crate::numbers::{self, Count, CountAt};
+use crate::segment::{self, Sentence};
+use crate::{IntakeError, Lang};
+
+/// Words of original text: byte offsets into the text given, and the words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// After the last byte.
+    pub end: usize,
+    /// The words as written.
+    pub text: String,
+}
+
+/// A value with the words it came from and how sure the intake is of it (0..1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was read.
+    pub span: Span,
+    /// 0..1.
+    pub confidence: f32,
+}
+
+/// Who speaks or is accused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// The party code (a scenario party id, NK, MEDIA or OTHER).
+    pub party: String,
+    /// Its name in English.
+    pub name: String,
+}
+
+/// A date and its precision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct When {
+    /// The day (`YYYY-MM-DD`; the first of the month at month precision).
+    pub date: NaiveDate,
+    /// day or month.
+    pub precision: Precision,
+}
+
+/// A place named in the text: the gazetteer places the name may mean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Where {
+    /// Gazetteer place ids (more than one: ambiguous, a monitor chooses).
+    pub places: Vec<String>,
+    /// True when the name fits several places.
+    pub ambiguous: bool,
+}
+
+/// A casualty figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Casualties {
+    /// Whose people (party code), when the text says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party: Option<String>,
+    /// killed, wounded, captured or missing.
+    pub kind: &'static str,
+    /// How many.
+    pub count: Count,
+}
+
+/// Asserted or denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    /// The speaker says it happened.
+    Asserted,
+    /// The speaker says it did not.
+    Denial,
+}
+
+/// A draft claim: what one statement of the article says, every field with its words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Draft {
+    /// The event types the statement reports (taxonomy ids), strongest first.
+    pub event_types: Vec<Field<String>>,
+    /// Who says so.
+    pub claimant: Field<Actor>,
+    /// Whom it accuses or holds responsible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accused: Option<Field<Actor>>,
+    /// Asserted or denied, with the words of a denial.
+    pub polarity: Field<Polarity>,
+    /// When it happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<Field<When>>,
+    /// Where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<Field<Where>>,
+    /// Casualty figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub casualties: Vec<Field<Casualties>>,
+    /// Combat positions lost or taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positions: Option<Field<Count>>,
+    /// The statement's words.
+    pub statement: Span,
+    /// What a reviewer should check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// What the intake read from one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extraction {
+    /// Its language.
+    pub lang: Lang,
+    /// The publication date relative dates were resolved against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<NaiveDate>,
+    /// The drafts, in text order.
+    pub drafts: Vec<Draft>,
+    /// About the article as a whole.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// How to read an article.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The publication date, for relative dates.
+    pub published: Option<NaiveDate>,
+    /// The language, when known; else detected from the letters.
+    pub lang: Option<Lang>,
+    /// The outlet, named as the claimant of its own accounts.
+    pub source: Option<String>,
+}
+
+/// The intake, loaded: a lexicon per language, the scenario's actors and places.
+#[derive(Debug)]
+pub struct Intake {
+    lexicons: Vec<Lexicon>,
+    actors: Actors,
+}
+
+/// The text before each word of a sentence (`gaps[0]` from the sentence start).
+pub fn gaps<'t>(text: &'t str, s: &Sentence<'_>) -> Vec<&'t str> {
+    let mut out = Vec::with_capacity(s.words.len() + 1);
+    let mut at = s.range.start;
+    for w in &s.words {
+        out.push(&text[at..w.range.start]);
+        at = w.range.end;
+    }
+    out.push(&text[at..s.range.end]);
+    out
+}
+
+/// Event types whose claims hold someone responsible: only these get an accused.
+const HOSTILE: &[&str] = &[
+    "armed_clash",
+    "shelling",
+    "small_arms_fire",
+    "sniper_fire",
+    "drone_strike",
+    "air_strike",
+    "landmine_explosion",
+    "grenade_attack",
+    "attack_on_civilians",
+    "property_destruction",
+    "casualties_report",
+    "incursion",
+    "position_seized",
+    "fortification",
+    "military_buildup",
+    "ceasefire_violation_accusation",
+    "monitor_obstruction",
+    "capture_detention",
+    "abduction",
+    "corridor_closure",
+    "movement_restriction",
+];
+
+/// Violent acts, whose claims carry their own toll.
+const ACTS: &[&str] = &[
+    "armed_clash", "shelling", "small_arms_fire", "sniper_fire", "drone_strike", "air_strike", "landmine_explosion",
+    "grenade_attack", "attack_on_civilians", "incursion",
+];
+
+/// Kinds of fire more specific than an armed clash.
+const SPECIFIC_FIRE: &[&str] = &["shelling", "small_arms_fire", "sniper_fire", "drone_strike", "air_strike"];
+
+/// A speaker found for a statement: the actor and its words.
+#[derive(Debug, Clone)]
+struct Speaker {
+    actor: usize,
+    words: Range<usize>,
+}
+
+impl Intake {
+    /// Loads the language data shipped in the crate, the scenario's actors file and its
+    /// gazetteer names.
+    pub fn new(actors_toml: &str, places: &[crate::lexicon::PlaceName]) -> Result<Intake, IntakeError> {
+        let actors = Actors::from_toml(actors_toml).map_err(IntakeError::Data)?;
+        let lexicons =
+            [include_str!("../data/ar.toml"), include_str!("../data/ru.toml"), include_str!("../data/en.toml")]
+                .into_iter()
+                .map(|d| Lexicon::new(d, &actors, places).map_err(IntakeError::Data))
+                .collect::<Result<Vec<_>, _>>()?;
+        Ok(Intake { lexicons, actors })
+    }
+
+    fn lexicon(&self, lang: Lang) -> &Lexicon {
+        // One lexicon per language, loaded in Lang::ALL order.
+        let i = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        &self.lexicons[i]
+    }
+
+    /// Reads an article's text (the body, without a header) into drafts.
+    pub fn extract(&self, bytes: &[u8], options: &Options) -> Result<Extraction, IntakeError> {
+        if bytes.len() > crate::MAX_BYTES {
+            return Err(IntakeError::TooLarge(bytes.len()));
+        }
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| IntakeError::Binary(format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+        if text.contains('\0') {
+            return Err(IntakeError::Binary("it holds NUL bytes".into()));
+        }
+        if text.trim().is_empty() {
+            return Err(IntakeError::Empty);
+        }
+        let lang = match options.lang {
+            Some(l) => l,
+            None => Lang::detect(text).ok_or(IntakeError::UnknownLanguage)?,
+        };
+        let lex = self.lexicon(lang);
+        let norm = Normalized::new(text);
+        let sentences = segment::sentences(&norm.text);
+        let mut reader = Reader {
+            intake: self,
+            lex,
+            norm: &norm,
+            options,
+            drafts: Vec::new(),
+            last: None,
+            last_date: None,
+            author: None,
+        };
+        for (i, s) in sentences.iter().enumerate() {
+            reader.sentence(i, s);
+        }
+        let drafts = outlet_accounts(merge_repeats(reader.drafts), options.published);
+        let mut warnings = Vec::new();
+        if options.published.is_none() {
+            warnings.push("no publication date: relative dates (today, yesterday) were not resolved".to_string());
+        }
+        Ok(Extraction { lang, published: options.published, drafts, warnings })
+    }
+}
+
+/// The state of reading one article.
+struct Reader<'a> {
+    intake: &'a Intake,
+    lex: &'a Lexicon,
+    norm: &'a Normalized<'a>,
+    options: &'a Options,
+    drafts: Vec<Draft>,
+    /// The last speaker, its span and the sentence it spoke in.
+    last: Option<(Field<Actor>, usize)>,
+    /// The last date a statement gave, in its paragraph.
+    last_date: Option<Field<When>>,
+    /// The author a title names ("Statement of the Ministry of Defence"): the speaker of
+    /// every sentence that names none.
+    author: Option<Field<Actor>>,
+}
+
+/// A statement in a sentence: its words and speaker.
+struct Statement {
+    words: Range<usize>,
+    verb: Option<Found>,
+    speaker: Option<Speaker>,
+}
+
+impl Reader<'_> {
+    fn span(&self, s: &Sentence<'_>, words: Range<usize>) -> Span {
+        let (a, b) = (words.start.min(s.words.len()), words.end.min(s.words.len()));
+        if a >= b {
+            return Span { start: 0, end: 0, text: String::new() };
+        }
+        let r = self.norm.original_range(s.words[a].range.start..s.words[b - 1].range.end);
+        Span { text: self.norm.original[r.clone()].to_owned(), start: r.start, end: r.end }
+    }
+
+    fn actor(&self, i: usize) -> Actor {
+        let a = &self.intake.actors.actors[i];
+        Actor { party: a.party.clone(), name: a.name.clone() }
+    }
+
+    fn sentence(&mut self, index: usize, s: &Sentence<'_>) {
+        let words: Vec<&str> = s.words.iter().map(|w| w.text).collect();
+        let gaps = gaps(&self.norm.text, s);
+        let found = resolve(self.lex.find(&words));
+        let counts = numbers::counts(&words, &gaps, &found);
+        let dates = dates::dates(&words, &gaps, &found, self.options.published);
+        if s.opens_paragraph {
+            self.last_date = None;
+        }
+        let statements = self.statements(&found);
+        if index == 0 {
+            // A title naming a body and a statement makes it the article's author.
+            let said = found.iter().any(|f| f.what == What::Say);
+            let body = found.iter().find_map(|f| match f.what {
+                What::Actor(i) if self.intake.actors.actors[i as usize].kind == ActorKind::Body => Some((i, f)),
+                _ => None,
+            });
+            if let (true, Some((i, f))) = (said, body) {
+                self.author =
+                    Some(Field { value: self.actor(i as usize), span: self.span(s, f.start..f.end), confidence: 0.6 });
+            }
+        }
+        if statements.is_empty() {
+            // Continued from the statement before, in the same paragraph, or the outlet's own
+            // account of a dated event.
+            let has_trigger = found.iter().any(|f| matches!(f.what, What::Trigger(_)));
+            if !has_trigger {
+                return;
+            }
+            let continues = !s.opens_paragraph && self.last.as_ref().is_some_and(|(_, at)| *at + 1 == index);
+            let continued = found.iter().any(|f| f.start == 0 && f.what == What::Continue);
+            if let (true, Some((c, _))) = (continues || continued, self.last.clone()) {
+                self.last = Some((c.clone(), index));
+                self.draft_as(Field { confidence: 0.5, ..c }, s, &found, &counts, &dates, 0..words.len(), None, None);
+            } else if let Some(author) = self.author.clone() {
+                self.draft_as(author, s, &found, &counts, &dates, 0..words.len(), None, None);
+            } else if dates.iter().any(|d| !d.relative) {
+                let name = self.options.source.clone().unwrap_or_else(|| "the outlet".into());
+                let claimant =
+                    Field { value: Actor { party: "MEDIA".into(), name }, span: self.span(s, 0..0), confidence: 0.4 };
+                self.draft_as(claimant, s, &found, &counts, &dates, 0..words.len(), None, None);
+            }
+            return;
+        }
+        for st in statements {
+            let claimant = match &st.speaker {
+                Some(sp) => {
+                    Field { value: self.actor(sp.actor), span: self.span(s, sp.words.clone()), confidence: 0.9 }
+                }
+                None => match &self.last {
+                    Some((c, _)) => Field { confidence: 0.6, ..c.clone() },
+                    None => continue,
+                },
+            };
+            self.last = Some((claimant.clone(), index));
+            self.draft_as(
+                claimant,
+                s,
+                &found,
+                &counts,
+                &dates,
+                st.words.clone(),
+                st.verb,
+                st.speaker.map(|sp| sp.words),
+            );
+        }
+    }
+
+    /// Finds the statements of a sentence: each reporting expression with its speaker.
+    fn statements(&self, found: &[Found]) -> Vec<Statement> {
+        let verbs: Vec<Found> = found
+            .iter()
+            .filter(|f| matches!(f.what, What::Say | What::Deny | What::Accuse | What::Continue))
+            .copied()
+            .collect();
+        let speakers: Vec<Found> = found
+            .iter()
+            .filter(|f| match f.what {
+                What::Actor(i) => self.intake.actors.actors[i as usize].kind != ActorKind::Forces,
+                What::Anaphora => true,
+                _ => false,
+            })
+            .copied()
+            .collect();
+        let arabic = self.lex.lang == Lang::Ar;
+        let mut out: Vec<Statement> = Vec::new();
+        for v in &verbs {
+            // The nearest speaker within eight words, not past another reporting expression.
+            let mut best: Option<(f32, Found)> = None;
+            for sp in &speakers {
+                let (distance, after) = if sp.start >= v.end {
+                    (sp.start - v.end, true)
+                } else if sp.end <= v.start {
+                    (v.start - sp.end, false)
+                } else {
+                    (0, true)
+                };
+                if distance > 8 {
+                    continue;
+                }
+                let (lo, hi) = if after { (v.end, sp.start) } else { (sp.end, v.start) };
+                if verbs.iter().any(|o| o != v && o.start >= lo && o.end <= hi && o.what != What::Continue) {
+                    continue;
+                }
+                let preferred = after == arabic;
+                let score = distance as f32 - if preferred { 0.5 } else { 0.0 };
+                if best.is_none_or(|(b, _)| score < b) {
+                    best = Some((score, *sp));
+                }
+            }
+            let speaker = best.and_then(|(_, sp)| match sp.what {
+                What::Actor(i) => Some(Speaker { actor: i as usize, words: sp.start..sp.end }),
+                _ => None,
+            });
+            // Two expressions of one speaker ("announced in a statement") are one statement.
+            if let (Some(prev), Some(sp)) = (out.last_mut(), &speaker)
+                && prev.speaker.as_ref().is_some_and(|p| p.words == sp.words)
+            {
+                if v.what == What::Deny || v.what == What::Accuse {
+                    prev.verb = Some(*v);
+                }
+                continue;
+            }
+            if speaker.is_none() && v.what == What::Say && out.last().is_some() {
+                continue;
+            }
+            let anchor = speaker.as_ref().map_or(v.start, |sp| sp.words.start.min(v.start));
+            out.push(Statement { words: anchor..anchor, verb: Some(*v), speaker });
+        }
+        // Each statement runs from its start to the next one's; the first from the sentence start.
+        let n = out.len();
+        let starts: Vec<usize> = out.iter().map(|s| s.words.start).collect();
+        for (k, st) in out.iter_mut().enumerate() {
+            let start = if k == 0 { 0 } else { starts[k] };
+            let end = if k + 1 < n { starts[k + 1] } else { usize::MAX };
+            st.words = start..end;
+        }
+        out
+    }
+
+    /// Makes the draft of a statement, if it reports an event.
+    #[allow(clippy::too_many_arguments)]
+    fn draft_as(
+        &mut self,
+        claimant: Field<Actor>,
+        s: &Sentence<'_>,
+        found: &[Found],
+        counts: &[CountAt],
+        dates: &[DateAt],
+        words: Range<usize>,
+        verb: Option<Found>,
+        speaker: Option<Range<usize>>,
+    ) {
+        let words = words.start..words.end.min(s.words.len());
+        let spoken = |f: &Found| speaker.as_ref().is_some_and(|sp| f.start < sp.end && sp.start < f.end);
+        let inside = |f: &Found| f.start >= words.start && f.end <= words.end && !spoken(f);
+        let accusation = verb.is_some_and(|v| v.what == What::Accuse);
+        let denial = verb
+            .filter(|v| v.what == What::Deny)
+            .or_else(|| found.iter().find(|f| inside(f) && f.what == What::Deny).copied());
+        // Event types, strongest (longest phrase) first, once each.
+        let mut triggers: Vec<&Found> =
+            found.iter().filter(|f| inside(f) && matches!(f.what, What::Trigger(_))).collect();
+        triggers.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
+        let mut event_types: Vec<Field<String>> = Vec::new();
+        for f in triggers {
+            let What::Trigger(t) = f.what else { continue };
+            let id = self.lex.event_types[t as usize].clone();
+            if event_types.iter().any(|e| e.value == id) {
+                continue;
+            }
+            let confidence = if f.end - f.start > 1 { 0.8 } else { 0.6 };
+            event_types.push(Field { value: id, span: self.span(s, f.start..f.end), confidence });
+        }
+        // A toll given with the act that caused it belongs to the act's claim: a report of
+        // casualties is a claim of its own only when no act is named.
+        if event_types.iter().any(|t| ACTS.contains(&t.value.as_str())) {
+            event_types.retain(|t| t.value != "casualties_report");
+        }
+        // "Fighting" beside shelling, sniper or drone fire says no more than they do.
+        if event_types.iter().any(|t| SPECIFIC_FIRE.contains(&t.value.as_str())) {
+            event_types.retain(|t| t.value != "armed_clash");
+        }
+        if accusation {
+            // An accusation is a claim of its own: the violation it alleges.
+            let v = verb.map_or(words.clone(), |v| v.start..v.end);
+            event_types =
+                vec![Field { value: "ceasefire_violation_accusation".into(), span: self.span(s, v), confidence: 0.7 }];
+        }
+        if event_types.is_empty() {
+            return;
+        }
+        // Whom it accuses: the first actor of another party in the statement (for an
+        // accusation, the first after the verb).
+        let from = if accusation { verb.map_or(words.start, |v| v.end) } else { words.start };
+        let hostile = event_types.iter().any(|t| HOSTILE.contains(&t.value.as_str()));
+        let accused = found.iter().filter(|f| hostile && f.start >= from && f.end <= words.end && !spoken(f)).find_map(
+            |f| match f.what {
+                What::Actor(i) => {
+                    let a = self.actor(i as usize);
+                    let belligerent = a.party != "MEDIA" && a.party != "OTHER";
+                    (a.party != claimant.value.party
+                        && belligerent
+                        && claimant.span.text != self.span(s, f.start..f.end).text)
+                        .then(|| Field { value: a, span: self.span(s, f.start..f.end), confidence: 0.6 })
+                }
+                _ => None,
+            },
+        );
+        // When: a date in the statement, else in its sentence, else the last in the paragraph.
+        // A date right beside the reporting verb says when it was said ("announced
+        // yesterday"); a date in what was said, when there is one, is the event's.
+        let beside_verb = |d: &DateAt| {
+            verb.is_some_and(|v| {
+                (d.start >= v.end && d.start <= v.end + 1) || (d.end <= v.start && d.end + 1 >= v.start)
+            })
+        };
+        let pick = |ds: &mut dyn Iterator<Item = &DateAt>| -> Option<DateAt> {
+            let all: Vec<&DateAt> = ds.collect();
+            let event: Vec<&&DateAt> = all.iter().filter(|d| !beside_verb(d)).collect();
+            let best = |v: &[&&DateAt]| v.iter().find(|d| !d.relative).or_else(|| v.first()).map(|d| (**d).clone());
+            best(&event).or_else(|| best(&all.iter().collect::<Vec<_>>()))
+        };
+        let date = pick(&mut dates.iter().filter(|d| d.start >= words.start && d.end <= words.end))
+            .map(|d| (d, 0.8))
+            .or_else(|| pick(&mut dates.iter()).map(|d| (d, 0.6)));
+        let mut warnings = Vec::new();
+        let date = match date {
+            Some((d, c)) => {
+                if let Some(w) = &d.warning {
+                    warnings.push(w.clone());
+                }
+                let f = Field {
+                    value: When { date: d.date, precision: d.precision },
+                    span: self.span(s, d.start..d.end),
+                    confidence: c,
+                };
+                self.last_date = Some(f.clone());
+                Some(f)
+            }
+            None => self.last_date.clone().map(|f| Field { confidence: 0.4, ..f }).or_else(|| {
+                // Undated: the day of publication, as news reports mostly are.
+                self.options.published.map(|date| Field {
+                    value: When { date, precision: Precision::Day },
+                    span: self.span(s, 0..0),
+                    confidence: 0.3,
+                })
+            }),
+        };
+        // Where: the first gazetteer name in the statement, a settlement or height before a
+        // region that holds it.
+        let mut names: Vec<&Found> = found.iter().filter(|f| inside(f) && matches!(f.what, What::Place(_))).collect();
+        names.sort_by_key(|f| match f.what {
+            What::Place(i) if self.lex.place_regions[i as usize] => 1,
+            _ => 0,
+        });
+        let place = names.into_iter().find_map(|f| match f.what {
+            What::Place(i) => {
+                let places = self.lex.place_names[i as usize].clone();
+                let ambiguous = places.len() > 1;
+                if ambiguous {
+                    warnings.push(format!("the place name fits {} places: {}", places.len(), places.join(", ")));
+                }
+                Some(Field {
+                    value: Where { places, ambiguous },
+                    span: self.span(s, f.start..f.end),
+                    confidence: if ambiguous { 0.3 } else { 0.7 },
+                })
+            }
+            _ => None,
+        });
+        // Casualties: a count with a casualty word within five words after it (or before it).
+        let mut casualties = Vec::new();
+        let mut positions = None;
+        for c in counts.iter().filter(|c| c.start >= words.start && c.end <= words.end) {
+            let near =
+                |f: &&Found| f.start >= c.end && f.start <= c.end + 5 || f.end <= c.start && f.end + 3 >= c.start;
+            let casualty = |f: &Found| match f.what {
+                What::Casualty(k) => Some(k),
+                _ => None,
+            };
+            // The casualty word after the count ("12 soldiers captured"), else just before it
+            // ("killed: 3").
+            let kind = found
+                .iter()
+                .filter(|f| inside(f) && f.start >= c.end && f.start <= c.end + 5)
+                .find_map(casualty)
+                .or_else(|| {
+                    found
+                        .iter()
+                        .rev()
+                        .filter(|f| inside(f) && f.end <= c.start && f.end + 3 >= c.start)
+                        .find_map(casualty)
+                });
+            if let Some(kind) = kind {
+                // Whose: "its soldiers" are the speaker's; else a party named beside the count.
+                let own = found.iter().filter(near).any(|f| f.what == What::Own);
+                let named =
+                    found.iter().filter(|f| f.start >= c.end && f.start <= c.end + 3).find_map(|f| match f.what {
+                        What::Actor(i) => Some(self.actor(i as usize).party),
+                        _ => None,
+                    });
+                // Else a party's own report: its own people.
+                let own_side =
+                    || Some(claimant.value.party.clone()).filter(|p| !["MEDIA", "OTHER", "RUS"].contains(&p.as_str()));
+                let party = if own { Some(claimant.value.party.clone()) } else { named.or_else(own_side) };
+                let kind = match kind {
+                    Casualty::Killed => "killed",
+                    Casualty::Wounded => "wounded",
+                    Casualty::Captured => "captured",
+                    Casualty::Missing => "missing",
+                };
+                casualties.push(Field {
+                    value: Casualties { party, kind, count: c.count },
+                    span: self.span(s, c.start..c.end),
+                    confidence: 0.7,
+                });
+            } else if positions.is_none()
+                && found.iter().any(|f| f.what == What::Positions && f.start <= c.end + 2 && f.end >= c.start)
+            {
+                positions = Some(Field { value: c.count, span: self.span(s, c.start..c.end), confidence: 0.6 });
+            }
+        }
+        let polarity = match denial {
+            Some(d) => Field { value: Polarity::Denial, span: self.span(s, d.start..d.end), confidence: 0.7 },
+            None => Field { value: Polarity::Asserted, span: self.span(s, words.clone()), confidence: 0.8 },
+        };
+        self.drafts.push(Draft {
+            event_types,
+            claimant,
+            accused,
+            polarity,
+            date,
+            place,
+            casualties,
+            positions,
+            statement: self.span(s, words),
+            warnings,
+        });
+    }
+}
+
+/// Drops phrases inside the names of actors and places (the "Defence" of "Ministry of
+/// Defence" is no event), and triggers inside longer triggers of another type ("stopped the
+/// fighting" is no fighting).
+fn resolve(found: Vec<Found>) -> Vec<Found> {
+    // "no casualties", «без потерь», "لم تقع خسائر": what a negation denies is not reported.
+    let negations: Vec<usize> = found.iter().filter(|f| f.what == What::Negation).map(|f| f.end).collect();
+    let negated = |f: &Found| negations.iter().any(|&n| n <= f.start && f.start <= n + 2);
+    let found: Vec<Found> = found
+        .iter()
+        .filter(|f| !(matches!(f.what, What::Trigger(_) | What::Casualty(_)) && negated(f)))
+        .copied()
+        .collect();
+    let names: Vec<Found> =
+        found.iter().filter(|f| matches!(f.what, What::Actor(_) | What::Place(_))).copied().collect();
+    let longest_names: Vec<Found> = names
+        .iter()
+        .filter(|n| {
+            !names
+                .iter()
+                .any(|o| o != *n && o.start <= n.start && o.end >= n.end && (o.end - o.start) > (n.end - n.start))
+        })
+        .copied()
+        .collect();
+    let triggers: Vec<Found> = found.iter().filter(|f| matches!(f.what, What::Trigger(_))).copied().collect();
+    found
+        .into_iter()
+        .filter(|f| match f.what {
+            // A name may be an actor's and a place's ("Yerevan said", "in Yerevan"): the
+            // statement decides, as a speaker's words are no place.
+            What::Actor(_) | What::Place(_) => longest_names.contains(f),
+            What::Say | What::Deny | What::Accuse | What::Continue | What::Anaphora => {
+                !longest_names.iter().any(|n| n.start <= f.start && n.end >= f.end && n.end - n.start > f.end - f.start)
+            }
+            What::Trigger(_) | What::Casualty(_) | What::Positions | What::Persons => {
+                !longest_names.iter().any(|n| n.start <= f.start && n.end >= f.end)
+                    && !triggers.iter().any(|t| {
+                        t.what != f.what
+                            && t.start <= f.start
+                            && t.end >= f.end
+                            && t.end - t.start > f.end - f.start
+                            && matches!(f.what, What::Trigger(_))
+                    })
+            }
+            _ => true,
+        })
+        .collect()
+}
+
+/// One statement said twice (in a title and a paragraph, or "announced … in a statement")
+/// is one draft: drafts of the same claimant, event types and date are merged, keeping
+/// the first and adding the casualty figures and warnings of the others.
+fn merge_repeats(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let key = |x: &Draft| {
+            let mut types: Vec<&str> = x.event_types.iter().map(|t| t.value.as_str()).collect();
+            types.sort_unstable();
+            (x.claimant.value.party.clone(), types.join(","), x.date.as_ref().map(|f| f.value.date), x.polarity.value)
+        };
+        match out.iter_mut().find(|o| key(o) == key(&d)) {
+            Some(o) => {
+                for c in d.casualties {
+                    if !o.casualties.iter().any(|x| x.value.kind == c.value.kind && x.value.party == c.value.party) {
+                        o.casualties.push(c);
+                    }
+                }
+                if o.place.is_none() {
+                    o.place = d.place;
+                }
+                if o.accused.is_none() {
+                    o.accused = d.accused;
+                }
+                o.warnings.extend(d.warnings);
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
+
+/// The outlet's own accounts: kept only for recent events no named speaker reports. An
+/// account of an event a month or more before publication is background ("the war of
+/// 2020"), and one of an event a named speaker also reports repeats that speaker.
+fn outlet_accounts(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draft> {
+    let outlet = |d: &Draft| d.claimant.value.party == "MEDIA";
+    let named: Vec<(String, Option<NaiveDate>)> = drafts
+        .iter()
+        .filter(|d| !outlet(d))
+        .flat_map(|d| d.event_types.iter().map(|t| (t.value.clone(), d.date.as_ref().map(|w| w.value.date))))
+        .collect();
+    drafts
+        .into_iter()
+        .filter(|d| {
+            if !outlet(d) {
+                return true;
+            }
+            let when = d.date.as_ref().map(|w| w.value.date);
+            let old = matches!((when, published), (Some(w), Some(p)) if (p - w).num_days() > 30);
+            let repeated = d.event_types.iter().all(|t| named.contains(&(t.value.clone(), when)));
+            !old && !repeated
+        })
+        .collect()
+}
