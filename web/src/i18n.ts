@@ -1,26 +1,24 @@
 // UI strings in five languages (src/locales/*.json); Arabic turns the layout right to left.
 import i18next from 'i18next';
-import en from './locales/en.json';
-import ar from './locales/ar.json';
-import ru from './locales/ru.json';
-import hy from './locales/hy.json';
-import az from './locales/az.json';
 
 export const LANGUAGES = ['en', 'ar', 'ru', 'hy', 'az'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 const RTL = new Set<string>(['ar']);
 
+// Each language's strings are a chunk of their own, fetched when the language is chosen.
+const STRINGS: Record<Lang, () => Promise<{ default: object }>> = {
+  en: () => import('./locales/en.json'),
+  ar: () => import('./locales/ar.json'),
+  ru: () => import('./locales/ru.json'),
+  hy: () => import('./locales/hy.json'),
+  az: () => import('./locales/az.json'),
+};
+
 export async function initI18n(lang: Lang): Promise<void> {
   await i18next.init({
     lng: lang,
     fallbackLng: false,
-    resources: {
-      en: { translation: en },
-      ar: { translation: ar },
-      ru: { translation: ru },
-      hy: { translation: hy },
-      az: { translation: az },
-    },
+    resources: { [lang]: { translation: (await STRINGS[lang]()).default } },
     interpolation: { escapeValue: false },
     // No advertisement in the users' consoles.
     showSupportNotice: false,
@@ -29,6 +27,7 @@ export async function initI18n(lang: Lang): Promise<void> {
 }
 
 export async function setLanguage(lang: Lang): Promise<void> {
+  if (!i18next.hasResourceBundle(lang, 'translation')) i18next.addResourceBundle(lang, 'translation', (await STRINGS[lang]()).default);
   await i18next.changeLanguage(lang);
   applyDocument(lang);
 }
@@ -66,6 +65,6 @@ export function fmtDateTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(lang(), { dateStyle: 'short', timeStyle: 'short', timeZone: 'UTC' }).format(d);
 }
 
-export function fmtNumber(n: number): string {
-  return new Intl.NumberFormat(lang()).format(n);
+export function fmtNumber(n: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(lang(), options).format(n);
 }

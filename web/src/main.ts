@@ -24,26 +24,33 @@ function storedLang(): Lang {
   return (LANGUAGES as readonly string[]).includes(saved ?? '') ? (saved as Lang) : 'en';
 }
 
+let visits = 0;
+
 async function route(): Promise<void> {
+  const mine = ++visits;
   const [, page, arg] = location.hash.replace(/^#/, '').split('/');
-  main.replaceChildren();
+  // Each visit renders into a part of its own: one overtaken by a newer visit while it still
+  // loads (a language chosen meanwhile, a quick click) is never shown beside the newer one.
+  const view = document.createElement('div');
+  view.className = 'route';
+  main.replaceChildren(view);
   main.setAttribute('aria-busy', 'true');
   try {
-    if (page === 'incident' && arg) await renderIncident(main, arg);
-    else if (page === 'sign-in') await renderSignIn(main, showUser);
-    else if (page === 'submit' && maySubmit()) await renderSubmit(main);
-    else if (page === 'workspace' && current()?.user.role === 'monitor') await renderWorkspace(main);
-    else if (page === 'provisions') await renderProvisions(main);
-    else if (page === 'ledger') await renderLedger(main);
-    else await renderOverview(main, new URLSearchParams(location.hash.split('?')[1] ?? ''));
+    if (page === 'incident' && arg) await renderIncident(view, arg);
+    else if (page === 'sign-in') await renderSignIn(view, showUser);
+    else if (page === 'submit' && maySubmit()) await renderSubmit(view);
+    else if (page === 'workspace' && current()?.user.role === 'monitor') await renderWorkspace(view);
+    else if (page === 'provisions') await renderProvisions(view);
+    else if (page === 'ledger') await renderLedger(view);
+    else await renderOverview(view, new URLSearchParams(location.hash.split('?')[1] ?? ''));
   } catch (e) {
     const p = document.createElement('p');
     p.className = 'error';
     p.textContent = `${t('common.error')}: ${e instanceof Error ? e.message : String(e)}`;
-    main.append(p);
-  } finally {
-    main.removeAttribute('aria-busy');
+    view.append(p);
   }
+  if (mine !== visits) return;
+  main.removeAttribute('aria-busy');
   for (const a of document.querySelectorAll<HTMLAnchorElement>('nav a')) {
     a.toggleAttribute('aria-current', a.getAttribute('href') === `#/${page ?? ''}`);
   }
@@ -86,7 +93,9 @@ function showUser(): void {
 
 async function showAgreement(): Promise<void> {
   const sc = await scenario();
-  (document.getElementById('agreement') as HTMLElement).textContent = named(sc.title);
+  const agreement = document.getElementById('agreement') as HTMLElement;
+  agreement.textContent = named(sc.title);
+  agreement.title = named(sc.title);
   document.title = `truce · ${named(sc.title)}`;
 }
 

@@ -14,7 +14,7 @@ export interface Scenario {
   effective_at: string;
   bbox: { min_lon: number; min_lat: number; max_lon: number; max_lat: number };
   parties: { id: string; names: Names; short?: Names }[];
-  provisions: { id: string; number: number; kind: string; title: Names }[];
+  provisions: { id: string; number: number; kind: string; title: Names; deadlines: { id: string; what: Names; zone?: string | null }[] }[];
   zones: { id: string; kind: string; names: Names; geometry: Geometry; illustrative: boolean }[];
   posts: { id: string; kind: string; names: Names; position: [number, number]; illustrative: boolean }[];
   taxonomy: { event_types: { id: string; label: Names }[] };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const locales = join(root, 'src/locales');
 // Keys built at run time from a value: `state.${s}` and the like.
-const DYNAMIC = ['state.', 'provisions.status.', 'occurrence.', 'language.', 'casualties.', 'indicator.', 'deadline.', 'role.', 'source.', 'precision.', 'category.', 'signin.', 'entry.', 'incident.aspect.', 'workspace.do_', 'workspace.confidence_', 'workspace.intent_'];
+const DYNAMIC = ['state.', 'provisions.status.', 'occurrence.', 'language.', 'casualties.', 'indicator.', 'deadline.', 'role.', 'source.', 'precision.', 'category.', 'signin.', 'entry.', 'incident.aspect.', 'workspace.do_', 'workspace.confidence_', 'workspace.intent_', 'explain.fit.', 'reason.'];
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
 function flatten(obj, prefix = '') {

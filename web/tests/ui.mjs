@@ -14,6 +14,7 @@ const here = dirname(new URL(import.meta.url).pathname);
 const shots = process.env.SCREENSHOTS ?? join(here, '../../target/ui-screenshots');
 mkdirSync(shots, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const strings = Object.fromEntries(['en', 'ar'].map((l) => [l, JSON.parse(readFileSync(join(here, `../src/locales/${l}.json`), 'utf8'))]));
 const origin = new URL(base).origin;
 
 const browser = await chromium.launch({
@@ -31,9 +32,9 @@ async function page() {
   const p = await context.newPage();
   p.on('console', (m) => {
     if (m.type() !== 'error') return;
-    // Chromium logs every refused request; the one the test provokes (a claim with a bad
-    // field, answered 422) is expected, nothing else is.
-    const provoked = /status of 422/.test(m.text()) && /\/api\/v1\/(claims|incidents\/[0-9A-Z]+\/merge)$/.test(m.location().url);
+    // Chromium logs every refused request; those the test provokes (a claim with a bad
+    // field, a merge or a split without a reason, answered 422) are expected, nothing else is.
+    const provoked = /status of 422/.test(m.text()) && /\/api\/v1\/(claims|incidents\/[0-9A-Z]+\/(merge|split))$/.test(m.location().url);
     if (!provoked) fail(`console error on ${p.url()}: ${m.text()}`);
   });
   p.on('pageerror', (e) => fail(`page error on ${p.url()}: ${e.message}`));
@@ -104,6 +105,15 @@ for (const lang of ['en', 'ar']) {
     const n = await p.locator('.provision').count();
     if (n !== 9) throw new Error(`${n} provisions shown`);
     if ((await p.locator('.provision canvas').count()) < 3) throw new Error('the dashboard draws no charts');
+    // Violations per week stacked by sector, and persons held per party over time.
+    for (const name of ['violations_verified_per_week_and_sector', 'held_per_party_over_time']) {
+      const label = strings[lang].indicator[name];
+      if (!(await p.locator(`.provision canvas[aria-label="${label}"]`).count())) throw new Error(`no chart "${label}"`);
+    }
+    // The reasons put in words here from their codes: none left in English in Arabic.
+    const reasons = await p.locator('.reasons li').allTextContents();
+    if (!reasons.length) throw new Error('no reasons shown');
+    if (lang === 'ar' && reasons.some((r) => /[A-Za-z]/.test(r))) throw new Error(`reasons in Latin script: ${reasons.join(' | ')}`);
     await shot(p, `provisions-${lang}`);
     await accessible(p, `provisions (${lang})`);
   });
@@ -116,6 +126,71 @@ for (const lang of ['en', 'ar']) {
     await accessible(p, `ledger (${lang})`);
   });
 }
+/// Does `act`, then waits until the page it leads to has been rendered in place of the one
+/// shown before (the router marks the main part busy while it renders).
+async function rerendered(p, act) {
+  await p.evaluate(() => document.querySelector('main > *')?.setAttribute('data-stale', ''));
+  await act();
+  await p.waitForFunction(() => document.querySelector('main > *') && !document.querySelector('main > [data-stale], main[aria-busy]'));
+}
+const query = (p) => p.evaluate(() => Object.fromEntries(new URLSearchParams(location.hash.split('?')[1] ?? '')));
+
+// The overview's filters beyond the map: a provision breached, and dates dragged across the
+// timeline of incidents per week (time running right to left in Arabic).
+await step('overview: a provision in the URL narrows the list', async () => {
+  const v = await page();
+  await v.goto(`${base}/#/`);
+  await v.waitForFunction(() => !document.querySelector('main[aria-busy]') && document.querySelectorAll('.incidents li a').length > 0);
+  const everything = await v.locator('.incidents li a').count();
+  await rerendered(v, () => v.goto(`${base}/#/?provision=P1`));
+  if ((await v.inputValue('#provision-filter')) !== 'P1') throw new Error('the provision filter does not show the provision');
+  const shown = await v.locator('.incidents li a').evaluateAll((as) => as.map((a) => a.getAttribute('href').split('/').pop()));
+  const expected = await v.evaluate(async () => (await (await fetch('/api/v1/incidents?provision=P1&limit=500')).json()).items.map((i) => i.id));
+  if (!shown.length || shown.length >= everything) throw new Error(`${shown.length} of ${everything} incidents listed for P1`);
+  if (shown.some((id) => !expected.includes(id))) throw new Error('an incident listed whose finding does not name P1');
+  await v.context().close();
+});
+for (const lang of ['en', 'ar']) {
+  await step(`overview: dragging across the timeline sets the dates (${lang})`, async () => {
+    const v = await page();
+    await v.goto(`${base}/#/`);
+    if (lang === 'ar') {
+      await v.selectOption('#lang', 'ar');
+      await v.waitForFunction(() => document.documentElement.dir === 'rtl');
+    }
+    await v.waitForFunction(() => !document.querySelector('main[aria-busy]') && document.querySelector('.brush svg') && document.querySelectorAll('.incidents li a').length > 0);
+    const everything = await v.locator('.incidents li a').count();
+    const weeks = await v.evaluate(async () => (await fetch('/api/v1/incidents/weeks')).json());
+    // From the earliest week (the start edge: left, or right in Arabic) to just past the middle.
+    const box = await v.locator('.brush svg').boundingBox();
+    const at = (f) => box.x + (lang === 'ar' ? 1 - f : f) * box.width;
+    const y = box.y + box.height / 2;
+    await rerendered(v, async () => {
+      await v.mouse.move(at(0.005), y);
+      await v.mouse.down();
+      await v.mouse.move(at(0.55), y, { steps: 8 });
+      await v.mouse.up();
+    });
+    const { from, to } = await query(v);
+    if (from !== weeks[0].week || !(to > from)) throw new Error(`dragged from ${from} to ${to}, the first week being ${weeks[0].week}`);
+    const narrowed = await v.locator('.incidents li a').count();
+    if (!narrowed || narrowed >= everything) throw new Error(`${narrowed} of ${everything} incidents listed for ${from} – ${to}`);
+    // The range stays highlighted and readable as words, the date inputs hold it too.
+    const width = Number(await v.getAttribute('.brush-selection', 'width'));
+    if (!(width > 0)) throw new Error('the chosen range is not highlighted');
+    const said = strings[lang].overview.timeline_range.split('{{')[0];
+    if (!(await v.textContent('.brush-range'))?.startsWith(said)) throw new Error('the chosen range is not said in words');
+    if ((await v.locator('.filters input[type=date]').first().inputValue()) !== from) throw new Error('the date input does not hold the range');
+    await shot(v, `overview-brush-${lang}`);
+    await accessible(v, `overview with dates (${lang})`);
+    // A click without a drag clears the range.
+    await rerendered(v, () => v.mouse.click(at(0.8), y));
+    if ('from' in (await query(v))) throw new Error('a click leaves the dates');
+    if ((await v.locator('.incidents li a').count()) !== everything) throw new Error('clearing the dates does not list everything again');
+    await v.context().close();
+  });
+}
+
 // A party liaison signs in, submits a claim with a bad field, sees the error beside it with
 // what was typed kept, corrects it, and the claim is recorded.
 const log = process.env.DEMO_LOG ? readFileSync(process.env.DEMO_LOG, 'utf8') : '';
@@ -289,7 +364,7 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   await m.goto(`${base}/#/incident/${opened}`);
   await m.waitForFunction(() => document.querySelectorAll('.claim').length === 2);
   const card = m.locator('.claim', { hasText: 'Bursts of fire' });
-  await card.locator('input').fill('A different burst, heard by another team.');
+  await card.locator('form.detach input').fill('A different burst, heard by another team.');
   await card.locator('form.detach button').click();
   await m.waitForFunction((from) => location.hash.startsWith('#/incident/') && !location.hash.endsWith(from), opened);
   await m.waitForSelector('.claim');
@@ -297,6 +372,42 @@ await step('a monitor verifies the new incident with a finding and publishes it'
   if (!moved?.includes('Bursts of fire') || moved.includes('Small-arms fire heard near Sotk.')) throw new Error('the detached claim is not alone in its new incident');
   if (!second) throw new Error('no second report');
 
+});
+// A monitor splits two claims at once off the demo's incident under review that holds three
+// (a drone strike, fortification works and a position seized), reading first why matching
+// placed them there, in English and in Arabic.
+await step('a monitor splits two claims off into a new incident', async () => {
+  if (!monitorName) throw new Error('the demo has no monitor');
+  const m = await page();
+  await signIn(m, monitorName);
+  const id = await m.evaluate(async () => (await (await fetch('/api/v1/incidents?state=under_review&limit=500')).json()).items.find((i) => i.claims >= 3)?.id);
+  if (!id) throw new Error('the demo has no incident under review with three claims');
+  await m.goto(`${base}/#/incident/${id}`);
+  await m.waitForFunction(() => !document.querySelector('main[aria-busy]') && document.querySelectorAll('.claim .pick input').length >= 3);
+  const placed = await m.locator('.claim .placed').allTextContents();
+  if (!placed.length || !placed.every((p) => /^Placed here by matching, score 0\.\d\d: \S/.test(p))) throw new Error(`matching's reasons: ${placed.join(' | ')}`);
+  await shot(m, 'split-en');
+  await rerendered(m, () => m.selectOption('#lang', 'ar'));
+  const words = await m.locator('.claim .placed').allTextContents();
+  if (words.some((p) => /[A-Za-z]/.test(p))) throw new Error(`matching's reasons in Latin script in Arabic: ${words.join(' | ')}`);
+  await shot(m, 'split-ar');
+  await accessible(m, 'split (ar)');
+  const boxes = m.locator('.claim .pick input');
+  const n = await boxes.count();
+  for (let i = 0; i < n; i++) await boxes.nth(i).check();
+  if (!(await m.isDisabled('form.split button'))) throw new Error('all the claims may be split off');
+  await boxes.nth(0).uncheck();
+  const moving = await m.locator('.claim', { has: m.locator('.pick input:checked') }).locator('.what').allTextContents();
+  // Without a reason the split is refused, beside the form.
+  await m.click('form.split button');
+  await m.waitForFunction(() => (document.querySelector('form.split .field-error')?.textContent ?? '') !== '');
+  await m.fill('form.split input', 'Two other events, reported apart from the drone strike.');
+  await rerendered(m, () => m.click('form.split button'));
+  if (m.url().endsWith(id)) throw new Error('the page stays on the incident split');
+  const moved = await m.locator('.claim .what').allTextContents();
+  if (moved.length !== 2 || moving.some((w) => !moved.includes(w))) throw new Error(`the new incident holds ${moved.join(', ')}; ${moving.join(', ')} were split off`);
+  const left = await m.evaluate(async (id) => (await (await fetch(`/api/v1/incidents/${id}`)).json()).accounts.flatMap((a) => a.claims).length, id);
+  if (left !== n - 2) throw new Error(`${left} claims left in the incident split`);
 });
 await browser.close();
 if (failures.length) {

@@ -2,13 +2,15 @@
 import { fieldErrors, get, message, send } from '../api';
 import { current } from '../session';
 import { signers, verifyInclusion, type InclusionProof } from '../proof';
-import { fmtDate, named, t } from '../i18n';
+import { fmtDate, fmtDateTime, fmtNumber, lang, named, t } from '../i18n';
 import { STATE_COLOURS } from '../map';
-import { scenario } from '../scenario';
+import { scenario, type Scenario } from '../scenario';
+import { explain, type Because } from '../explain';
 
 interface Account {
   claimant: string;
-  claims: { claim: Record<string, unknown> }[];
+  /// Each claim, and whether matching placed it here (auto) with its score and why.
+  claims: { claim: Record<string, unknown>; auto: boolean; score?: number; because?: Because[] }[];
 }
 interface Difference {
   by_claimant: Record<string, string | string[]>;
@@ -28,6 +30,9 @@ interface Detail {
   history?: { seq: number; kind: string; actor: string; at: string; proof: string }[];
   proposed?: Proposal[];
 }
+
+/// A matching score as the reader's language writes numbers.
+const score = (s: number): string => fmtNumber(s, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -50,12 +55,15 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
   page.append(back, h);
   if (d.occurred) page.append(el('p', `${t('incident.occurred')}: ${fmtDate(d.occurred.from)} – ${fmtDate(d.occurred.to)}`, 'meta'));
 
-  // The accounts, one column per claimant.
+  // The accounts, one column per claimant. A monitor may pick several claims to split off.
+  const total = d.accounts.reduce((n, acc) => n + acc.claims.length, 0);
+  const picked = new Set<string>();
+  const split = current()?.user.role === 'monitor' && total > 1 && d.state !== 'merged' ? splitForm(d, picked, total) : null;
   const cols = el('div', undefined, 'accounts');
   for (const a of d.accounts) {
     const col = el('article', undefined, 'account');
     col.append(el('h2', party(a.claimant)));
-    for (const { claim } of a.claims) {
+    for (const { claim, auto, score: placed, because } of a.claims) {
       const c = claim as {
         event_type?: string;
         accused?: string | null;
@@ -64,11 +72,32 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
         casualties?: { party: string; category: string; killed?: unknown; wounded?: unknown; captured?: unknown }[];
       };
       const card = el('div', undefined, 'claim');
+      const claimId = (claim as { id?: string }).id;
+      if (split && claimId) {
+        const pick = el('label', undefined, 'pick');
+        const box = el('input');
+        box.type = 'checkbox';
+        box.addEventListener('change', () => {
+          if (box.checked) picked.add(claimId);
+          else picked.delete(claimId);
+          split.update();
+        });
+        pick.append(box, ` ${t('incident.pick')}`);
+        card.append(pick);
+      }
       card.append(el('p', named(types.get(c.event_type ?? '')), 'what'));
       if (c.accused) card.append(el('p', `${t('incident.accused')}: ${party(c.accused)}`, 'meta'));
       if (c.occurred) card.append(el('p', fmtDate(c.occurred.from), 'meta'));
+      if (auto && placed !== undefined) {
+        card.append(el('p', t('incident.placed', { score: score(placed), why: explain(because ?? [], sc) }), 'meta placed'));
+      }
       for (const cas of c.casualties ?? []) {
-        const n = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+        // A count is exact, or bounds: at least `min`, up to `max` if given.
+        const n = (v: unknown): string => {
+          if (typeof v === 'number') return fmtNumber(v);
+          const { min, max } = (v ?? {}) as { min?: number; max?: number };
+          return min === undefined ? '' : max === undefined ? `≥${fmtNumber(min)}` : `${fmtNumber(min)}–${fmtNumber(max)}`;
+        };
         const parts = (['killed', 'wounded', 'captured'] as const)
           .filter((k) => cas[k] !== undefined)
           .map((k) => `${t(`casualties.${k}`)} ${n(cas[k])}`);
@@ -81,23 +110,35 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
         card.append(q);
       }
       // A monitor may take a claim out into an incident of its own.
-      const claimId = (claim as { id?: string }).id;
-      const total = d.accounts.reduce((n, acc) => n + acc.claims.length, 0);
-      if (current()?.user.role === 'monitor' && claimId && total > 1 && d.state !== 'merged') {
-        card.append(detachForm(d, claimId));
-      }
+      if (split && claimId) card.append(detachForm(d, claimId));
       col.append(card);
     }
     cols.append(col);
   }
   page.append(el('h2', t('incident.accounts')), cols);
+  if (split) page.append(split.form);
 
   // Where the accounts differ: one row per aspect, one column per claimant.
   const rows: [string, Difference, (v: string) => string][] = [];
   const plain = (v: string): string => v;
+  // The server words each aspect in English; these put it in the reader's language.
+  const given = (v: string, f: (v: string) => string): string => (v === 'not given' ? t('incident.not_given') : f(v));
   const shown: Record<string, (v: string) => string> = {
     event_type: (v) => named(types.get(v)) || v,
-    accused: (v) => (sc.parties.some((p) => p.id === v) ? party(v) : v),
+    accused: (v) => (v === 'nobody' ? t('incident.nobody') : sc.parties.some((p) => p.id === v) ? party(v) : v),
+    // "FROM – TO (precision)".
+    time: (v) => {
+      const m = /^(\S+) – (\S+) \((\w+)\)$/.exec(v);
+      return m ? `${fmtDateTime(m[1])} – ${fmtDateTime(m[2])} (${t(`precision.${m[3]}`)})` : v;
+    },
+    place: (v) => given(v, (x) => x),
+    // "killed 3, wounded ≥14".
+    casualties: (v) =>
+      given(v, (x) =>
+        new Intl.ListFormat(lang(), { style: 'narrow', type: 'unit' }).format(
+          x.split(', ').map((part) => part.replace(/^(killed|wounded|captured|missing) /, (_, k: string) => `${t(`casualties.${k}`)} `)),
+        ),
+      ),
   };
   for (const [aspect, v] of Object.entries(d.differences ?? {})) {
     for (const diff of Array.isArray(v) ? v : [v]) {
@@ -170,7 +211,7 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
     page.append(el('h2', t('incident.history')), list);
   }
   if (current()?.user.role === 'monitor') {
-    const p = proposals(d);
+    const p = proposals(d, sc);
     if (p) page.append(p);
   }
   if (current()?.user.role === 'monitor') page.append(actions(d, sc.provisions.map((p) => [p.id, `${p.number}. ${named(p.title)}`]), party, sc.parties.map((p) => p.id)));
@@ -181,6 +222,37 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
 function refusal(e: unknown): string {
   const errors = Object.entries(fieldErrors(e));
   return errors.length ? errors.map(([f, w]) => `${f}: ${w}`).join('; ') : message(e);
+}
+
+/// Split the picked claims off into a new incident, with a reason; then show that incident.
+/// The button says how many are picked and waits for some, but not all, of them.
+function splitForm(d: Detail, picked: Set<string>, total: number): { form: HTMLFormElement; update: () => void } {
+  const form = el('form', undefined, 'inline split');
+  const reason = el('input');
+  reason.setAttribute('aria-label', t('workspace.reason'));
+  reason.placeholder = t('workspace.reason');
+  const button = el('button');
+  button.type = 'submit';
+  const error = el('span', '', 'field-error');
+  error.setAttribute('aria-live', 'polite');
+  form.append(reason, button, error);
+  const update = (): void => {
+    button.textContent = picked.size ? t('incident.split', { count: picked.size }) : t('incident.split_pick');
+    button.disabled = picked.size === 0 || picked.size === total;
+    error.textContent = picked.size === total ? t('incident.split_not_all') : '';
+  };
+  update();
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    error.textContent = '';
+    try {
+      const created = await send<{ id: string }>('POST', `/api/v1/incidents/${d.id}/split`, { claims: [...picked], reason: reason.value, version: d.version });
+      location.hash = `#/incident/${created.id}`;
+    } catch (e) {
+      error.textContent = refusal(e);
+    }
+  });
+  return { form, update };
 }
 
 /// Detach one claim into a new incident, with a reason; then show that incident.
@@ -209,12 +281,12 @@ function detachForm(d: Detail, claim: string): HTMLFormElement {
 interface Proposal {
   incident: string;
   score: number;
-  explanation: string;
+  because: Because[];
 }
 
 /// What matching proposed when it placed this incident's claims: other incidents that may be
 /// the same event, each with its score and why; a monitor may merge this one into it.
-function proposals(d: Detail): HTMLElement | null {
+function proposals(d: Detail, sc: Scenario): HTMLElement | null {
   const found = d.proposed ?? [];
   if (!found.length || d.state === 'merged') return null;
   const box = el('section', undefined, 'proposals');
@@ -224,10 +296,8 @@ function proposals(d: Detail): HTMLElement | null {
     const li = el('li', undefined, 'proposal');
     const link = el('a', `${t('incident.title')} ${c.incident.slice(-6)}`);
     link.href = `#/incident/${c.incident}`;
-    const score = el('span', ` · ${t('workspace.score')} ${c.score.toFixed(2)} · `);
-    const why = el('span', c.explanation);
-    why.lang = 'en';
-    why.dir = 'ltr';
+    const grade = el('span', ` · ${t('workspace.score')} ${score(c.score)} · `);
+    const why = el('span', explain(c.because, sc));
     const form = el('form', undefined, 'inline');
     const reason = el('input');
     reason.setAttribute('aria-label', t('workspace.reason'));
@@ -246,7 +316,7 @@ function proposals(d: Detail): HTMLElement | null {
         error.textContent = refusal(e);
       }
     });
-    li.append(link, score, why, form);
+    li.append(link, grade, why, form);
     list.append(li);
   }
   box.append(list);

@@ -1,15 +1,19 @@
 // Overview: the map with the incidents in view coloured by state, a list kept in step with
-// the map, and filters (state, type, party, dates) held in the URL so a view can be shared.
+// the map, filters (state, type, party, provision breached, dates) held in the URL so a view
+// can be shared, and under the map a timeline of incidents per week to drag dates across.
 // Incidents are read for the map's bounds as it moves, so the page stays light whatever the
 // size of the record.
 import L from 'leaflet';
 import { get, type Incident, type Page } from '../api';
+import { weekBrush } from '../brush';
 import { named, t } from '../i18n';
 import { incidentItem, select } from '../dom';
 import { clusterLayer, createMap, STATE_COLOURS } from '../map';
 import { scenario } from '../scenario';
 
 export const STATES = Object.keys(STATE_COLOURS);
+/// The filters kept in the URL, as the incident list takes them.
+const FILTERS = ['state', 'type', 'claimant', 'provision', 'from', 'to'];
 /// Most incidents drawn at once: the newest in view.
 const IN_VIEW = 500;
 
@@ -42,7 +46,15 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
   mapEl.className = 'map';
   mapEl.setAttribute('role', 'region');
   mapEl.setAttribute('aria-label', t('overview.map'));
-  layout.append(side, mapEl);
+  const timeline = document.createElement('section');
+  timeline.className = 'timeline';
+  const timelineHeading = document.createElement('h2');
+  timelineHeading.textContent = t('overview.timeline_title');
+  timeline.append(timelineHeading);
+  const view = document.createElement('div');
+  view.className = 'view';
+  view.append(mapEl, timeline);
+  layout.append(side, view);
   main.append(layout);
 
   const heading = document.createElement('h1');
@@ -51,6 +63,7 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
   const state = choice('state-filter', [['', t('overview.all_states')], ...STATES.map((s): [string, string] => [s, t(`state.${s}`)])], params.get('state') ?? '');
   const type = choice('type-filter', [['', all], ...sc.taxonomy.event_types.map((e): [string, string] => [e.id, named(e.label)])], params.get('type') ?? '');
   const party = choice('party-filter', [['', all], ...sc.parties.map((p): [string, string] => [p.id, named(p.names)])], params.get('claimant') ?? '');
+  const provision = choice('provision-filter', [['', all], ...sc.provisions.map((p): [string, string] => [p.id, `${p.number}. ${named(p.title)}`])], params.get('provision') ?? '');
   const from = document.createElement('input');
   from.type = 'date';
   from.value = params.get('from') ?? '';
@@ -63,6 +76,7 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
     control(t('overview.state_filter'), state),
     control(t('overview.type_filter'), type),
     control(t('overview.party_filter'), party),
+    control(t('overview.provision_filter'), provision),
     control(t('overview.from'), from),
     control(t('overview.to'), to),
   );
@@ -79,12 +93,29 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
     if (state.value) q.set('state', state.value);
     if (type.value) q.set('type', type.value);
     if (party.value) q.set('claimant', party.value);
+    if (provision.value) q.set('provision', provision.value);
     if (from.value) q.set('from', from.value);
     if (to.value) q.set('to', to.value);
     const s = q.toString();
     location.hash = s ? `#/?${s}` : '#/';
   };
-  for (const c of [state, type, party, from, to]) c.addEventListener('change', apply);
+  for (const c of [state, type, party, provision, from, to]) c.addEventListener('change', apply);
+
+  // The timeline counts what the other filters find, over all time: its range is the dates.
+  const around: Record<string, string> = {};
+  for (const k of FILTERS.filter((k) => k !== 'from' && k !== 'to')) {
+    const v = params.get(k);
+    if (v) around[k] = v;
+  }
+  const counted = get<{ week: string; count: number }[]>('/api/v1/incidents/weeks', around).then((weeks) =>
+    timeline.append(
+      weekBrush(weeks, from.value, to.value, (a, b) => {
+        from.value = a;
+        to.value = b;
+        apply();
+      }),
+    ),
+  );
 
   const map = await createMap(mapEl, sc);
   const markers = clusterLayer().addTo(map);
@@ -97,7 +128,7 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
       bbox: [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(','),
       limit: String(IN_VIEW),
     };
-    for (const k of ['state', 'type', 'claimant', 'from', 'to']) {
+    for (const k of FILTERS) {
       const v = params.get(k);
       if (v) query[k] = v;
     }
@@ -126,5 +157,5 @@ export async function renderOverview(main: HTMLElement, params: URLSearchParams)
     window.clearTimeout(timer);
     timer = window.setTimeout(() => void load(), 150);
   });
-  await load();
+  await Promise.all([load(), counted]);
 }
