@@ -166,10 +166,44 @@ export async function renderIncident(main: HTMLElement, id: string): Promise<voi
     page.append(el('h2', t('incident.differences')), table);
   }
   if (d.finding) {
-    const f = d.finding as { occurrence?: string; rationale?: string };
+    const f = d.finding as {
+      occurrence?: string;
+      rationale?: string;
+      intent?: string;
+      attribution?: { kind: string; party?: string; confidence?: string };
+      provisions_breached?: string[];
+      evidence?: { claim?: string; report?: string; record?: string }[];
+    };
     page.append(el('h2', t('incident.finding')));
     const box = el('div', undefined, 'finding');
     box.append(el('p', t(`occurrence.${f.occurrence ?? 'not_verified'}`), 'what'));
+    // Who is held responsible, for which provisions, with what intent, on what evidence.
+    const facts = el('dl', undefined, 'facts');
+    const fact = (label: string, value: string): void => {
+      if (value) facts.append(el('dt', label), el('dd', value));
+    };
+    const a = f.attribution;
+    if (a) {
+      fact(
+        t('workspace.attribution'),
+        a.kind === 'party' && a.party ? `${party(a.party)}${a.confidence ? ` (${t(`workspace.confidence_${a.confidence}`)})` : ''}` : t(`workspace.${a.kind}`),
+      );
+    }
+    fact(
+      t('workspace.breached'),
+      (f.provisions_breached ?? []).map((id) => {
+        const p = sc.provisions.find((x) => x.id === id);
+        return p ? `${p.number}. ${named(p.title)}` : id;
+      }).join('; '),
+    );
+    if (f.intent) fact(t('workspace.intent'), t(`workspace.intent_${f.intent}`));
+    fact(
+      t('incident.evidence'),
+      (f.evidence ?? [])
+        .map((e) => (e.claim ? t('incident.evidence_claim', { id: e.claim }) : e.record ? t('incident.evidence_record', { id: e.record }) : (e.report ?? '')))
+        .join('; '),
+    );
+    box.append(facts);
     const why = el('blockquote', f.rationale ?? '');
     why.dir = 'auto';
     box.append(why);
@@ -280,6 +314,8 @@ function detachForm(d: Detail, claim: string): HTMLFormElement {
 
 interface Proposal {
   incident: string;
+  /// The claim of this incident that matching scored against it.
+  claim: string;
   score: number;
   because: Because[];
 }
@@ -304,8 +340,23 @@ function proposals(d: Detail, sc: Scenario): HTMLElement | null {
     reason.placeholder = t('workspace.reason');
     const merge = el('button', t('workspace.merge_into'));
     merge.type = 'submit';
+    // Or move only the claim matching placed here into the proposed incident.
+    const move = el('button', t('workspace.attach_there'), 'secondary');
+    move.type = 'button';
     const error = el('span', '', 'field-error');
-    form.append(reason, merge, error);
+    // The only claim of an incident is not moved: the incident is merged instead.
+    const claims = d.accounts.reduce((n, a) => n + a.claims.length, 0);
+    form.append(reason, merge, ...(claims > 1 ? [move] : []), error);
+    move.addEventListener('click', async () => {
+      error.textContent = '';
+      try {
+        const target = await get<{ version: number }>(`/api/v1/incidents/${encodeURIComponent(c.incident)}`);
+        await send('POST', `/api/v1/incidents/${c.incident}/claims`, { claim: c.claim, reason: reason.value, version: target.version });
+        location.hash = `#/incident/${c.incident}`;
+      } catch (e) {
+        error.textContent = refusal(e);
+      }
+    });
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       error.textContent = '';
