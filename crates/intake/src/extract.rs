@@ -196,8 +196,16 @@ const HOSTILE: &[&str] = &[
 
 /// Violent acts, whose claims carry their own toll.
 const ACTS: &[&str] = &[
-    "armed_clash", "shelling", "small_arms_fire", "sniper_fire", "drone_strike", "air_strike", "landmine_explosion",
-    "grenade_attack", "attack_on_civilians", "incursion",
+    "armed_clash",
+    "shelling",
+    "small_arms_fire",
+    "sniper_fire",
+    "drone_strike",
+    "air_strike",
+    "landmine_explosion",
+    "grenade_attack",
+    "attack_on_civilians",
+    "incursion",
 ];
 
 /// Kinds of fire more specific than an armed clash.

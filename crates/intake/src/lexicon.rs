@@ -448,9 +448,10 @@ impl Lexicon {
     }
 
     fn phrase_at(&self, e: &Entry, forms: &[Vec<&str>], at: usize) -> bool {
-        e.words.iter().enumerate().all(|(j, lex)| {
-            forms.get(at + j).is_some_and(|fs| fs.iter().any(|f| self.word_matches(lex, f, e.what)))
-        })
+        e.words
+            .iter()
+            .enumerate()
+            .all(|(j, lex)| forms.get(at + j).is_some_and(|fs| fs.iter().any(|f| self.word_matches(lex, f, e.what))))
     }
 
     /// Every phrase found in `words`, the longest of each kind at each position.
