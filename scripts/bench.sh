@@ -158,6 +158,19 @@ when=$(date -u +%Y-%m-%dT%H:%MZ)
   echo "  page's own clock (\`performance.now()\`). The overview reads only the newest 500"
   echo "  incidents within the map's bounds, and again as the map moves."
   echo "- *Database*: TRUCE_BENCH_UI_CLAIMS (110,000) generated claims placed by matching."
+  echo
+  echo "## News intake (issue 7)"
+  echo
+  echo "Target: at least 2,000 articles/s on one core for 4 KB articles."
+  echo
+  echo '```'
+  figures '^intake '
+  echo '```'
+  echo
+  echo "- *Measured* on one thread: our own test texts (crates/intake/corpus/own), each grown to"
+  echo "  4 KB by repeating its paragraphs, read into drafts (normalisation, phrases, counts,"
+  echo "  dates, statements, drafts) again and again for TRUCE_BENCH_INTAKE_SECS (5) seconds per"
+  echo "  language, with the demo scenario's actors and its 870-place gazetteer loaded."
 } > BENCHMARKS.md
 rm -f "$out" "$old"
 echo "wrote BENCHMARKS.md" >&2

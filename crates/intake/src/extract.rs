@@ -320,9 +320,19 @@ impl Reader<'_> {
     fn sentence(&mut self, index: usize, s: &Sentence<'_>) {
         let words: Vec<&str> = s.words.iter().map(|w| w.text).collect();
         let gaps = gaps(&self.norm.text, s);
-        let found = resolve(self.lex.find(&words));
+        let mut found = resolve(self.lex.find(&words));
         let counts = numbers::counts(&words, &gaps, &found);
-        let dates = dates::dates(&words, &gaps, &found, self.options.published);
+        let mut dates = dates::dates(&words, &gaps, &found, self.options.published);
+        // A dateline ("STEPANAKERT/MOSCOW, May 26 -", «ЕРЕВАН, 6 окт»): a date among the
+        // first words of a paragraph, after the places where the story was filed. Neither
+        // is the event's.
+        if s.opens_paragraph
+            && let Some(d) = dates.first().filter(|d| !d.relative && d.start <= 3)
+        {
+            let end = d.end;
+            dates.remove(0);
+            found.retain(|f| !(f.end <= end && matches!(f.what, What::Place(_) | What::Actor(_))));
+        }
         if s.opens_paragraph {
             self.last_date = None;
         }

@@ -19,6 +19,7 @@ pub mod normal;
 pub mod numbers;
 pub mod segment;
 
+pub use chrono::NaiveDate;
 pub use extract::{Draft, Extraction, Intake, Options};
 
 use serde::Serialize;

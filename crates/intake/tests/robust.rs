@@ -67,3 +67,20 @@ proptest! {
         let _ = intake().extract(text.as_bytes(), &published());
     }
 }
+
+/// The fuzz target's corpus (`fuzz/corpus/extract`, seeds and whatever a fuzzing run kept),
+/// replayed on stable: each input ends in drafts or an error.
+#[test]
+fn the_fuzz_corpus_replays_without_a_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/extract");
+    let i = intake();
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("input");
+        for lang in [None, Some(Lang::Ar), Some(Lang::Ru), Some(Lang::En)] {
+            let _ = i.extract(&bytes, &Options { lang, ..published() });
+        }
+        n += 1;
+    }
+    assert!(n >= 6, "the seeds are there: {n}");
+}
