@@ -24,6 +24,7 @@ pub fn files() -> ScenarioFiles {
             include_str!("../../../scenarios/nagorno-karabakh-2020/gazetteer-overlay.toml"),
         )),
         taxonomy: ("data/taxonomy.toml (built in)".into(), crate::scenario_dir::DEFAULT_TAXONOMY.into()),
+        intake_actors: Some(f("intake-actors.toml", INTAKE_ACTORS)),
     }
 }
 

@@ -5,22 +5,11 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use truce_intake::article::Article;
 use truce_intake::eval::{GoldArticle, Report};
-use truce_intake::lexicon::PlaceName;
 use truce_intake::{Extraction, Intake, Lang, Options};
 
 /// The intake of the bundled scenario: its actors and gazetteer.
 pub fn bundled() -> Result<Intake> {
-    let scenario = crate::bundle::scenario()?;
-    use truce_core::scenario::PlaceKind;
-    let places: Vec<PlaceName> = scenario
-        .places
-        .iter()
-        .flat_map(|p| {
-            let region = matches!(p.kind, PlaceKind::District | PlaceKind::Region | PlaceKind::Sector);
-            p.all_names().map(move |(_, n, _)| PlaceName { id: p.id.as_str().to_owned(), name: n.to_owned(), region })
-        })
-        .collect();
-    Ok(Intake::new(crate::bundle::INTAKE_ACTORS, &places)?)
+    Ok(Intake::for_scenario(&crate::bundle::scenario()?)?)
 }
 
 /// Reads one article file: its header (url, date, lang) and body, with the caller's

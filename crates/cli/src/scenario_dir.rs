@@ -17,6 +17,7 @@ fn read(dir: &Path, name: &str) -> Result<(String, String)> {
 pub fn files(dir: &Path) -> Result<ScenarioFiles> {
     let overlay = dir.join("gazetteer-overlay.toml");
     let taxonomy = dir.join("taxonomy.toml");
+    let actors = dir.join("intake-actors.toml");
     Ok(ScenarioFiles {
         scenario: read(dir, "scenario.toml")?,
         zones: read(dir, "zones.geojson")?,
@@ -28,6 +29,7 @@ pub fn files(dir: &Path) -> Result<ScenarioFiles> {
         } else {
             ("data/taxonomy.toml (built in)".into(), DEFAULT_TAXONOMY.into())
         },
+        intake_actors: if actors.exists() { Some(read(dir, "intake-actors.toml")?) } else { None },
     })
 }
 

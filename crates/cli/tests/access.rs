@@ -286,6 +286,15 @@ fn probe(w: &World, who: &Who, action: Action, relation: Relation, n: usize) -> 
         Action::PersonalDataErase => authorized(
             &c.post_raw("/api/v1/records/01ARZ3NDEKTSV4RRFFQ69G5FAV/erase-personal-data", "{}").expect("answer"),
         ),
+        Action::IntakeReview => {
+            // Reading, listing and deciding go together.
+            let read = authorized(&c.post_raw("/api/v1/intake", "{}").expect("answer"));
+            let list = allowed_status(&c.get("/api/v1/drafts", &[]).expect("answer"), &[200]);
+            let decide =
+                authorized(&c.post_raw("/api/v1/drafts/01ARZ3NDEKTSV4RRFFQ69G5FAV/0/reject", "{}").expect("answer"));
+            assert_eq!((read, list), (decide, decide), "{} reads, lists and decides drafts alike", who.viewer.as_str());
+            read
+        }
     })
 }
 

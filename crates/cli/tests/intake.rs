@@ -139,3 +139,152 @@ fn intake_eval_scores_a_directory_and_writes_predictions_in_the_gold_format() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("precision"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+mod common;
+
+fn post(c: &truce::client::Client, path: &str, body: Value) -> truce::client::Answer {
+    c.post_raw(path, &body.to_string()).expect("answer")
+}
+
+/// The Kilisali article's body (after its header lines).
+fn kilisali_body() -> String {
+    let text = std::fs::read_to_string(fixture(KILISALI)).expect("article");
+    truce_intake::article::Article::parse(&text).body.to_owned()
+}
+
+#[test]
+fn monitors_read_an_article_into_drafts_and_accept_or_reject_each() {
+    let app = common::TestApp::spawn();
+    let c = &app.client;
+    let article = json_article(&kilisali_body());
+    // Bad input is refused field by field, and nothing is written.
+    let before = app.journal_len();
+    let bad = post(c, "/api/v1/intake", serde_json::json!({"text": " ", "published": "17.11.2021", "lang": "fr"}));
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let fields: Vec<&str> =
+        bad.body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    assert_eq!(fields, ["text", "published", "lang"]);
+    let unknown = post(c, "/api/v1/intake", serde_json::json!({"text": "これは日本語の記事です。砲撃があった。"}));
+    assert_eq!((unknown.status, unknown.body["error"]["fields"][0]["field"].as_str()), (422, Some("lang")));
+    assert_eq!(app.journal_len(), before);
+    // Only monitors read articles into drafts or see the queue.
+    for who in [
+        app.client_as("p.arm", "ARM", "party"),
+        app.client_as("a.jmc", "JMC", "analyst"),
+        truce::client::Client::new(&app.base),
+    ] {
+        assert!(post(&who, "/api/v1/intake", article.clone()).status >= 400);
+        assert!(who.get("/api/v1/drafts", &[]).expect("answer").status >= 400);
+    }
+
+    let read = post(c, "/api/v1/intake", article.clone());
+    assert_eq!(read.status, 201, "{}", read.body);
+    let id = read.body["article"].as_str().expect("article id").to_owned();
+    let drafts = read.body["drafts"].as_array().expect("drafts").clone();
+    assert!(drafts.len() >= 4, "{drafts:#?}");
+    assert!(drafts.iter().all(|d| d["status"] == "pending"));
+    // The same text again is the same article.
+    let again = post(c, "/api/v1/intake", article.clone());
+    assert_eq!(again.status, 409);
+    assert!(again.body["error"]["message"].as_str().is_some_and(|m| m.contains(&id)), "{}", again.body);
+    // The source document: its text and SHA-256.
+    let doc = app.get(&format!("/api/v1/articles/{id}"), &[]);
+    assert_eq!(doc.body["article"]["text"].as_str(), Some(kilisali_body().as_str()));
+    use sha2::Digest;
+    let hex: String = sha2::Sha256::digest(kilisali_body().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(doc.body["article"]["sha256"].as_str(), Some(hex.as_str()));
+    assert_eq!(doc.body["article"]["source"], "Sputnik Arabic");
+
+    // Nothing extracted is a claim yet.
+    assert!(app.claim_ids(&[]).is_empty());
+    let n_of = |party: &str, t: &str| -> usize {
+        drafts
+            .iter()
+            .position(|d| {
+                d["body"]["claimant"]["value"]["party"] == party
+                    && d["body"]["event_types"].as_array().is_some_and(|ts| ts.iter().any(|x| x["value"] == t))
+            })
+            .unwrap_or_else(|| panic!("no {t} draft by {party}"))
+    };
+    let arm = n_of("ARM", "capture_detention");
+    // A correction that is no claim field's value is refused, named under corrections.
+    let wrong = post(
+        c,
+        &format!("/api/v1/drafts/{id}/{arm}/accept"),
+        serde_json::json!({"corrections": {"event_type": "nonsense"}}),
+    );
+    assert_eq!(
+        (wrong.status, wrong.body["error"]["fields"][0]["field"].as_str()),
+        (422, Some("corrections.event_type"))
+    );
+    // Accepted with the monitor's choice of type: a claim whose source names the article.
+    let ok = post(
+        c,
+        &format!("/api/v1/drafts/{id}/{arm}/accept"),
+        serde_json::json!({"corrections": {"event_type": "capture_detention"}}),
+    );
+    assert_eq!(ok.status, 201, "{}", ok.body);
+    let claim = app.get(&format!("/api/v1/claims/{}", ok.body["claim"].as_str().expect("claim")), &[]).body;
+    assert_eq!(claim["claimant"], "ARM");
+    assert_eq!(claim["accused"], "AZE");
+    assert_eq!(claim["event_type"], "capture_detention");
+    assert_eq!(claim["source"]["kind"], "official_statement");
+    assert_eq!(claim["source"]["draft"], serde_json::json!({"article": id, "draft": arm}));
+    assert_eq!(claim["casualties"][0]["captured"], 12);
+    assert!(claim["occurred"]["from"].as_str().is_some_and(|f| f.starts_with("2021-11-1")), "{claim}");
+    assert!(
+        common::incident_of(&app, claim["id"].as_str().expect("id")).is_some(),
+        "an accepted claim is placed in an incident"
+    );
+    // Decided once only.
+    assert_eq!(post(c, &format!("/api/v1/drafts/{id}/{arm}/accept"), serde_json::json!({})).status, 409);
+    assert_eq!(post(c, &format!("/api/v1/drafts/{id}/{arm}/reject"), serde_json::json!({"reason": "x"})).status, 409);
+    // Rejected with a reason; without one it is refused.
+    let aze = n_of("AZE", "ceasefire_violation_accusation");
+    let no_reason = post(c, &format!("/api/v1/drafts/{id}/{aze}/reject"), serde_json::json!({}));
+    assert_eq!((no_reason.status, no_reason.body["error"]["fields"][0]["field"].as_str()), (422, Some("reason")));
+    let rejected = post(
+        c,
+        &format!("/api/v1/drafts/{id}/{aze}/reject"),
+        serde_json::json!({"reason": "Reported elsewhere already."}),
+    );
+    assert_eq!((rejected.status, rejected.body["status"].as_str()), (200, Some("rejected")), "{}", rejected.body);
+    assert_eq!(post(c, &format!("/api/v1/drafts/{id}/99/reject"), serde_json::json!({"reason": "x"})).status, 404);
+    // The queue holds what is still pending; every decision survives a rebuild.
+    let pending = app.get("/api/v1/drafts", &[]);
+    let listed: Vec<u64> =
+        pending.body["items"].as_array().expect("items").iter().filter_map(|d| d["draft"].as_u64()).collect();
+    assert_eq!(listed.len(), drafts.len() - 2);
+    assert!(!listed.contains(&(arm as u64)) && !listed.contains(&(aze as u64)));
+    let all = app.get("/api/v1/drafts", &[("status", "all")]).body;
+    app.store.rebuild_blocking().expect("rebuild");
+    assert_eq!(app.get("/api/v1/drafts", &[("status", "all")]).body, all);
+    assert_eq!(app.get("/api/v1/drafts", &[("status", "sideways")]).status, 400);
+}
+
+#[test]
+fn drafts_of_different_articles_about_one_event_are_grouped_with_their_figures() {
+    let app = common::TestApp::spawn();
+    let c = &app.client;
+    assert_eq!(post(c, "/api/v1/intake", json_article(&kilisali_body())).status, 201);
+    let english = "Armenia's Defence Ministry said on Tuesday that 12 servicemen were captured by Azerbaijani forces near Mount Kilisali.";
+    let mut second = json_article(english);
+    second["source"] = serde_json::json!("Wire, English");
+    assert_eq!(post(c, "/api/v1/intake", second).status, 201);
+    let q = app.get("/api/v1/drafts", &[]).body;
+    let group = q["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .find(|g| g["drafts"].as_array().is_some_and(|d| d.iter().any(|x| x["lang"] == "en")))
+        .unwrap_or_else(|| panic!("the English draft is grouped with the Arabic one: {q:#}"));
+    let langs: Vec<&str> =
+        group["drafts"].as_array().expect("drafts").iter().filter_map(|d| d["lang"].as_str()).collect();
+    assert!(langs.contains(&"ar") && langs.contains(&"en"), "{group}");
+    // Side by side: each draft's figures.
+    assert!(group["drafts"].as_array().expect("d").iter().all(|d| d["casualties"].is_array()));
+}
+
+fn json_article(text: &str) -> Value {
+    serde_json::json!({"text": text, "published": "2021-11-17", "source": "Sputnik Arabic", "url": "https://example.invalid/kilisali"})
+}

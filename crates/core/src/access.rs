@@ -161,11 +161,13 @@ pub enum Action {
     /// Erase the personal data kept beside the journal (a detainee's particulars): the
     /// record and every proof stay; the act is journaled.
     PersonalDataErase,
+    /// Read news articles into drafts, read the review queue, accept or reject drafts.
+    IntakeReview,
 }
 
 impl Action {
     /// Every action, in the matrix's row order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ClaimRead,
         Action::PersonalDataRead,
         Action::ClaimSubmit,
@@ -188,6 +190,7 @@ impl Action {
         Action::RecordRead,
         Action::RecordWrite,
         Action::PersonalDataErase,
+        Action::IntakeReview,
     ];
 
     /// A short name.
@@ -215,6 +218,7 @@ impl Action {
             Action::RecordRead => "record.read",
             Action::RecordWrite => "record.write",
             Action::PersonalDataErase => "personal_data.erase",
+            Action::IntakeReview => "intake.review",
         }
     }
 
@@ -254,6 +258,9 @@ impl Action {
             Action::RecordWrite => "add provision records and link them to claims and incidents",
             Action::PersonalDataErase => {
                 "erase a detainee record's particulars (kept beside the journal; every proof stays valid)"
+            }
+            Action::IntakeReview => {
+                "read news articles into drafts, read the review queue, accept a draft as a claim or reject it"
             }
         }
     }
@@ -338,6 +345,8 @@ pub const RULES: &[Rule] = &[
     // to stays under its own rows. The mission alone records.
     Rule { action: Action::RecordRead, relation: Relation::Any, allowed: EVERYONE },
     Rule { action: Action::RecordWrite, relation: Relation::Any, allowed: &[MONITOR] },
+    // Drafts from the press are the mission's working material until a monitor accepts one.
+    Rule { action: Action::IntakeReview, relation: Relation::Any, allowed: &[MONITOR] },
     // Erasure is an administrative act (a person's request, a court order, retention).
     Rule { action: Action::PersonalDataErase, relation: Relation::Any, allowed: &[ADMIN] },
 ];

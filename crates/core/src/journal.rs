@@ -68,6 +68,10 @@ pub enum Command {
     ErasePersonalData(PersonalDataErased),
     /// Link a record to claims and incidents.
     LinkRecord(crate::provisions::RecordLinks),
+    /// An article read by the news intake, with its drafts.
+    IngestArticle(Box<crate::intake::ArticleIngested>),
+    /// A monitor rejected a draft of the intake.
+    RejectDraft(crate::intake::DraftRejected),
 }
 
 /// A read of restricted data, journaled as it happens: whose claims' personal data (persons'
@@ -119,6 +123,10 @@ pub mod kind {
     pub const RECORD_LINKED: &str = "record.linked";
     /// A record's personal data was erased.
     pub const PERSONAL_DATA_ERASED: &str = "personal_data.erased";
+    /// The news intake read an article into drafts.
+    pub const ARTICLE_INGESTED: &str = "article.ingested";
+    /// A monitor rejected a draft.
+    pub const DRAFT_REJECTED: &str = "draft.rejected";
 
     /// Kinds whose payloads concern accounts and are never served.
     pub fn is_account(kind: &str) -> bool {
@@ -158,6 +166,8 @@ impl Command {
             Command::AddRecord(..) => kind::RECORD_ADDED,
             Command::ErasePersonalData(_) => kind::PERSONAL_DATA_ERASED,
             Command::LinkRecord(_) => kind::RECORD_LINKED,
+            Command::IngestArticle(_) => kind::ARTICLE_INGESTED,
+            Command::RejectDraft(_) => kind::DRAFT_REJECTED,
         }
     }
 
@@ -176,6 +186,8 @@ impl Command {
             Command::AddRecord(r, _) => canonical_json(r.as_ref()),
             Command::ErasePersonalData(e) => canonical_json(e),
             Command::LinkRecord(l) => canonical_json(l),
+            Command::IngestArticle(a) => canonical_json(a.as_ref()),
+            Command::RejectDraft(r) => canonical_json(r),
         }
     }
 
@@ -204,6 +216,10 @@ impl Command {
             }
             kind::PERSONAL_DATA_ERASED => serde_json::from_slice(payload).map(Command::ErasePersonalData).map_err(err),
             kind::RECORD_LINKED => serde_json::from_slice(payload).map(Command::LinkRecord).map_err(err),
+            kind::ARTICLE_INGESTED => {
+                serde_json::from_slice(payload).map(|a| Command::IngestArticle(Box::new(a))).map_err(err)
+            }
+            kind::DRAFT_REJECTED => serde_json::from_slice(payload).map(Command::RejectDraft).map_err(err),
             k if crate::incidents::IncidentChange::KINDS.contains(&k) => {
                 let change: crate::incidents::IncidentChange = serde_json::from_slice(payload).map_err(err)?;
                 if change.kind() != k {

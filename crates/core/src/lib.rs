@@ -14,6 +14,7 @@ pub mod export;
 pub mod geo;
 pub mod ids;
 pub mod incidents;
+pub mod intake;
 pub mod journal;
 pub mod keys;
 pub mod names;

@@ -219,10 +219,30 @@ struct Speaker {
 }
 
 impl Intake {
-    /// Loads the language data shipped in the crate, the scenario's actors file and its
-    /// gazetteer names.
+    /// The intake of a scenario: its actors and every name of its gazetteer.
+    pub fn for_scenario(scenario: &truce_core::scenario::Scenario) -> Result<Intake, IntakeError> {
+        use truce_core::scenario::PlaceKind;
+        let places: Vec<crate::lexicon::PlaceName> = scenario
+            .places
+            .iter()
+            .flat_map(|p| {
+                let region = matches!(p.kind, PlaceKind::District | PlaceKind::Region | PlaceKind::Sector);
+                p.all_names().map(move |(_, n, _)| crate::lexicon::PlaceName {
+                    id: p.id.as_str().to_owned(),
+                    name: n.to_owned(),
+                    region,
+                })
+            })
+            .collect();
+        Self::with_actors(Actors { actors: scenario.intake_actors.clone() }, &places)
+    }
+
+    /// Loads the language data shipped in the crate, an actors file and gazetteer names.
     pub fn new(actors_toml: &str, places: &[crate::lexicon::PlaceName]) -> Result<Intake, IntakeError> {
-        let actors = Actors::from_toml(actors_toml).map_err(IntakeError::Data)?;
+        Self::with_actors(Actors::from_toml(actors_toml).map_err(IntakeError::Data)?, places)
+    }
+
+    fn with_actors(actors: Actors, places: &[crate::lexicon::PlaceName]) -> Result<Intake, IntakeError> {
         let lexicons =
             [include_str!("../data/ar.toml"), include_str!("../data/ru.toml"), include_str!("../data/en.toml")]
                 .into_iter()

@@ -126,31 +126,7 @@ pub struct Lexicon {
     pub place_regions: Vec<bool>,
 }
 
-/// An actor: who speaks or is named, with its party code.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Actor {
-    /// The party code: a scenario party id, or NK, MEDIA, OTHER.
-    pub party: String,
-    /// Its name in English.
-    pub name: String,
-    /// body, country or forces.
-    pub kind: ActorKind,
-    /// Names per language.
-    #[serde(flatten)]
-    pub names: BTreeMap<String, Vec<String>>,
-}
-
-/// What kind of actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActorKind {
-    /// A ministry, an office, a person speaking for one.
-    Body,
-    /// A state.
-    Country,
-    /// Armed forces, a side.
-    Forces,
-}
+pub use truce_core::scenario::{IntakeActor as Actor, IntakeActorKind as ActorKind};
 
 /// A name of a gazetteer place.
 #[derive(Debug, Clone)]
@@ -163,7 +139,7 @@ pub struct PlaceName {
     pub region: bool,
 }
 
-/// The actors file of a scenario.
+/// The actors of a scenario (its `intake-actors.toml`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Actors {
     /// Every actor.
@@ -171,7 +147,7 @@ pub struct Actors {
 }
 
 impl Actors {
-    /// Reads an actors file.
+    /// Reads an actors file (the scenario loader reads it the same way).
     pub fn from_toml(s: &str) -> Result<Actors, String> {
         let a: Actors = toml::from_str(s).map_err(|e| format!("actors file: {e}"))?;
         for (i, actor) in a.actors.iter().enumerate() {

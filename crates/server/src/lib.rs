@@ -36,12 +36,30 @@ pub struct AppState {
     pub witness_policy: Option<std::sync::Arc<truce_ledger::Policy>>,
     /// Browser sessions and sign-in limits.
     pub auth: std::sync::Arc<auth::AuthState>,
+    /// The news intake of the loaded scenario, made on first use.
+    intake: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<truce_intake::Intake>>>,
 }
 
 impl AppState {
     /// State over an open store.
     pub fn new(store: Store) -> Self {
-        Self { store, witness_policy: None, auth: Default::default() }
+        Self { store, witness_policy: None, auth: Default::default(), intake: Default::default() }
+    }
+
+    /// The news intake of the loaded scenario (its actors and gazetteer), made on first use.
+    pub(crate) fn intake(&self) -> Result<std::sync::Arc<truce_intake::Intake>, error::ApiError> {
+        if let Some(i) = self.intake.get() {
+            return Ok(i.clone());
+        }
+        let scenario = self.store.scenario().ok_or(error::ApiError::NotInitialised)?;
+        if scenario.intake_actors.is_empty() {
+            return Err(error::ApiError::Unavailable(
+                "the scenario names no actors for the news intake (its intake-actors.toml)".into(),
+            ));
+        }
+        let made = truce_intake::Intake::for_scenario(&scenario)
+            .map_err(|e| error::ApiError::Unavailable(format!("the news intake could not be loaded: {e}")))?;
+        Ok(self.intake.get_or_init(|| std::sync::Arc::new(made)).clone())
     }
 
     /// With the witness policy whose cosignatures the log gathers.

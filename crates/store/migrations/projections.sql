@@ -18,6 +18,8 @@ DROP TABLE IF EXISTS endorsements;
 DROP TABLE IF EXISTS source_grades;
 DROP TABLE IF EXISTS records;
 DROP TABLE IF EXISTS record_links;
+DROP TABLE IF EXISTS articles;
+DROP TABLE IF EXISTS drafts;
 
 CREATE TABLE scenario (
     one  INTEGER PRIMARY KEY CHECK (one = 1),
@@ -203,3 +205,33 @@ CREATE TABLE record_links (
     PRIMARY KEY (record_seq, target, id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX record_links_id ON record_links (id);
+
+-- Articles read by the news intake (truce_core::intake): the text is the journal entry's
+-- payload (articles.seq = journal.seq, articles.id = journal.id).
+CREATE TABLE articles (
+    seq       INTEGER PRIMARY KEY,
+    id        TEXT    NOT NULL UNIQUE,
+    sha256    TEXT    NOT NULL,
+    url       TEXT,
+    source    TEXT,
+    lang      TEXT    NOT NULL,
+    published TEXT,
+    drafts    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX articles_sha256 ON articles (sha256);
+
+-- Each draft of an article, and what a monitor made of it: pending, accepted (as the
+-- claim claim_seq) or rejected (with a reason).
+CREATE TABLE drafts (
+    article_seq INTEGER NOT NULL,
+    idx         INTEGER NOT NULL,
+    body        TEXT    NOT NULL,   -- the draft as the intake made it (JSON)
+    event_type  TEXT,               -- its first event type, for grouping
+    day         TEXT,               -- its date, for grouping
+    status      TEXT    NOT NULL,   -- pending, accepted, rejected
+    claim_seq   INTEGER,
+    reason      TEXT,
+    decided_seq INTEGER,
+    PRIMARY KEY (article_seq, idx)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX drafts_status ON drafts (status, article_seq);

@@ -14,7 +14,7 @@ mod sqlite;
 
 pub use error::StoreError;
 pub use sqlite::{
-    Appended, AuditEntry, ClaimAccess, ClaimPage, EntryHeader, IncidentDetail, IncidentPage, IncidentSummary, LogFile,
-    PersonKept, PlaceMatch, Projected, RecordFilter, RecordLink, RecordRow, RegisteredKey, Store, StoreOptions,
-    StoredCheckpoint, linked_incidents,
+    Appended, ArticleRow, AuditEntry, ClaimAccess, ClaimPage, DraftRow, EntryHeader, IncidentDetail, IncidentPage,
+    IncidentSummary, LogFile, PersonKept, PlaceMatch, Projected, RecordFilter, RecordLink, RecordRow, RegisteredKey,
+    Store, StoreOptions, StoredCheckpoint, linked_incidents,
 };

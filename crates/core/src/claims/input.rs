@@ -342,7 +342,7 @@ impl ClaimInput {
                     .filter(|c| !c.trim().is_empty())
                     .and_then(|c| bounded_text(c, 500, "source.contact", &mut e));
                 match (kind, name) {
-                    (Some(kind), Some(name)) => Some(Source { kind, name, url, contact }),
+                    (Some(kind), Some(name)) => Some(Source { kind, name, url, contact, draft: None }),
                     _ => None,
                 }
             }

@@ -59,6 +59,10 @@ pub struct Source {
     /// who may read it (`personal_data.read` in docs/access.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// The intake's draft this claim accepts (an article read by the news intake): set by
+    /// the server when a monitor accepts the draft, never by a client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<crate::intake::DraftRef>,
 }
 
 /// What a claim says of a person it names.

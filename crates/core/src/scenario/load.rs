@@ -21,6 +21,36 @@ pub struct ScenarioFiles {
     pub overlay: Option<(String, String)>,
     /// The taxonomy file: the scenario's own `taxonomy.toml` or the shipped default.
     pub taxonomy: (String, String),
+    /// `intake-actors.toml`: who speaks in the region's press, if present.
+    pub intake_actors: Option<(String, String)>,
+}
+
+/// The actors file of the news intake.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorsFile {
+    actors: Vec<super::IntakeActor>,
+}
+
+/// Reads `intake-actors.toml`: every actor names a party code and at least one name.
+fn load_actors(file: Option<&(String, String)>, issues: &mut Issues) -> Vec<super::IntakeActor> {
+    let Some((name, text)) = file else { return Vec::new() };
+    let parsed: ActorsFile = match toml::from_str(text) {
+        Ok(f) => f,
+        Err(e) => {
+            issues.push(name, "", format!("is not a valid actors file: {e}"));
+            return Vec::new();
+        }
+    };
+    for (i, a) in parsed.actors.iter().enumerate() {
+        if a.party.trim().is_empty() {
+            issues.push(name, format!("actors[{i}].party"), "is empty");
+        }
+        if a.names.values().all(Vec::is_empty) {
+            issues.push(name, format!("actors[{i}]"), "names the actor in no language");
+        }
+    }
+    parsed.actors
 }
 
 /// One problem in a scenario's files.
@@ -179,6 +209,7 @@ impl Scenario {
         let zones = load_zones(&files.zones, &mut issues);
         let posts = load_posts(&files.posts, &mut issues);
         let places = load_places(&files.gazetteer, files.overlay.as_ref(), &mut issues);
+        let intake_actors = load_actors(files.intake_actors.as_ref(), &mut issues);
 
         let (Some(raw), Some(taxonomy), Some(zones), Some(posts), Some(places)) = (raw, taxonomy, zones, posts, places)
         else {
@@ -209,6 +240,7 @@ impl Scenario {
             taxonomy,
             witnesses: raw.witnesses,
             verification: raw.verification,
+            intake_actors,
         };
         if raw.format != 1 {
             issues.push(sc_name, "format", format!("format {} is not supported; expected 1", raw.format));

@@ -61,6 +61,37 @@ pub struct Scenario {
     /// Who endorses findings, and how long each stage of verification may take.
     #[serde(default, skip_serializing_if = "Verification::is_empty")]
     pub verification: Verification,
+    /// Who speaks and who is named in the region's press, for the news intake
+    /// (`intake-actors.toml`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intake_actors: Vec<IntakeActor>,
+}
+
+/// An actor of the region's press: its party code and the words that name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct IntakeActor {
+    /// A party id of the scenario, or NK-style codes of other actors, MEDIA or OTHER.
+    pub party: String,
+    /// Its name in English.
+    pub name: String,
+    /// body (a ministry, an office), country, or forces (a side's armed forces).
+    pub kind: IntakeActorKind,
+    /// Its names per language (`en = [...]`, `ru = [...]`).
+    #[serde(flatten)]
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
+    pub names: BTreeMap<String, Vec<String>>,
+}
+
+/// What kind of actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntakeActorKind {
+    /// A ministry, an office, a person speaking for one.
+    Body,
+    /// A state.
+    Country,
+    /// Armed forces, a side.
+    Forces,
 }
 
 /// How the mission verifies incidents.
@@ -502,6 +533,7 @@ acled_sub_event_type = "Shelling/artillery/missile attack"
             gazetteer: ("gazetteer.json".into(), GAZETTEER.into()),
             overlay: None,
             taxonomy: ("taxonomy.toml".into(), TAXONOMY_TOML.into()),
+            intake_actors: None,
         }
     }
 

@@ -4,6 +4,7 @@ pub(crate) mod accounts;
 pub(crate) mod claims;
 pub(crate) mod export;
 pub(crate) mod incidents;
+pub(crate) mod intake;
 pub(crate) mod keys;
 pub(crate) mod log;
 pub(crate) mod meta;
@@ -51,6 +52,11 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/claims/{id}", get(claims::get_one))
         .route("/api/v1/claims/{id}/grade", axum::routing::post(incidents::grade))
         .route("/api/v1/export/{file}", get(export::export))
+        .route("/api/v1/intake", axum::routing::post(intake::ingest))
+        .route("/api/v1/drafts", get(intake::drafts))
+        .route("/api/v1/articles/{id}", get(intake::article))
+        .route("/api/v1/drafts/{article}/{n}/accept", axum::routing::post(intake::accept))
+        .route("/api/v1/drafts/{article}/{n}/reject", axum::routing::post(intake::reject))
         .route("/api/v1/incidents", get(incidents::list))
         .route("/api/v1/incidents/weeks", get(incidents::weeks))
         .route("/api/v1/incidents/{id}", get(incidents::get_one))

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod anchors;
+mod drafts;
 mod incident_query;
 mod incidents;
 mod log;
@@ -11,6 +12,7 @@ mod query;
 mod records;
 mod writer;
 
+pub use drafts::{ArticleRow, DraftRow};
 pub use incident_query::{IncidentDetail, IncidentPage, IncidentSummary};
 pub use log::{AuditEntry, LogFile, StoredCheckpoint};
 pub use query::{ClaimAccess, ClaimPage, EntryHeader, PlaceMatch, RegisteredKey};

@@ -56,6 +56,10 @@ pub(crate) enum What {
     Erase(truce_core::journal::PersonalDataErased),
     /// Links added to a provision record.
     RecordLinks(truce_core::provisions::RecordLinks),
+    /// An article read by the news intake, with its drafts.
+    Article(Box<truce_core::intake::ArticleIngested>),
+    /// A draft rejected.
+    DraftRejected(truce_core::intake::DraftRejected),
 }
 
 /// A change to users or tokens.
@@ -94,6 +98,8 @@ pub(crate) struct PreparedClaim {
     from_ms: i64,
     to_ms: i64,
     bbox: Option<BBox>,
+    /// The intake's draft the claim accepts.
+    pub(crate) draft: Option<truce_core::intake::DraftRef>,
     /// What matching compares.
     pub(crate) features: truce_core::incidents::Features,
 }
@@ -132,6 +138,7 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
                 from_ms: body.occurred.from.timestamp_millis(),
                 to_ms: body.occurred.to.timestamp_millis(),
                 bbox,
+                draft: body.source.draft,
                 features,
             }))
         }
@@ -171,6 +178,8 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
         }
         Command::ErasePersonalData(e) => What::Erase(e),
         Command::LinkRecord(l) => What::RecordLinks(l),
+        Command::IngestArticle(a) => What::Article(a),
+        Command::RejectDraft(r) => What::DraftRejected(r),
     };
     Ok(Prepared { kind, payload, digest, what })
 }
@@ -247,6 +256,9 @@ pub(super) fn apply(
                 tx.prepare_cached("INSERT INTO claims_fts (rowid, terms) VALUES (?1, ?2)")?
                     .execute(params![seq, c.terms])?;
             }
+            if let Some(d) = &c.draft {
+                super::drafts::apply_accepted(tx, entry, d)?;
+            }
             Ok(Projected::Claim(RawValue::from_string(body)?))
         }
         What::Key(k) => {
@@ -307,6 +319,14 @@ pub(super) fn apply(
         }
         What::RecordLinks(l) => {
             super::records::apply_linked(tx, entry, l)?;
+            Ok(Projected::Recorded)
+        }
+        What::Article(a) => {
+            super::drafts::apply_ingested(tx, entry, a)?;
+            Ok(Projected::Recorded)
+        }
+        What::DraftRejected(r) => {
+            super::drafts::apply_rejected(tx, entry, r)?;
             Ok(Projected::Recorded)
         }
     }

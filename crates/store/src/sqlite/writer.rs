@@ -435,6 +435,8 @@ impl WriterState {
                     | What::ProvisionRecord(_)
                     | What::RecordLinks(_)
                     | What::Erase(_)
+                    | What::Article(_)
+                    | What::DraftRejected(_)
                         if !loaded =>
                     {
                         conflict = Some(StoreError::NotInitialised)
@@ -469,7 +471,20 @@ impl WriterState {
                             conflict = Some(c);
                         }
                     }
-                    What::Claim(_) => {}
+                    What::Claim(c) => {
+                        // A claim accepting a draft: the draft must still be pending.
+                        if let Some(d) = &c.draft
+                            && let Some(e) = super::drafts::conflict(&tx, d)?
+                        {
+                            conflict = Some(e);
+                        }
+                    }
+                    What::Article(_) => {}
+                    What::DraftRejected(r) => {
+                        if let Some(e) = super::drafts::conflict(&tx, &r.draft)? {
+                            conflict = Some(e);
+                        }
+                    }
                     What::Key(k) => {
                         if project::key_registered(&tx, &k.name, k.key_id)? {
                             conflict = Some(StoreError::Conflict(format!(
