@@ -14,6 +14,7 @@ import { renderProvisions } from './pages/provisions';
 import { renderSignIn, signOut } from './pages/signin';
 import { renderSubmit } from './pages/submit';
 import { renderWorkspace } from './pages/workspace';
+import { renderDrafts } from './pages/drafts';
 import { renderLedger } from './pages/ledger';
 import { current, maySubmit } from './session';
 
@@ -40,6 +41,7 @@ async function route(): Promise<void> {
     else if (page === 'sign-in') await renderSignIn(view, showUser);
     else if (page === 'submit' && maySubmit()) await renderSubmit(view);
     else if (page === 'workspace' && current()?.user.role === 'monitor') await renderWorkspace(view);
+    else if (page === 'drafts' && current()?.user.role === 'monitor') await renderDrafts(view);
     else if (page === 'provisions') await renderProvisions(view);
     else if (page === 'ledger') await renderLedger(view);
     else await renderOverview(view, new URLSearchParams(location.hash.split('?')[1] ?? ''));
@@ -89,6 +91,7 @@ function showUser(): void {
   (document.getElementById('sign-out') as HTMLElement).hidden = s === null;
   (document.getElementById('nav-submit') as HTMLElement).hidden = !maySubmit();
   (document.getElementById('nav-workspace') as HTMLElement).hidden = s?.user.role !== 'monitor';
+  (document.getElementById('nav-drafts') as HTMLElement).hidden = s?.user.role !== 'monitor';
 }
 
 async function showAgreement(): Promise<void> {

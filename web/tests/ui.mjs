@@ -34,7 +34,8 @@ async function page() {
     if (m.type() !== 'error') return;
     // Chromium logs every refused request; those the test provokes (a claim with a bad
     // field, a merge or a split without a reason, answered 422) are expected, nothing else is.
-    const provoked = /status of 422/.test(m.text()) && /\/api\/v1\/(claims|incidents\/[0-9A-Z]+\/(merge|split))$/.test(m.location().url);
+    const provoked =
+      /status of 422/.test(m.text()) && /\/api\/v1\/(claims|incidents\/[0-9A-Z]+\/(merge|split)|drafts\/[0-9A-Z]+\/\d+\/reject)$/.test(m.location().url);
     if (!provoked) fail(`console error on ${p.url()}: ${m.text()}`);
   });
   p.on('pageerror', (e) => fail(`page error on ${p.url()}: ${e.message}`));
@@ -423,6 +424,47 @@ await step('a monitor splits two claims off into a new incident', async () => {
   if (moved.length !== 2 || moving.some((w) => !moved.includes(w))) throw new Error(`the new incident holds ${moved.join(', ')}; ${moving.join(', ')} were split off`);
   const left = await m.evaluate(async (id) => (await (await fetch(`/api/v1/incidents/${id}`)).json()).accounts.flatMap((a) => a.claims).length, id);
   if (left !== n - 2) throw new Error(`${left} claims left in the incident split`);
+});
+// A monitor reads the article the project started from into drafts: each field is marked in
+// its words; one draft becomes a claim, another is rejected with a reason (refused without).
+await step('a monitor reads an article into drafts, accepts one and rejects another', async () => {
+  if (!monitorName) throw new Error('the demo has no monitor');
+  const m = await page();
+  await signIn(m, monitorName);
+  await m.goto(`${base}/#/drafts`);
+  await m.waitForSelector('.drafts details.read-article');
+  await m.click('.drafts details.read-article summary');
+  const article = readFileSync(join(here, '../../../shared/fixtures/news/dev/000-ar.txt'), 'utf8').split('\n\n').slice(1).join('\n\n');
+  await m.fill('label[data-field="text"] textarea', article);
+  await m.fill('label[data-field="published"] input', '2021-11-17');
+  await m.fill('label[data-field="source"] input', 'Sputnik Arabic (browser test)');
+  await m.click('.read-article button[type="submit"]');
+  await m.waitForFunction(() => document.querySelectorAll('article.draft').length >= 4);
+  const marked = await m.locator('article.draft blockquote mark').allTextContents();
+  if (!marked.some((w) => w.includes('وزارة الدفاع الأرمينية')) || !marked.includes('12')) throw new Error(`marked words: ${marked.join(' | ')}`);
+  await shot(m, 'drafts-en');
+  await accessible(m, 'drafts');
+  const cards = await m.locator('article.draft').count();
+  // The Armenian MoD's draft becomes a capture claim.
+  const arm = m.locator('article.draft', { hasText: 'وزارة الدفاع الأرمينية' }).first();
+  await arm.locator('select').selectOption('capture_detention');
+  await arm.locator('button[type="submit"]').click();
+  await m.waitForFunction((n) => document.querySelectorAll('article.draft').length === n - 1, cards);
+  const accepted = await m.evaluate(async () => (await (await fetch('/api/v1/drafts?status=accepted')).json()).items);
+  if (accepted.length !== 1 || !accepted[0].claim) throw new Error(`accepted: ${JSON.stringify(accepted)}`);
+  const claim = await m.evaluate(async (id) => (await fetch(`/api/v1/claims/${id}`)).json(), accepted[0].claim);
+  if (claim.event_type !== 'capture_detention' || claim.casualties?.[0]?.captured !== 12) throw new Error(`claim: ${JSON.stringify(claim)}`);
+  // Rejecting needs a reason.
+  const next = m.locator('article.draft').first();
+  await next.locator('button.secondary').click();
+  await m.waitForFunction(() => (document.querySelector('article.draft .field-error')?.textContent ?? '') !== '');
+  await next.locator('input').fill('Background, not an event of this week.');
+  await next.locator('button.secondary').click();
+  await m.waitForFunction((n) => document.querySelectorAll('article.draft').length === n - 2, cards);
+  await rerendered(m, () => m.selectOption('#lang', 'ar'));
+  await m.waitForSelector('article.draft');
+  await shot(m, 'drafts-ar');
+  await accessible(m, 'drafts (ar)');
 });
 await browser.close();
 if (failures.length) {
