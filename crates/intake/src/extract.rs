@@ -6,8 +6,8 @@
 //! English, after it in Arabic, whichever is nearer) or, for "it added" and "the ministry",
 //! by the last speaker. A statement runs to the next one in its sentence; a sentence
 //! without one continues the statement before it in the same paragraph. A paragraph that
-//! reports an event with an explicit date and names no speaker is the outlet's own account
-//! (party MEDIA). Each statement with an event trigger becomes one draft: its event types,
+//! reports a dated event ("on Monday", "16 November") and names no speaker is the outlet's
+//! own account (party MEDIA). Each statement with an event trigger becomes one draft: its event types,
 //! claimant, accused, polarity, date, place, casualties and positions lost, each with the
 //! span of the words it came from and a confidence.
 
@@ -383,7 +383,7 @@ impl Reader<'_> {
                 self.draft_as(Field { confidence: 0.5, ..c }, s, &found, &counts, &dates, 0..words.len(), None, None);
             } else if let Some(author) = self.author.clone() {
                 self.draft_as(author, s, &found, &counts, &dates, 0..words.len(), None, None);
-            } else if dates.iter().any(|d| !d.relative) {
+            } else if !dates.is_empty() {
                 let name = self.options.source.clone().unwrap_or_else(|| "the outlet".into());
                 let claimant =
                     Field { value: Actor { party: "MEDIA".into(), name }, span: self.span(s, 0..0), confidence: 0.4 };
@@ -701,8 +701,9 @@ fn resolve(found: Vec<Found>) -> Vec<Found> {
         .filter(|f| !(matches!(f.what, What::Trigger(_) | What::Casualty(_)) && negated(f)))
         .copied()
         .collect();
+    // Names of actors and places, and of the truce itself, hide the event words inside them.
     let names: Vec<Found> =
-        found.iter().filter(|f| matches!(f.what, What::Actor(_) | What::Place(_))).copied().collect();
+        found.iter().filter(|f| matches!(f.what, What::Actor(_) | What::Place(_) | What::Neutral)).copied().collect();
     let longest_names: Vec<Found> = names
         .iter()
         .filter(|n| {

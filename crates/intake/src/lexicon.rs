@@ -27,6 +27,8 @@ pub enum What {
     Anaphora,
     /// A negation ("no", «без», "لم").
     Negation,
+    /// A name of the truce itself ("ceasefire", "وقف إطلاق النار"): no event.
+    Neutral,
     /// Casualties of a kind.
     Casualty(Casualty),
     /// The people counted ("soldiers").
@@ -181,6 +183,7 @@ struct Reporting {
     continues: Vec<String>,
     anaphora: Vec<String>,
     negation: Vec<String>,
+    neutral: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -271,6 +274,7 @@ impl Lexicon {
         add(&f.reporting.continues, What::Continue);
         add(&f.reporting.anaphora, What::Anaphora);
         add(&f.reporting.negation, What::Negation);
+        add(&f.reporting.neutral, What::Neutral);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
         add(&f.casualties.captured, What::Casualty(Casualty::Captured));
