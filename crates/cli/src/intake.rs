@@ -41,6 +41,36 @@ pub fn read(
     Ok((x, article.body_offset))
 }
 
+/// Gives one article file to a server's intake: its header's date, language and source
+/// unless the caller set them. Answers the article's id and how many drafts it made.
+pub fn post(
+    client: &crate::client::Client,
+    path: &Path,
+    published: Option<chrono::NaiveDate>,
+    lang: Option<Lang>,
+    source: Option<String>,
+    url: Option<String>,
+) -> Result<(String, usize)> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        anyhow::anyhow!("{}: not a text file: invalid UTF-8 at byte {}", path.display(), e.valid_up_to())
+    })?;
+    let a = Article::parse(text);
+    let body = serde_json::json!({
+        "text": a.body,
+        "published": published.or(a.published).map(|d| d.to_string()),
+        "lang": lang.map(Lang::as_str).or(a.lang),
+        "source": source.or(a.source.map(str::to_owned)),
+        "url": url.or(a.url.map(str::to_owned)),
+    });
+    let answer = client.post_raw("/api/v1/intake", &body.to_string())?;
+    if answer.status != 201 {
+        bail!("{}: the server refused the article: {}", path.display(), crate::client::describe_error(&answer));
+    }
+    let id = answer.body["article"].as_str().unwrap_or_default().to_owned();
+    Ok((id, answer.body["drafts"].as_array().map_or(0, Vec::len)))
+}
+
 /// Scores every article of a directory in the gold format (`gold.jsonl` beside the texts).
 pub fn eval(dir: &Path, predictions: Option<&Path>) -> Result<Report> {
     let intake = bundled()?;

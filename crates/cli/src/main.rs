@@ -151,7 +151,8 @@ enum Cmd {
     },
     /// Read news articles (a file, or every .txt file of a directory) into draft claims,
     /// every field with the words it came from. A file may start with `url:`, `date:`,
-    /// `lang:` and `source:` lines and a blank line. Nothing is sent anywhere.
+    /// `lang:` and `source:` lines and a blank line. Nothing is sent anywhere, unless --post
+    /// gives each article to a server's review queue (as a monitor).
     Ingest {
         /// An article file or a directory of them.
         path: PathBuf,
@@ -170,6 +171,12 @@ enum Cmd {
         /// Print JSON (one line per article) instead of a summary.
         #[arg(long)]
         json: bool,
+        /// Send each article to the server's intake (POST /api/v1/intake), whose drafts wait
+        /// there for a monitor's review, instead of reading it here.
+        #[arg(long)]
+        post: bool,
+        #[command(flatten)]
+        server: ServerArg,
     },
     /// Score the news intake on a directory of annotated articles (`NNN-LANG.txt` and
     /// `gold.jsonl`): claim precision and recall per language and overall, and field
@@ -511,8 +518,9 @@ fn main() -> Result<()> {
         Cmd::Log { command: LogCmd::Checkpoint { server } } => log_checkpoint(&server),
         Cmd::Verify(args) => verify_cmd(args),
         Cmd::Proof { seq, output, server } => proof(seq, output.as_deref(), &server),
-        Cmd::Ingest { path, published, lang, source, url, json } => {
-            ingest(&path, published.as_deref(), &lang, source, url, json)
+        Cmd::Ingest { path, published, lang, source, url, json, post, server } => {
+            let send = post.then(|| server.client());
+            ingest(&path, published.as_deref(), &lang, source, url, json, send.as_ref())
         }
         Cmd::IntakeEval { dir, predictions, min_precision, min_recall } => {
             intake_eval(&dir, predictions.as_deref(), min_precision, min_recall)
@@ -1064,6 +1072,7 @@ fn ingest(
     source: Option<String>,
     url: Option<String>,
     json: bool,
+    post: Option<&Client>,
 ) -> Result<()> {
     let published = match published {
         Some(p) => Some(
@@ -1098,6 +1107,30 @@ fn ingest(
     });
     let (mut drafts, mut failed) = (0usize, 0usize);
     for f in &files {
+        if let Some(client) = post {
+            // The server reads it: its drafts wait in the review queue.
+            match truce::intake::post(client, f, published, lang, source.clone(), url.clone()) {
+                Ok((id, n)) => {
+                    drafts += n;
+                    let line = format!("{}: article {id}, {n} drafts in the review queue", f.display());
+                    match &bar {
+                        Some(b) => b.suspend(|| println!("{line}")),
+                        None => println!("{line}"),
+                    }
+                }
+                Err(e) => {
+                    failed += 1;
+                    match &bar {
+                        Some(b) => b.suspend(|| eprintln!("{e:#}")),
+                        None => eprintln!("{e:#}"),
+                    }
+                }
+            }
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            continue;
+        }
         match truce::intake::read(&intake, f, published, lang, source.clone()) {
             Ok((x, offset)) => {
                 drafts += x.drafts.len();

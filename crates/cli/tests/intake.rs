@@ -288,3 +288,36 @@ fn drafts_of_different_articles_about_one_event_are_grouped_with_their_figures()
 fn json_article(text: &str) -> Value {
     serde_json::json!({"text": text, "published": "2021-11-17", "source": "Sputnik Arabic", "url": "https://example.invalid/kilisali"})
 }
+
+#[test]
+fn ingest_post_gives_a_directory_to_the_servers_review_queue() {
+    let app = common::TestApp::spawn();
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::copy(fixture(KILISALI), dir.path().join("000-ar.txt")).expect("copy");
+    std::fs::write(dir.path().join("bad.txt"), "").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["ingest", &dir.path().to_string_lossy(), "--post", "--server", &app.base])
+        .env("TRUCE_TOKEN", &app.token)
+        .output()
+        .expect("run truce");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("000-ar.txt: article ") && stdout.contains("drafts in the review queue"), "{stdout}");
+    assert!(
+        stderr.contains("bad.txt") && stderr.contains("text"),
+        "the empty file is refused by the server, named: {stderr}"
+    );
+    // The header's date and language went with it: the drafts wait, dated against it.
+    let queue = app.get("/api/v1/drafts", &[]).body;
+    let items = queue["items"].as_array().expect("items");
+    assert!(items.len() >= 4);
+    assert!(items.iter().all(|d| d["article"]["published"] == "2021-11-17" && d["article"]["lang"] == "ar"));
+    // Without a monitor's token nothing is taken.
+    let out = Command::new(env!("CARGO_BIN_EXE_truce"))
+        .args(["ingest", &dir.path().join("000-ar.txt").to_string_lossy(), "--post", "--server", &app.base])
+        .env_remove("TRUCE_TOKEN")
+        .output()
+        .expect("run truce");
+    assert!(!out.status.success());
+}
