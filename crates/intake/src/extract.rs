@@ -285,6 +285,7 @@ impl Intake {
             drafts: Vec::new(),
             last: None,
             last_date: None,
+            lede_date: None,
             author: None,
         };
         for (i, s) in sentences.iter().enumerate() {
@@ -310,6 +311,9 @@ struct Reader<'a> {
     last: Option<(Field<Actor>, usize)>,
     /// The last date a statement gave, in its paragraph.
     last_date: Option<Field<When>>,
+    /// The first date any statement gave: the lede's event, which later paragraphs without
+    /// a date of their own mostly still tell of.
+    lede_date: Option<Field<When>>,
     /// The author a title names ("Statement of the Ministry of Defence"): the speaker of
     /// every sentence that names none.
     author: Option<Field<Actor>>,
@@ -585,16 +589,24 @@ impl Reader<'_> {
                     confidence: c,
                 };
                 self.last_date = Some(f.clone());
+                if self.lede_date.is_none() {
+                    self.lede_date = Some(f.clone());
+                }
                 Some(f)
             }
-            None => self.last_date.clone().map(|f| Field { confidence: 0.4, ..f }).or_else(|| {
-                // Undated: the day of publication, as news reports mostly are.
-                self.options.published.map(|date| Field {
-                    value: When { date, precision: Precision::Day },
-                    span: self.span(s, 0..0),
-                    confidence: 0.3,
-                })
-            }),
+            None => self
+                .last_date
+                .clone()
+                .map(|f| Field { confidence: 0.4, ..f })
+                .or_else(|| self.lede_date.clone().map(|f| Field { confidence: 0.35, ..f }))
+                .or_else(|| {
+                    // Undated: the day of publication, as news reports mostly are.
+                    self.options.published.map(|date| Field {
+                        value: When { date, precision: Precision::Day },
+                        span: self.span(s, 0..0),
+                        confidence: 0.3,
+                    })
+                }),
         };
         // Where: the first gazetteer name in the statement, a settlement or height before a
         // region that holds it.
