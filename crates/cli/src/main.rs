@@ -1106,24 +1106,25 @@ fn ingest(
         b
     });
     let (mut drafts, mut failed) = (0usize, 0usize);
+    // A line on standard output (or error), above the progress bar when there is one.
+    let say = |error: bool, line: String| {
+        let print = || if error { eprintln!("{line}") } else { println!("{line}") };
+        match &bar {
+            Some(b) => b.suspend(print),
+            None => print(),
+        }
+    };
     for f in &files {
         if let Some(client) = post {
             // The server reads it: its drafts wait in the review queue.
             match truce::intake::post(client, f, published, lang, source.clone(), url.clone()) {
                 Ok((id, n)) => {
                     drafts += n;
-                    let line = format!("{}: article {id}, {n} drafts in the review queue", f.display());
-                    match &bar {
-                        Some(b) => b.suspend(|| println!("{line}")),
-                        None => println!("{line}"),
-                    }
+                    say(false, format!("{}: article {id}, {n} drafts in the review queue", f.display()));
                 }
                 Err(e) => {
                     failed += 1;
-                    match &bar {
-                        Some(b) => b.suspend(|| eprintln!("{e:#}")),
-                        None => eprintln!("{e:#}"),
-                    }
+                    say(true, format!("{e:#}"));
                 }
             }
             if let Some(b) = &bar {
@@ -1143,10 +1144,7 @@ fn ingest(
             }
             Err(e) => {
                 failed += 1;
-                match &bar {
-                    Some(b) => b.suspend(|| eprintln!("{e:#}")),
-                    None => eprintln!("{e:#}"),
-                }
+                say(true, format!("{e:#}"));
             }
         }
         if let Some(b) = &bar {

@@ -256,21 +256,10 @@ pub fn dates(words: &[&str], gaps: &[&str], found: &[Found], published: Option<N
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::{Actors, Lexicon};
 
     fn dates_in(lang: &str, text: &str, published: &str) -> Vec<(String, Precision, Option<String>)> {
-        let data = match lang {
-            "ar" => include_str!("../data/ar.toml"),
-            "ru" => include_str!("../data/ru.toml"),
-            _ => include_str!("../data/en.toml"),
-        };
-        let lex = Lexicon::new(data, &Actors { actors: Vec::new() }, &[]).expect("lexicon");
-        let folded = crate::normal::Normalized::new(text).text;
-        let s = crate::segment::sentences(&folded).remove(0);
-        let words: Vec<&str> = s.words.iter().map(|w| w.text).collect();
-        let gaps = crate::extract::gaps(&folded, &s);
         let p = NaiveDate::parse_from_str(published, "%Y-%m-%d").ok();
-        dates(&words, &gaps, &lex.find(&words), p)
+        crate::lexicon::tests_support::first_sentence(lang, text, |words, gaps, found| dates(words, gaps, found, p))
             .into_iter()
             .map(|d| (d.date.to_string(), d.precision, d.warning))
             .collect()

@@ -169,20 +169,11 @@ pub fn gaps<'t>(text: &'t str, s: &Sentence<'_>) -> Vec<&'t str> {
     out
 }
 
-/// Event types whose claims hold someone responsible: only these get an accused.
+/// Event types beyond the violent acts whose claims hold someone responsible: these and the
+/// acts get an accused.
 const HOSTILE: &[&str] = &[
-    "armed_clash",
-    "shelling",
-    "small_arms_fire",
-    "sniper_fire",
-    "drone_strike",
-    "air_strike",
-    "landmine_explosion",
-    "grenade_attack",
-    "attack_on_civilians",
     "property_destruction",
     "casualties_report",
-    "incursion",
     "position_seized",
     "fortification",
     "military_buildup",
@@ -360,7 +351,7 @@ impl Reader<'_> {
         if s.opens_paragraph {
             self.last_date = None;
         }
-        let statements = self.statements(&found);
+        let statements = self.statements(&found, &words);
         if index == 0 {
             // A title naming a body and a statement makes it the article's author.
             let said = found.iter().any(|f| f.what == What::Say);
@@ -420,7 +411,7 @@ impl Reader<'_> {
     }
 
     /// Finds the statements of a sentence: each reporting expression with its speaker.
-    fn statements(&self, found: &[Found]) -> Vec<Statement> {
+    fn statements(&self, found: &[Found], words: &[&str]) -> Vec<Statement> {
         let verbs: Vec<Found> = found
             .iter()
             .filter(|f| matches!(f.what, What::Say | What::Deny | What::Accuse | What::Continue))
@@ -436,6 +427,12 @@ impl Reader<'_> {
             .copied()
             .collect();
         let arabic = self.lex.lang == Lang::Ar;
+        // Arabic reports put the speaker after a past-tense verb ("أعلنت الوزارة") but before
+        // a present-tense one, as headlines do ("ستيباناكيرت تتهم باكو").
+        let speaker_after = |v: &Found| {
+            let verb = words.get(v.start).map(|w| w.strip_prefix(['و', 'ف']).unwrap_or(w));
+            arabic && !verb.is_some_and(|w| w.starts_with('ي') || w.starts_with('ت'))
+        };
         let mut out: Vec<Statement> = Vec::new();
         for v in &verbs {
             // The nearest speaker within eight words, not past another reporting expression.
@@ -455,7 +452,7 @@ impl Reader<'_> {
                 if verbs.iter().any(|o| o != v && o.start >= lo && o.end <= hi && o.what != What::Continue) {
                     continue;
                 }
-                let preferred = after == arabic;
+                let preferred = after == speaker_after(v);
                 let score = distance as f32 - if preferred { 0.5 } else { 0.0 };
                 if best.is_none_or(|(b, _)| score < b) {
                     best = Some((score, *sp));
@@ -546,7 +543,8 @@ impl Reader<'_> {
         // Whom it accuses: the first actor of another party in the statement (for an
         // accusation, the first after the verb).
         let from = if accusation { verb.map_or(words.start, |v| v.end) } else { words.start };
-        let hostile = event_types.iter().any(|t| HOSTILE.contains(&t.value.as_str()));
+        let hostile =
+            event_types.iter().any(|t| HOSTILE.contains(&t.value.as_str()) || ACTS.contains(&t.value.as_str()));
         let accused = found.iter().filter(|f| hostile && f.start >= from && f.end <= words.end && !spoken(f)).find_map(
             |f| match f.what {
                 What::Actor(i) => {

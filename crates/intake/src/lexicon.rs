@@ -465,6 +465,34 @@ impl Lexicon {
     }
 }
 
+/// What the unit tests of the readers need: a language's lexicon without actors or places,
+/// and the first sentence of a text, folded, as words and gaps.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// A language's lexicon with no actors and no places.
+    pub(crate) fn bare(lang: &str) -> Lexicon {
+        let data = match lang {
+            "ar" => include_str!("../data/ar.toml"),
+            "ru" => include_str!("../data/ru.toml"),
+            _ => include_str!("../data/en.toml"),
+        };
+        Lexicon::new(data, &Actors { actors: Vec::new() }, &[]).expect("lexicon")
+    }
+
+    /// Folds `text` and gives its first sentence's words and gaps to `f`, with the phrases
+    /// the lexicon of `lang` finds in them.
+    pub(crate) fn first_sentence<T>(lang: &str, text: &str, f: impl FnOnce(&[&str], &[&str], &[Found]) -> T) -> T {
+        let lex = bare(lang);
+        let folded = crate::normal::Normalized::new(text).text;
+        let s = crate::segment::sentences(&folded).remove(0);
+        let words: Vec<&str> = s.words.iter().map(|w| w.text).collect();
+        let gaps = crate::extract::gaps(&folded, &s);
+        f(&words, &gaps, &lex.find(&words))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

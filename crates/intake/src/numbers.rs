@@ -142,20 +142,9 @@ pub fn counts(words: &[&str], gaps: &[&str], found: &[Found]) -> Vec<CountAt> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::{Actors, Lexicon};
 
     fn counts_in(lang: &str, text: &str) -> Vec<Count> {
-        let data = match lang {
-            "ar" => include_str!("../data/ar.toml"),
-            "ru" => include_str!("../data/ru.toml"),
-            _ => include_str!("../data/en.toml"),
-        };
-        let lex = Lexicon::new(data, &Actors { actors: Vec::new() }, &[]).expect("lexicon");
-        let folded = crate::normal::Normalized::new(text).text;
-        let s = crate::segment::sentences(&folded).remove(0);
-        let words: Vec<&str> = s.words.iter().map(|w| w.text).collect();
-        let gaps = crate::extract::gaps(&folded, &s);
-        counts(&words, &gaps, &lex.find(&words)).into_iter().map(|c| c.count).collect()
+        crate::lexicon::tests_support::first_sentence(lang, text, counts).into_iter().map(|c| c.count).collect()
     }
 
     #[test]
