@@ -522,6 +522,28 @@ impl Reader<'_> {
             let confidence = if f.end - f.start > 1 { 0.8 } else { 0.6 };
             event_types.push(Field { value: id, span: self.span(s, f.start..f.end), confidence });
         }
+        // "Six soldiers were killed in clashes": a toll first, then the act it came from, is a
+        // report of the losses, not of the act.
+        let first_toll = found
+            .iter()
+            .filter(|f| inside(f) && matches!(f.what, What::Casualty(Casualty::Killed | Casualty::Wounded)))
+            .map(|f| f.start)
+            .min();
+        let caused = |t: &Field<String>| {
+            found.iter().any(|f| {
+                inside(f)
+                    && matches!(f.what, What::Trigger(_))
+                    && self.lex.event_types.get(match f.what {
+                        What::Trigger(i) => i as usize,
+                        _ => usize::MAX,
+                    }) == Some(&t.value)
+                    && first_toll.is_some_and(|toll| toll < f.start)
+                    && found.iter().any(|c| c.what == What::Cause && c.end == f.start)
+            })
+        };
+        if event_types.iter().any(|t| t.value == "casualties_report") && event_types.iter().any(caused) {
+            event_types.retain(|t| !ACTS.contains(&t.value.as_str()));
+        }
         // A toll given with the act that caused it belongs to the act's claim: a report of
         // casualties is a claim of its own only when no act is named.
         if event_types.iter().any(|t| ACTS.contains(&t.value.as_str())) {

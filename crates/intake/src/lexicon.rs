@@ -37,6 +37,8 @@ pub enum What {
     Own,
     /// Combat positions ("two positions lost").
     Positions,
+    /// A word before the act a toll came from ("in", «в ходе», "جراء").
+    Cause,
     /// A gazetteer name: its index in [`Lexicon::place_names`].
     Place(u32),
     /// An event trigger: the index of its event type in [`Lexicon::event_types`].
@@ -196,6 +198,7 @@ struct Casualties {
     persons: Vec<String>,
     own: Vec<String>,
     positions: Vec<String>,
+    cause: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -282,6 +285,7 @@ impl Lexicon {
         add(&f.casualties.persons, What::Persons);
         add(&f.casualties.own, What::Own);
         add(&f.casualties.positions, What::Positions);
+        add(&f.casualties.cause, What::Cause);
         let mut event_types = Vec::new();
         for t in &f.triggers {
             let i = event_types.iter().position(|e| e == &t.event_type).unwrap_or_else(|| {
