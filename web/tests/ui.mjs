@@ -447,7 +447,7 @@ await step('a monitor reads an article into drafts, accepts one and rejects anot
   const cards = await m.locator('article.draft').count();
   // The Armenian MoD's draft becomes a capture claim.
   const arm = m.locator('article.draft', { hasText: 'وزارة الدفاع الأرمينية' }).first();
-  await arm.locator('select').selectOption('capture_detention');
+  await arm.locator('select').first().selectOption('capture_detention');
   await arm.locator('button[type="submit"]').click();
   await m.waitForFunction((n) => document.querySelectorAll('article.draft').length === n - 1, cards);
   const accepted = await m.evaluate(async () => (await (await fetch('/api/v1/drafts?status=accepted')).json()).items);
@@ -458,7 +458,7 @@ await step('a monitor reads an article into drafts, accepts one and rejects anot
   const next = m.locator('article.draft').first();
   await next.locator('button.secondary').click();
   await m.waitForFunction(() => (document.querySelector('article.draft .field-error')?.textContent ?? '') !== '');
-  await next.locator('input').fill('Background, not an event of this week.');
+  await next.locator('input:not([type="date"])').fill('Background, not an event of this week.');
   await next.locator('button.secondary').click();
   await m.waitForFunction((n) => document.querySelectorAll('article.draft').length === n - 2, cards);
   await rerendered(m, () => m.selectOption('#lang', 'ar'));

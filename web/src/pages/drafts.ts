@@ -131,6 +131,34 @@ function draftCard(d: Draft, sc: Scenario, reload: () => Promise<void>): HTMLEle
     type.append(o);
   }
   type.value = b.event_types[0]?.value ?? '';
+  // Who claims and whom it accuses, among the scenario's parties: the draft's when it names
+  // one, else the monitor's choice (an outlet or an unrecognised authority is no party).
+  const partySelect = (label: string, value: string | undefined, none: boolean): HTMLSelectElement => {
+    const s = el('select');
+    s.setAttribute('aria-label', label);
+    if (none) {
+      const o = el('option', `${label}: ${t('submit.nobody')}`);
+      o.value = '';
+      s.append(o);
+    } else if (!sc.parties.some((p) => p.id === value)) {
+      const o = el('option', `${label}: ${t('submit.choose')}`);
+      o.value = '';
+      s.append(o);
+    }
+    for (const p of sc.parties) {
+      const o = el('option', `${label}: ${named(p.names)}`);
+      o.value = p.id;
+      s.append(o);
+    }
+    s.value = sc.parties.some((p) => p.id === value) ? (value ?? '') : '';
+    return s;
+  };
+  const claimant = partySelect(t('submit.claimant'), b.claimant.value.party, false);
+  const accused = partySelect(t('incident.accused'), b.accused?.value.party, true);
+  const day = el('input');
+  day.type = 'date';
+  day.value = b.date?.value.date ?? '';
+  day.setAttribute('aria-label', t('drafts.date'));
   const accept = el('button', t('drafts.accept'));
   accept.type = 'submit';
   const reason = el('input');
@@ -139,7 +167,7 @@ function draftCard(d: Draft, sc: Scenario, reload: () => Promise<void>): HTMLEle
   const reject = el('button', t('drafts.reject'), 'secondary');
   reject.type = 'button';
   const error = el('span', '', 'field-error');
-  form.append(type, accept, reason, reject, error);
+  form.append(type, claimant, accused, day, accept, reason, reject, error);
   const refusal = (e: unknown): string => {
     const f = Object.entries(fieldErrors(e));
     return f.length ? f.map(([k, v]) => `${k}: ${v}`).join('; ') : message(e);
@@ -148,7 +176,10 @@ function draftCard(d: Draft, sc: Scenario, reload: () => Promise<void>): HTMLEle
     ev.preventDefault();
     error.textContent = '';
     try {
-      await send('POST', `/api/v1/drafts/${d.article.id}/${d.draft}/accept`, { corrections: { event_type: type.value } });
+      const corrections: Record<string, unknown> = { event_type: type.value, accused: accused.value || null };
+      if (claimant.value) corrections.claimant = claimant.value;
+      if (day.value) corrections.occurred = { from: day.value, precision: 'day' };
+      await send('POST', `/api/v1/drafts/${d.article.id}/${d.draft}/accept`, { corrections });
       await reload();
     } catch (e) {
       error.textContent = refusal(e);
