@@ -12,6 +12,14 @@ pub fn bundled() -> Result<Intake> {
     Ok(Intake::for_scenario(&crate::bundle::scenario()?)?)
 }
 
+/// An article file's text, or why it is not text.
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!("{}: not a text file: invalid UTF-8 at byte {}", path.display(), e.utf8_error().valid_up_to())
+    })
+}
+
 /// Reads one article file: its header (url, date, lang) and body, with the caller's
 /// settings taking precedence.
 pub fn read(
@@ -21,11 +29,8 @@ pub fn read(
     lang: Option<Lang>,
     source: Option<String>,
 ) -> Result<(Extraction, usize)> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        anyhow::anyhow!("{}: not a text file: invalid UTF-8 at byte {}", path.display(), e.valid_up_to())
-    })?;
-    let article = Article::parse(text);
+    let text = read_text(path)?;
+    let article = Article::parse(&text);
     let header_lang = match article.lang {
         Some(l) => {
             Some(Lang::parse(l).with_context(|| format!("{}: lang: {l:?} is not ar, ru or en", path.display()))?)
@@ -51,11 +56,8 @@ pub fn post(
     source: Option<String>,
     url: Option<String>,
 ) -> Result<(String, usize)> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        anyhow::anyhow!("{}: not a text file: invalid UTF-8 at byte {}", path.display(), e.valid_up_to())
-    })?;
-    let a = Article::parse(text);
+    let text = read_text(path)?;
+    let a = Article::parse(&text);
     let body = serde_json::json!({
         "text": a.body,
         "published": published.or(a.published).map(|d| d.to_string()),

@@ -68,10 +68,20 @@ pub(crate) async fn list(
     caller: Caller,
     query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let query = super::query_params(query)?;
-    let mut filter = query.parse(&*scenario(&state)?).map_err(ApiError::BadQuery)?;
-    filter.public_only = !caller.may(Action::IncidentRead, Relation::Other);
+    let filter = visible(&state, &caller, query)?;
     Ok(Json(state.store.incidents(filter).await?).into_response())
+}
+
+/// The list's filter as asked, narrowed to what the caller may read.
+fn visible(
+    state: &AppState,
+    caller: &Caller,
+    query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<truce_core::incidents::query::IncidentFilter, ApiError> {
+    let query = super::query_params(query)?;
+    let mut filter = query.parse(&*scenario(state)?).map_err(ApiError::BadQuery)?;
+    filter.public_only = !caller.may(Action::IncidentRead, Relation::Other);
+    Ok(filter)
 }
 
 /// How many incidents the list's filters find per week (Monday, UTC) of when they began,
@@ -86,9 +96,7 @@ pub(crate) async fn weeks(
     caller: Caller,
     query: Result<Query<IncidentQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let query = super::query_params(query)?;
-    let mut filter = query.parse(&*scenario(&state)?).map_err(ApiError::BadQuery)?;
-    filter.public_only = !caller.may(Action::IncidentRead, Relation::Other);
+    let filter = visible(&state, &caller, query)?;
     Ok(Json(state.store.incident_weeks(filter).await?).into_response())
 }
 
