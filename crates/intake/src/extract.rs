@@ -653,7 +653,9 @@ impl Reader<'_> {
         // Casualties: a count with a casualty word within five words after it (or before it).
         let mut casualties = Vec::new();
         let mut positions = None;
-        for c in counts.iter().filter(|c| c.start >= words.start && c.end <= words.end) {
+        // A day of the month is no count ("16 November").
+        let in_date = |c: &CountAt| dates.iter().any(|d| c.start < d.end && d.start < c.end);
+        for c in counts.iter().filter(|c| c.start >= words.start && c.end <= words.end && !in_date(c)) {
             let near =
                 |f: &&Found| f.start >= c.end && f.start <= c.end + 5 || f.end <= c.start && f.end + 3 >= c.start;
             let casualty = |f: &Found| match f.what {
@@ -824,4 +826,107 @@ fn outlet_accounts(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draf
             !old && !repeated
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::PlaceName;
+
+    fn intake() -> Intake {
+        let places = [
+            ("sotk", "Sotk", false),
+            ("sotk", "Сотк", false),
+            ("yerevan", "Yerevan", false),
+            ("lachin", "Lachin corridor", true),
+        ]
+        .map(|(id, name, region)| PlaceName { id: id.into(), name: name.into(), region });
+        Intake::new(include_str!("../../../scenarios/nagorno-karabakh-2020/intake-actors.toml"), &places)
+            .expect("intake")
+    }
+
+    fn read(text: &str) -> Vec<Draft> {
+        let options = Options { published: NaiveDate::from_ymd_opt(2021, 11, 17), ..Options::default() };
+        intake().extract(text.as_bytes(), &options).expect("reads").drafts
+    }
+
+    fn types(d: &Draft) -> Vec<&str> {
+        d.event_types.iter().map(|t| t.value.as_str()).collect()
+    }
+
+    #[test]
+    fn a_speakers_statement_gives_its_type_accused_date_place_and_toll() {
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani forces shelled positions near Sotk on 16 November, wounding two soldiers.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        let d = &d[0];
+        assert_eq!((d.claimant.value.party.as_str(), types(d)), ("ARM", vec!["shelling"]));
+        assert_eq!(d.accused.as_ref().map(|a| a.value.party.as_str()), Some("AZE"));
+        assert_eq!(d.date.as_ref().map(|w| w.value.date.to_string()).as_deref(), Some("2021-11-16"));
+        assert_eq!(d.place.as_ref().map(|p| p.value.places.clone()), Some(vec!["sotk".to_string()]));
+        // A party's report of wounded soldiers is of its own.
+        let w = &d.casualties[0];
+        assert_eq!((w.value.kind, w.value.count.value(), w.value.party.as_deref()), ("wounded", Some(2), Some("ARM")));
+    }
+
+    #[test]
+    fn a_denial_is_kept_as_a_denial_with_its_words() {
+        let d = read("Минобороны Азербайджана опровергло информацию об обстреле армянских позиций.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].claimant.value.party, "AZE");
+        assert_eq!(d[0].polarity.value, Polarity::Denial);
+        assert_eq!(d[0].polarity.span.text, "опровергло");
+    }
+
+    #[test]
+    fn the_speaker_carries_over_to_what_it_added() {
+        let d =
+            read("أعلنت وزارة الدفاع الأرمينية اليوم مقتل جنديين. وأضافت الوزارة أن القوات الأذربيجانية قصفت مواقعها.");
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert!(d.iter().all(|d| d.claimant.value.party == "ARM"), "{d:#?}");
+        assert_eq!(types(&d[1]), vec!["shelling"]);
+        assert!(d[1].claimant.confidence < d[0].claimant.confidence, "a carried speaker is less sure");
+    }
+
+    #[test]
+    fn a_toll_given_before_the_act_it_came_from_is_a_report_of_losses() {
+        let d = read("Six soldiers were killed in clashes on the border, the Armenian Defence Ministry said.");
+        assert_eq!(types(&d[0]), vec!["casualties_report"]);
+        // The act first, then its toll: the act's claim carries it.
+        let d =
+            read("The Armenian Defence Ministry said Azerbaijani forces shelled the village, killing two civilians.");
+        assert_eq!(types(&d[0]), vec!["shelling"]);
+        assert_eq!(d[0].casualties[0].value.kind, "killed");
+    }
+
+    #[test]
+    fn the_outlets_own_account_is_kept_for_a_recent_event_only() {
+        let d = read("A section of the Lachin corridor was blocked on Tuesday by a group of protesters.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].claimant.value.party.as_str(), types(&d[0])), ("MEDIA", vec!["corridor_closure"]));
+        assert_eq!(d[0].date.as_ref().map(|w| w.value.date.to_string()).as_deref(), Some("2021-11-16"));
+        // A region's name is flagged less precise than a settlement's, not ambiguous.
+        assert_eq!(d[0].place.as_ref().map(|p| p.value.ambiguous), Some(false));
+        let background = read("The road was blocked on 12 December 2020 for three weeks.");
+        assert!(background.is_empty(), "background is no claim: {background:#?}");
+    }
+
+    #[test]
+    fn a_dateline_is_neither_the_events_place_nor_its_date() {
+        let d = read(
+            "YEREVAN, November 17 - Azerbaijani forces shelled Sotk on Tuesday, the Armenian Defence Ministry said.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].place.as_ref().map(|p| p.value.places.clone()), Some(vec!["sotk".to_string()]));
+        assert_eq!(d[0].date.as_ref().map(|w| w.value.date.to_string()).as_deref(), Some("2021-11-16"));
+    }
+
+    #[test]
+    fn one_statement_said_twice_is_one_draft() {
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on Tuesday.\n\nAzerbaijani forces shelled Sotk on Tuesday, the Armenian Defence Ministry said in a statement.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+    }
 }
