@@ -164,6 +164,8 @@ fn monitors_read_an_article_into_drafts_and_accept_or_reject_each() {
     let fields: Vec<&str> =
         bad.body["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
     assert_eq!(fields, ["text", "published", "lang"]);
+    let huge = post(c, "/api/v1/intake", serde_json::json!({"text": "Shelling was reported. ".repeat(200_000)}));
+    assert_eq!((huge.status, huge.body["error"]["fields"][0]["field"].as_str()), (422, Some("text")), "over 4 MiB");
     let unknown = post(c, "/api/v1/intake", serde_json::json!({"text": "これは日本語の記事です。砲撃があった。"}));
     assert_eq!((unknown.status, unknown.body["error"]["fields"][0]["field"].as_str()), (422, Some("lang")));
     assert_eq!(app.journal_len(), before);
@@ -177,6 +179,13 @@ fn monitors_read_an_article_into_drafts_and_accept_or_reject_each() {
         assert!(who.get("/api/v1/drafts", &[]).expect("answer").status >= 400);
     }
 
+    // A long article (beyond the API's usual 1 MiB body) is read.
+    let long = post(
+        c,
+        "/api/v1/intake",
+        serde_json::json!({"text": format!("{}\n\n{}", kilisali_body(), "وأفادت مصادر محلية بأن الوضع هادئ. ".repeat(25_000)), "published": "2021-11-17"}),
+    );
+    assert_eq!(long.status, 201, "{}", long.body);
     let read = post(c, "/api/v1/intake", article.clone());
     assert_eq!(read.status, 201, "{}", read.body);
     let id = read.body["article"].as_str().expect("article id").to_owned();
@@ -252,8 +261,13 @@ fn monitors_read_an_article_into_drafts_and_accept_or_reject_each() {
     assert_eq!(post(c, &format!("/api/v1/drafts/{id}/99/reject"), serde_json::json!({"reason": "x"})).status, 404);
     // The queue holds what is still pending; every decision survives a rebuild.
     let pending = app.get("/api/v1/drafts", &[]);
-    let listed: Vec<u64> =
-        pending.body["items"].as_array().expect("items").iter().filter_map(|d| d["draft"].as_u64()).collect();
+    let listed: Vec<u64> = pending.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|d| d["article"]["id"] == id.as_str())
+        .filter_map(|d| d["draft"].as_u64())
+        .collect();
     assert_eq!(listed.len(), drafts.len() - 2);
     assert!(!listed.contains(&(arm as u64)) && !listed.contains(&(aze as u64)));
     let all = app.get("/api/v1/drafts", &[("status", "all")]).body;

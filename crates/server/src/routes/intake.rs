@@ -32,6 +32,10 @@ use crate::error::{ApiError, ErrorBody};
 /// Most drafts one list returns.
 const MAX_LIMIT: u32 = 1000;
 
+/// The largest request body of `POST /api/v1/intake`: an article of the intake's largest
+/// size, with room for JSON escapes and the other fields; a longer text is refused by name.
+pub(crate) const MAX_BODY: usize = 2 * MAX_ARTICLE_BYTES + 64 * 1024;
+
 /// An article to read.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,7 +64,7 @@ pub(crate) async fn ingest(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(Action::IntakeReview, Relation::Any)?;
-    let input: ArticleInput = parse_json(body, MAX_ARTICLE_BYTES + 64 * 1024)?;
+    let input: ArticleInput = parse_json(body, MAX_BODY)?;
     let mut e = FieldErrors::new();
     let text = input.text.unwrap_or_default();
     if text.trim().is_empty() {

@@ -52,7 +52,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/claims/{id}", get(claims::get_one))
         .route("/api/v1/claims/{id}/grade", axum::routing::post(incidents::grade))
         .route("/api/v1/export/{file}", get(export::export))
-        .route("/api/v1/intake", axum::routing::post(intake::ingest))
+        .route(
+            "/api/v1/intake",
+            axum::routing::post(intake::ingest).layer(axum::extract::DefaultBodyLimit::max(intake::MAX_BODY)),
+        )
         .route("/api/v1/drafts", get(intake::drafts))
         .route("/api/v1/articles/{id}", get(intake::article))
         .route("/api/v1/drafts/{article}/{n}/accept", axum::routing::post(intake::accept))
