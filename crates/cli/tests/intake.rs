@@ -192,6 +192,16 @@ fn monitors_read_an_article_into_drafts_and_accept_or_reject_each() {
     let drafts = read.body["drafts"].as_array().expect("drafts").clone();
     assert!(drafts.len() >= 4, "{drafts:#?}");
     assert!(drafts.iter().all(|d| d["status"] == "pending"));
+    // Its journal entry is the monitors' too: nobody else reads its payload or header.
+    let seq = drafts[0]["article"]["seq"].as_u64().expect("seq");
+    assert_eq!(app.get(&format!("/api/v1/log/entries/{seq}"), &[]).status, 200);
+    for who in [
+        app.client_as("p.arm2", "ARM", "party"),
+        app.client_as("a.jmc2", "JMC", "analyst"),
+        truce::client::Client::new(&app.base),
+    ] {
+        assert_eq!(who.get(&format!("/api/v1/log/entries/{seq}"), &[]).expect("answer").status, 404);
+    }
     // The same text again is the same article.
     let again = post(c, "/api/v1/intake", article.clone());
     assert_eq!(again.status, 409);

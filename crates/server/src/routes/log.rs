@@ -317,8 +317,8 @@ pub(crate) async fn sign_now(State(state): State<AppState>, caller: Caller) -> R
 /// Whether the caller may read entry `seq` (whose leaf is `leaf`): as its object is read, a
 /// claim as that claim, account entries by nobody (they hold password and token hashes),
 /// the mission's incident and provision records (whose links may name unpublished claims)
-/// and its journal of personal-data reads as unpublished incidents, the scenario and keys by
-/// anyone.
+/// and its journal of personal-data reads as unpublished incidents, the news intake's
+/// articles and drafts as its review queue, the scenario and keys by anyone.
 async fn entry_readable(state: &AppState, caller: &Caller, seq: u64, leaf: &[u8]) -> Result<bool, ApiError> {
     let kind = entry_kind(leaf);
     let access = claim_access_of(state, seq, &kind).await?;
@@ -341,6 +341,9 @@ fn may_read_entry(caller: &Caller, kind: &str, claim: Option<&ClaimAccess>) -> b
         claim.is_some_and(|a| caller.may_read_claim(Action::EntryRead, a))
     } else if truce_core::journal::kind::is_account(kind) {
         false
+    } else if kind.starts_with("article.") || kind.starts_with("draft.") {
+        // Articles and their drafts are the monitors' working material until one is accepted.
+        caller.may(Action::IntakeReview, Relation::Any)
     } else if kind.starts_with("incident.")
         || kind.starts_with("claim.")
         || kind.starts_with("record.")
