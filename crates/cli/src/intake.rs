@@ -58,12 +58,17 @@ pub fn post(
 ) -> Result<(String, usize)> {
     let text = read_text(path)?;
     let a = Article::parse(&text);
+    // A header's `url:` may describe the source instead of giving an address.
+    let (header_url, described) = match a.url {
+        Some(u) if u.starts_with("http://") || u.starts_with("https://") => (Some(u.to_owned()), None),
+        other => (None, other.map(|d| d.trim_matches(|c| c == '(' || c == ')').to_owned())),
+    };
     let body = serde_json::json!({
         "text": a.body,
         "published": published.or(a.published).map(|d| d.to_string()),
         "lang": lang.map(Lang::as_str).or(a.lang),
-        "source": source.or(a.source.map(str::to_owned)),
-        "url": url.or(a.url.map(str::to_owned)),
+        "source": source.or(a.source.map(str::to_owned)).or(described),
+        "url": url.or(header_url),
     });
     let answer = client.post_raw("/api/v1/intake", &body.to_string())?;
     if answer.status != 201 {

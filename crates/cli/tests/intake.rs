@@ -202,6 +202,20 @@ fn monitors_read_an_article_into_drafts_and_accept_or_reject_each() {
     ] {
         assert_eq!(who.get(&format!("/api/v1/log/entries/{seq}"), &[]).expect("answer").status, 404);
     }
+    // Articles, acceptances and rejections are the monitors' alone.
+    let party = app.client_as("p.arm3", "ARM", "party");
+    assert_eq!(party.get(&format!("/api/v1/articles/{id}"), &[]).expect("answer").status, 403);
+    for decide in ["accept", "reject"] {
+        let refused = post(&party, &format!("/api/v1/drafts/{id}/0/{decide}"), serde_json::json!({"reason": "x"}));
+        assert_eq!(refused.status, 403, "{decide}: {}", refused.body);
+    }
+    // Only the server names a draft as a claim's source.
+    let mut forged = common::claim();
+    forged["source"]["draft"] = serde_json::json!({"article": id, "draft": 0});
+    assert_eq!(app.post_claim(&forged).status, 422, "a client cannot set source.draft");
+    // A mistyped body is refused, not taken as "no corrections".
+    let typo = post(c, &format!("/api/v1/drafts/{id}/0/accept"), serde_json::json!({"correction": {}}));
+    assert_eq!(typo.status, 422, "{}", typo.body);
     // The same text again is the same article.
     let again = post(c, "/api/v1/intake", article.clone());
     assert_eq!(again.status, 409);
@@ -307,6 +321,22 @@ fn drafts_of_different_articles_about_one_event_are_grouped_with_their_figures()
     assert!(langs.contains(&"ar") && langs.contains(&"en"), "{group}");
     // Side by side: each draft's figures.
     assert!(group["drafts"].as_array().expect("d").iter().all(|d| d["casualties"].is_array()));
+}
+
+#[test]
+fn an_accepted_denial_is_the_speakers_statement_not_the_event() {
+    let app = common::TestApp::spawn();
+    let c = &app.client;
+    let text = "Минобороны Азербайджана опровергло информацию об обстреле армянских позиций.";
+    let read = post(c, "/api/v1/intake", serde_json::json!({"text": text, "published": "2021-11-17"}));
+    assert_eq!(read.status, 201, "{}", read.body);
+    let id = read.body["article"].as_str().expect("id");
+    assert_eq!(read.body["drafts"][0]["body"]["polarity"]["value"], "denial");
+    let ok = post(c, &format!("/api/v1/drafts/{id}/0/accept"), serde_json::json!({}));
+    assert_eq!(ok.status, 201, "{}", ok.body);
+    let claim = app.get(&format!("/api/v1/claims/{}", ok.body["claim"].as_str().expect("claim")), &[]).body;
+    assert_eq!((claim["claimant"].as_str(), claim["event_type"].as_str()), (Some("AZE"), Some("statement")));
+    assert!(claim["tags"].as_array().is_some_and(|t| t.iter().any(|x| x == "denial")), "{claim}");
 }
 
 fn json_article(text: &str) -> Value {

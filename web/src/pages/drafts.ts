@@ -69,10 +69,11 @@ function statement(d: Draft): HTMLQuoteElement {
   for (const f of [d.body.accused, d.body.date, d.body.place, d.body.positions, ...(d.body.casualties ?? [])]) {
     if (f) marks.push(f.span);
   }
-  const inside = marks
-    .filter((m) => m.end > m.start && m.start >= s.start && m.end <= s.end)
-    .sort((a, b) => a.start - b.start)
-    .filter((m, i, all) => i === 0 || m.start >= all[i - 1].end);
+  // In order, each after the last one kept (a mark inside another is left to it).
+  const inside: Span[] = [];
+  for (const m of marks.filter((m) => m.end > m.start && m.start >= s.start && m.end <= s.end).sort((a, b) => a.start - b.start)) {
+    if (!inside.length || m.start >= inside[inside.length - 1].end) inside.push(m);
+  }
   // Offsets are bytes of the article's UTF-8 text.
   const bytes = new TextEncoder().encode(s.text);
   const dec = new TextDecoder();
@@ -130,7 +131,8 @@ function draftCard(d: Draft, sc: Scenario, reload: () => Promise<void>): HTMLEle
     o.value = e.id;
     type.append(o);
   }
-  type.value = b.event_types[0]?.value ?? '';
+  // A denial is the speaker's statement, unless the monitor makes it the claim it answers.
+  type.value = b.polarity.value === 'denial' ? 'statement' : (b.event_types[0]?.value ?? '');
   // Who claims and whom it accuses, among the scenario's parties: the draft's when it names
   // one, else the monitor's choice (an outlet or an unrecognised authority is no party).
   const partySelect = (label: string, value: string | undefined, none: boolean): HTMLSelectElement => {
@@ -164,9 +166,17 @@ function draftCard(d: Draft, sc: Scenario, reload: () => Promise<void>): HTMLEle
   const reason = el('input');
   reason.placeholder = t('workspace.reason');
   reason.setAttribute('aria-label', t('workspace.reason'));
+  // Enter in the reason rejects, as the reason is for that.
+  reason.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      reject.click();
+    }
+  });
   const reject = el('button', t('drafts.reject'), 'secondary');
   reject.type = 'button';
   const error = el('span', '', 'field-error');
+  error.setAttribute('role', 'alert');
   form.append(type, claimant, accused, day, accept, reason, reject, error);
   const refusal = (e: unknown): string => {
     const f = Object.entries(fieldErrors(e));
@@ -178,7 +188,8 @@ function draftCard(d: Draft, sc: Scenario, reload: () => Promise<void>): HTMLEle
     try {
       const corrections: Record<string, unknown> = { event_type: type.value, accused: accused.value || null };
       if (claimant.value) corrections.claimant = claimant.value;
-      if (day.value) corrections.occurred = { from: day.value, precision: 'day' };
+      // Only a date the monitor changed: the draft's keeps its own precision.
+      if (day.value && day.value !== (b.date?.value.date ?? '')) corrections.occurred = { from: day.value, precision: 'day' };
       await send('POST', `/api/v1/drafts/${d.article.id}/${d.draft}/accept`, { corrections });
       await reload();
     } catch (e) {

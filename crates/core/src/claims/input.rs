@@ -295,7 +295,8 @@ fn source_kind(s: &str) -> Result<SourceKind, String> {
     })
 }
 
-fn check_url(s: &str) -> Result<String, String> {
+/// An http(s) URL of reasonable length, or why not.
+pub fn check_url(s: &str) -> Result<String, String> {
     let lower = s.to_ascii_lowercase();
     if s.len() > 2048 {
         return Err("is longer than 2048 characters".into());

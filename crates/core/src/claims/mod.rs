@@ -12,7 +12,7 @@ pub mod signing;
 pub use input::{
     AttachmentInput, CasualtyInput, ClaimInput, IntervalInput, LocationInput, NarrativeInput, PersonInput, SourceInput,
 };
-pub use input::{ClaimBatch, MAX_BATCH_CLAIMS};
+pub use input::{ClaimBatch, MAX_BATCH_CLAIMS, check_url};
 pub use query::{
     ClaimFilter, ClaimQuery, DEFAULT_LIMIT, MAX_LIMIT, PersonalData, Visibility, decode_cursor, encode_cursor,
 };

@@ -82,17 +82,22 @@ pub(crate) async fn ingest(
         None => None,
         Some(l) => e.take("lang", truce_intake::Lang::parse(l).ok_or_else(|| format!("{l:?} is not ar, ru or en"))),
     };
-    for (field, v, max) in [("source", &input.source, 500), ("url", &input.url, 2000)] {
-        if v.as_ref().is_some_and(|s| s.chars().count() > max) {
-            e.push(field, format!("must be at most {max} characters"));
-        }
+    if input.source.as_ref().is_some_and(|s| s.chars().count() > 200) {
+        e.push("source", "must be at most 200 characters");
+    }
+    if let Some(u) = input.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        e.take("url", truce_core::claims::check_url(u));
     }
     if !e.is_empty() {
         return Err(ApiError::Invalid(e));
     }
     let intake = state.intake()?;
     let options = truce_intake::Options { published, lang, source: input.source.clone() };
-    let x = intake.extract(text.as_bytes(), &options).map_err(|err| {
+    // Reading up to 4 MiB takes a while: off the request threads.
+    let (x, text) = tokio::task::spawn_blocking(move || (intake.extract(text.as_bytes(), &options), text))
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("the intake stopped: {e}")))?;
+    let x = x.map_err(|err| {
         let mut e = FieldErrors::new();
         match err {
             truce_intake::IntakeError::UnknownLanguage => {
@@ -209,16 +214,27 @@ fn types(d: &DraftRow) -> Vec<&str> {
         .unwrap_or_default()
 }
 
-/// Whether two drafts of different articles may report one event: an event type in common,
-/// dates at most a day apart, and the same place or one not given.
-fn same_event(a: &DraftRow, b: &DraftRow) -> bool {
-    if a.article.id == b.article.id || !types(a).iter().any(|t| types(b).contains(t)) {
-        return false;
+/// What grouping compares of a draft, read once.
+struct Event<'a> {
+    article: &'a str,
+    types: Vec<&'a str>,
+    day: Option<i64>,
+    places: Vec<String>,
+}
+
+impl<'a> Event<'a> {
+    fn of(d: &'a DraftRow) -> Self {
+        Event { article: &d.article.id, types: types(d), day: day(d), places: places(d) }
     }
-    let close = matches!((day(a), day(b)), (Some(x), Some(y)) if (x - y).abs() <= 1);
-    let (pa, pb) = (places(a), places(b));
-    let placed = pa.is_empty() || pb.is_empty() || pa.iter().any(|p| pb.contains(p));
-    close && placed
+
+    /// Whether two drafts of different articles may report one event: an event type in
+    /// common, dates at most a day apart, and the same place or one not given.
+    fn same(&self, o: &Event<'_>) -> bool {
+        self.article != o.article
+            && self.types.iter().any(|t| o.types.contains(t))
+            && matches!((self.day, o.day), (Some(x), Some(y)) if (x - y).abs() <= 1)
+            && (self.places.is_empty() || o.places.is_empty() || self.places.iter().any(|p| o.places.contains(p)))
+    }
 }
 
 /// The queue with its groups.
@@ -232,9 +248,10 @@ fn grouped(rows: Vec<DraftRow>) -> Value {
         }
         i
     }
+    let events: Vec<Event<'_>> = rows.iter().map(Event::of).collect();
     for i in 0..rows.len() {
         for j in i + 1..rows.len() {
-            if same_event(&rows[i], &rows[j]) {
+            if events[i].same(&events[j]) {
                 let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                 parent[a] = b;
             }
@@ -315,6 +332,7 @@ pub(crate) async fn article(
 /// (`claimant`, `accused`, `event_type`, `occurred`, `location`, `casualties`, `narrative`,
 /// `provisions_violated`, `tags`…), replacing what the intake read.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct AcceptInput {
     /// Claim fields that replace the draft's.
     #[serde(default)]
@@ -348,7 +366,12 @@ pub(crate) fn proposed_claim(d: &DraftRow, scenario: &Scenario) -> serde_json::M
     if let Some(p) = party(b.pointer("/accused/value/party")) {
         c.insert("accused".into(), json!(p));
     }
-    if let Some(t) = b.pointer("/event_types/0/value") {
+    // A denial is no claim that the event happened: it is the speaker's statement, unless
+    // the monitor makes it the claim it answers.
+    let denial = b.pointer("/polarity/value").and_then(Value::as_str) == Some("denial");
+    if denial {
+        c.insert("event_type".into(), json!("statement"));
+    } else if let Some(t) = b.pointer("/event_types/0/value") {
         c.insert("event_type".into(), t.clone());
     }
     if let Some(day) = b.pointer("/date/value/date").and_then(Value::as_str) {
@@ -391,7 +414,7 @@ pub(crate) fn proposed_claim(d: &DraftRow, scenario: &Scenario) -> serde_json::M
     }
     let text = b.pointer("/statement/text").and_then(Value::as_str).unwrap_or_default();
     c.insert("narrative".into(), json!({ "lang": d.article.lang, "text": text }));
-    c.insert("tags".into(), json!(["intake"]));
+    c.insert("tags".into(), if denial { json!(["intake", "denial"]) } else { json!(["intake"]) });
     c
 }
 

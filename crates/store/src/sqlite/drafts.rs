@@ -134,6 +134,14 @@ pub(super) fn conflict(c: &Connection, d: &DraftRef) -> Result<Option<StoreError
     })
 }
 
+/// An article with this text read already, if one was (checked again in the writer, so two
+/// posts of one text at once make one article).
+pub(super) fn article_conflict(c: &Connection, sha256: &str) -> Result<Option<StoreError>, StoreError> {
+    let earlier: Option<String> =
+        c.prepare_cached("SELECT id FROM articles WHERE sha256 = ?1")?.query_row([sha256], |r| r.get(0)).optional()?;
+    Ok(earlier.map(|id| StoreError::Conflict(format!("this text was read already, as article {id}"))))
+}
+
 const ARTICLE: &str = "a.id, a.seq, j.actor, j.received_at, a.sha256, a.url, a.source, a.lang, a.published, a.drafts";
 
 fn article_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {

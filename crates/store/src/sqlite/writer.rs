@@ -479,7 +479,11 @@ impl WriterState {
                             conflict = Some(e);
                         }
                     }
-                    What::Article(_) => {}
+                    What::Article(a) => {
+                        if let Some(e) = super::drafts::article_conflict(&tx, &a.sha256)? {
+                            conflict = Some(e);
+                        }
+                    }
                     What::DraftRejected(r) => {
                         if let Some(e) = super::drafts::conflict(&tx, &r.draft)? {
                             conflict = Some(e);
