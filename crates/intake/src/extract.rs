@@ -757,7 +757,7 @@ fn resolve(found: Vec<Found>) -> Vec<Found> {
             What::Say | What::Deny | What::Accuse | What::Continue | What::Anaphora => {
                 !longest_names.iter().any(|n| n.start <= f.start && n.end >= f.end && n.end - n.start > f.end - f.start)
             }
-            What::Trigger(_) | What::Casualty(_) | What::Positions | What::Persons => {
+            What::Trigger(_) | What::Casualty(_) | What::Positions => {
                 !longest_names.iter().any(|n| n.start <= f.start && n.end >= f.end)
                     && !triggers.iter().any(|t| {
                         t.what != f.what

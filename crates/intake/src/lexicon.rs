@@ -31,8 +31,6 @@ pub enum What {
     Neutral,
     /// Casualties of a kind.
     Casualty(Casualty),
-    /// The people counted ("soldiers").
-    Persons,
     /// The speaker's own people ("its soldiers").
     Own,
     /// Combat positions ("two positions lost").
@@ -73,10 +71,6 @@ pub enum What {
     Tomorrow,
     /// "the night of" (a night is dated by the morning it ends in).
     NightOf,
-    /// "… day in a row".
-    DayCounter,
-    /// An ordinal word.
-    Ordinal(u8),
     /// An actor of the scenario: its index in [`Actors::actors`].
     Actor(u16),
 }
@@ -195,7 +189,6 @@ struct Casualties {
     wounded: Vec<String>,
     captured: Vec<String>,
     missing: Vec<String>,
-    persons: Vec<String>,
     own: Vec<String>,
     positions: Vec<String>,
     cause: Vec<String>,
@@ -232,8 +225,6 @@ struct Dates {
     day_before_yesterday: Vec<String>,
     tomorrow: Vec<String>,
     night_of: Vec<String>,
-    day_counter: Vec<String>,
-    ordinals: BTreeMap<String, u8>,
 }
 
 /// The folded words of a phrase.
@@ -282,7 +273,6 @@ impl Lexicon {
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
         add(&f.casualties.captured, What::Casualty(Casualty::Captured));
         add(&f.casualties.missing, What::Casualty(Casualty::Missing));
-        add(&f.casualties.persons, What::Persons);
         add(&f.casualties.own, What::Own);
         add(&f.casualties.positions, What::Positions);
         add(&f.casualties.cause, What::Cause);
@@ -323,10 +313,6 @@ impl Lexicon {
         add(&f.dates.day_before_yesterday, What::DayBeforeYesterday);
         add(&f.dates.tomorrow, What::Tomorrow);
         add(&f.dates.night_of, What::NightOf);
-        add(&f.dates.day_counter, What::DayCounter);
-        for (w, n) in &f.dates.ordinals {
-            add(std::slice::from_ref(w), What::Ordinal(*n));
-        }
         for (i, a) in actors.actors.iter().enumerate() {
             let i = u16::try_from(i).map_err(|_| "too many actors".to_string())?;
             add(a.names.get(lang.as_str()).map_or(&[][..], Vec::as_slice), What::Actor(i));

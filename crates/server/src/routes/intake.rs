@@ -450,12 +450,7 @@ pub(crate) async fn accept(
         .draft(d)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("article {} has no draft {}", d.article, d.draft)))?;
-    if row.status != "pending" {
-        return Err(ApiError::Conflict(format!(
-            "draft {} of article {} is {} already",
-            d.draft, d.article, row.status
-        )));
-    }
+    // Whether it is still pending is the writer's to decide, with the claim's entry.
     let sc = scenario(&state)?;
     let mut claim = proposed_claim(&row, &sc);
     for (k, v) in input.corrections {
