@@ -391,6 +391,33 @@ pub struct Placement {
     pub proposals: Vec<Candidate>,
 }
 
+/// The journal payload of `IncidentChange::Placed { placements }`, RFC 8785 canonical JSON
+/// exactly as [`crate::journal::canonical_json`] writes it, built from each placement's
+/// proposals canonicalised beforehand (`proposals_json[i]` is the canonical JSON of
+/// `placements[i].proposals`). Proposals are scored and canonicalised where the claims are
+/// matched, so the one writer thread only joins the parts: the ids are ASCII and the keys
+/// (`claim`, `incident`, `opened`, `proposals`) are already in canonical order.
+pub fn placed_payload<'a>(placements: &[Placement], proposals_json: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + placements.len() * 400);
+    out.extend_from_slice(br#"{"placed":{"placements":["#);
+    for (i, (p, proposals)) in placements.iter().zip(proposals_json).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(br#"{"claim":""#);
+        out.extend_from_slice(p.claim.0.to_string().as_bytes());
+        out.extend_from_slice(br#"","incident":""#);
+        out.extend_from_slice(p.incident.0.to_string().as_bytes());
+        out.extend_from_slice(br#"","opened":"#);
+        out.extend_from_slice(if p.opened { b"true" } else { b"false" });
+        out.extend_from_slice(br#","proposals":"#);
+        out.extend_from_slice(proposals);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}}");
+    out
+}
+
 /// An incident proposed for a claim, with its score and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Candidate {
@@ -579,6 +606,43 @@ pub fn endorsement_possible(rule: &crate::scenario::EndorsementRule, dissenters:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn placed_payload_is_the_canonical_json_of_the_change(
+            items in proptest::collection::vec(
+                (proptest::prelude::any::<u128>(), proptest::prelude::any::<u128>(), proptest::prelude::any::<bool>(),
+                 proptest::collection::vec((proptest::prelude::any::<u128>(), 0.0f64..1.0, ".{0,40}"), 0..4)),
+                0..5,
+            )
+        ) {
+            let placements: Vec<Placement> = items
+                .into_iter()
+                .map(|(c, i, opened, proposals)| Placement {
+                    claim: ClaimId(ulid::Ulid(c)),
+                    incident: IncidentId(ulid::Ulid(i)),
+                    opened,
+                    proposals: proposals
+                        .into_iter()
+                        .map(|(id, score, explanation)| Candidate {
+                            incident: IncidentId(ulid::Ulid(id)),
+                            proposal: Proposal {
+                                score,
+                                parts: Parts { place: 1.0 - score, time: score / 2.0, event_type: 0.25, parties: score },
+                                explanation,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect();
+            let pre: Vec<Vec<u8>> =
+                placements.iter().map(|p| crate::journal::canonical_json(&p.proposals).expect("json")).collect();
+            let expected = crate::journal::canonical_json(&IncidentChange::Placed { placements: placements.clone() })
+                .expect("json");
+            let fast = placed_payload(&placements, pre.iter().map(Vec::as_slice));
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&expected));
+        }
+    }
 
     #[test]
     fn the_state_machine_has_one_main_path_and_its_side_states() {

@@ -139,14 +139,30 @@ impl AnchorIndex {
     /// Sets the entries of `rids` to what the table holds now: present for a live incident
     /// with a place, absent otherwise.
     pub(crate) fn refresh(&mut self, conn: &Connection, rids: &HashSet<i64>) -> Result<(), StoreError> {
-        let mut stmt = conn.prepare_cached(&format!("{ROW} AND rid = ?1"))?;
-        for &rid in rids {
+        // Rows a commit touches are mostly the incidents it opened, which have consecutive row
+        // ids: each run of them is read in one range scan rather than row by row.
+        let mut sorted: Vec<i64> = rids.iter().copied().collect();
+        sorted.sort_unstable();
+        let mut current: HashMap<i64, Anchor> = HashMap::with_capacity(sorted.len());
+        let mut range = conn.prepare_cached(&format!("{ROW} AND rid BETWEEN ?1 AND ?2"))?;
+        let mut one = conn.prepare_cached(&format!("{ROW} AND rid = ?1"))?;
+        let mut i = 0;
+        while let Some(&first) = sorted.get(i) {
+            let mut j = i + 1;
+            while sorted.get(j).is_some_and(|&r| r == first + (j - i) as i64) {
+                j += 1;
+            }
+            let last = sorted[j - 1];
+            let mut rows = if j - i > 1 { range.query([first, last])? } else { one.query([first])? };
+            while let Some(r) = rows.next()? {
+                let (rid, anchor) = self.read(r)?;
+                current.insert(rid, anchor);
+            }
+            i = j;
+        }
+        for rid in sorted {
             let old = self.anchors.remove(&rid);
-            let mut rows = stmt.query([rid])?;
-            let new = match rows.next()? {
-                Some(r) => Some(self.read(r)?.1),
-                None => None,
-            };
+            let new = current.remove(&rid);
             match (old, new) {
                 // The same box: its tree entry stands.
                 (Some((stamp, old)), Some(new)) if node_box(&old) == node_box(&new) => {

@@ -14,7 +14,7 @@ use truce_core::geo::BBox;
 use truce_core::ids::{ClaimId, PartyId};
 use truce_core::incidents::matching::{self, MAX_GAP_H, MAX_GAP_M};
 use truce_core::incidents::{
-    Evidence, Features, IncidentChange, IncidentId, Placement, Proposal, State, endorsement_met,
+    Candidate, Evidence, Features, IncidentChange, IncidentId, Placement, Proposal, State, endorsement_met,
 };
 use truce_core::scenario::Scenario;
 
@@ -40,13 +40,14 @@ pub(crate) fn claim_features(body: &ClaimBody, scenario: &Scenario) -> Features 
 }
 
 /// One claim of a job placed before the writer: the index of the claim in its job, where it
-/// goes, and the proposals that decided it.
+/// goes, and the proposals that decided it (also as canonical JSON, for the journal entry).
 #[derive(Debug)]
 pub(crate) struct PendingItem {
     pub claim_index: usize,
     pub incident: IncidentId,
     pub opened: bool,
-    pub proposals: Vec<(IncidentId, Proposal)>,
+    pub proposals: Vec<Candidate>,
+    pub proposals_json: Vec<u8>,
 }
 
 /// Scores the claims of one job against the stored incidents and against the incidents the
@@ -88,7 +89,10 @@ pub(crate) fn place(
             None if opened => provisional.push((incident, f.clone())),
             None => {}
         }
-        out.push(PendingItem { claim_index: *claim_index, incident, opened, proposals: scored });
+        let proposals: Vec<Candidate> =
+            scored.into_iter().map(|(incident, proposal)| Candidate { incident, proposal }).collect();
+        let proposals_json = truce_core::journal::canonical_json(&proposals)?;
+        out.push(PendingItem { claim_index: *claim_index, incident, opened, proposals, proposals_json });
     }
     Ok(out)
 }
@@ -591,18 +595,32 @@ fn move_claim(
 }
 
 /// Projects one incident change.
+/// Claims the writer appended in the same transaction as their placement: each one's seq and
+/// features, which the projection would otherwise read back from the rows just written.
+pub(crate) type KnownClaims<'a> = HashMap<ClaimId, (i64, &'a Features)>;
+
 pub(crate) fn apply(
     tx: &Transaction<'_>,
     entry: &Entry<'_>,
     change: &IncidentChange,
     scenario: &Scenario,
+    known: &KnownClaims<'_>,
 ) -> Result<(), StoreError> {
     let at = entry.received_at.timestamp_millis();
     match change {
         IncidentChange::Placed { placements } => {
             for p in placements {
-                let claim_seq = seq_of(tx, &p.claim)?;
-                let f = claim_row_features(tx, claim_seq, scenario)?;
+                let (claim_seq, f) = match known.get(&p.claim) {
+                    Some(&(seq, f)) => {
+                        debug_assert_eq!(Some(seq), claim_seq(tx, &p.claim).ok().flatten());
+                        debug_assert_eq!(Some(f), claim_row_features(tx, seq, scenario).ok().as_ref());
+                        (seq, f.clone())
+                    }
+                    None => {
+                        let seq = seq_of(tx, &p.claim)?;
+                        (seq, claim_row_features(tx, seq, scenario)?)
+                    }
+                };
                 let id = p.incident.to_string();
                 let best = p.proposals.iter().find(|c| c.incident == p.incident).map(|c| &c.proposal);
                 put_claim(tx, &id, claim_seq, !p.opened, best, entry.seq)?;
@@ -964,12 +982,7 @@ pub(crate) fn resolve_placements(
                     None => (IncidentId::new(), true),
                 }
             };
-        let proposals = item
-            .proposals
-            .iter()
-            .map(|(id, p)| truce_core::incidents::Candidate { incident: *id, proposal: p.clone() })
-            .collect();
-        out.push(Placement { claim, incident, opened, proposals });
+        out.push(Placement { claim, incident, opened, proposals: item.proposals.clone() });
     }
     Ok(out)
 }
@@ -1008,7 +1021,8 @@ mod tests {
                 claim_index: i,
                 incident: *id,
                 opened: false,
-                proposals: vec![(*id, proposal())],
+                proposals: vec![Candidate { incident: *id, proposal: proposal() }],
+                proposals_json: Vec::new(),
             })
             .collect();
         let ids = HashMap::from([(0, ulid::Ulid::new()), (1, ulid::Ulid::new())]);

@@ -184,11 +184,14 @@ pub(crate) fn prepare(command: Command, scenario: Option<&Scenario>) -> Result<P
     Ok(Prepared { kind, payload, digest, what })
 }
 
+/// Projects one appended entry. `known` names claims appended in the same transaction, for a
+/// placement of them (empty on a rebuild, which reads them back).
 pub(super) fn apply(
     tx: &Transaction<'_>,
     entry: &Entry<'_>,
     prepared: &Prepared,
     scenario: &mut Option<Arc<Scenario>>,
+    known: &super::incidents::KnownClaims<'_>,
 ) -> Result<Projected, StoreError> {
     match &prepared.what {
         What::Scenario(s) => {
@@ -302,7 +305,7 @@ pub(super) fn apply(
         }
         What::Incident(change, _) => {
             let sc = scenario.as_deref().ok_or(StoreError::NotInitialised)?;
-            super::incidents::apply(tx, entry, change, sc)?;
+            super::incidents::apply(tx, entry, change, sc, known)?;
             Ok(Projected::Incident)
         }
         What::Placement(_) => {

@@ -8,8 +8,10 @@ use crate::{StoreError, migrate};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot, watch};
+use truce_core::ids::ClaimId;
 use truce_core::journal::{Actor, Command};
 use truce_core::scenario::Scenario;
 use truce_ledger::{SigningKeyPair, TileWriter};
@@ -415,11 +417,12 @@ impl WriterState {
     fn append_all(&mut self, batch: &[Pending]) -> Result<Vec<Result<Vec<Appended>, StoreError>>, StoreError> {
         let WriterState { conn, next_seq, scenario, ids, tiles, .. } = self;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut tail = Tail { next_seq, ids, scenario, tiles };
         let mut out = Vec::with_capacity(batch.len());
         for (actor, job, _) in batch {
             // Conflicts are decided before anything of the job is written, so no savepoint
             // is needed: a job is appended whole or not at all.
-            let mut loaded = scenario.is_some();
+            let mut loaded = tail.scenario.is_some();
             let mut conflict = None;
             for prepared in job {
                 match &prepared.what {
@@ -442,7 +445,7 @@ impl WriterState {
                         conflict = Some(StoreError::NotInitialised)
                     }
                     What::Incident(change, version) => {
-                        if let Some(sc) = scenario.as_deref()
+                        if let Some(sc) = tail.scenario.as_deref()
                             && let Some(c) = super::incidents::conflict(&tx, change, *version, actor.as_str(), sc)?
                         {
                             conflict = Some(c);
@@ -510,8 +513,16 @@ impl WriterState {
                         // The claims of this job are appended: name them and journal where they went.
                         let claim_ids = appended.iter().enumerate().map(|(i, a)| (i, a.id)).collect();
                         let placements = super::incidents::resolve_placements(&tx, items, &claim_ids)?;
+                        let payload = truce_core::incidents::placed_payload(
+                            &placements,
+                            items.iter().map(|i| i.proposals_json.as_slice()),
+                        );
                         let change = truce_core::incidents::IncidentChange::Placed { placements };
-                        let payload = truce_core::journal::canonical_json(&change)?;
+                        debug_assert_eq!(
+                            Some(&payload),
+                            truce_core::journal::canonical_json(&change).ok().as_ref(),
+                            "the placement entry is its change's canonical JSON"
+                        );
                         let digest = truce_core::journal::sha256(&payload);
                         let placed = Prepared {
                             kind: change.kind(),
@@ -519,16 +530,26 @@ impl WriterState {
                             digest,
                             what: What::Incident(Box::new(change), None),
                         };
+                        // The claims' rows were just written: their seqs and features are known.
+                        let known: super::incidents::KnownClaims<'_> = items
+                            .iter()
+                            .filter_map(|i| match (appended.get(i.claim_index), job.get(i.claim_index)) {
+                                (Some(a), Some(Prepared { what: What::Claim(c), .. })) => {
+                                    Some((ClaimId(a.id), (a.seq as i64, &c.features)))
+                                }
+                                _ => None,
+                            })
+                            .collect();
                         // Matching placed them, not the submitter.
-                        append_one(&tx, next_seq, ids, scenario, tiles, &Actor::system(), &placed)?
+                        append_one(&tx, &mut tail, &Actor::system(), &placed, &known)?
                     }
-                    _ => append_one(&tx, next_seq, ids, scenario, tiles, actor, prepared)?,
+                    _ => append_one(&tx, &mut tail, actor, prepared, &HashMap::new())?,
                 };
                 appended.push(a);
             }
             out.push(Ok(appended));
         }
-        log::write_tiles(&tx, tiles)?;
+        log::write_tiles(&tx, tail.tiles)?;
         tx.commit()?;
         Ok(out)
     }
@@ -590,7 +611,7 @@ impl WriterState {
                 let command = Command::decode(&kind, &payload).map_err(|source| StoreError::Decode { seq, source })?;
                 let prepared = project::prepare(command, scenario.as_deref())?;
                 let entry = project::Entry { seq, id, received_at, actor: &actor };
-                project::apply(&tx, &entry, &prepared, &mut scenario)?;
+                project::apply(&tx, &entry, &prepared, &mut scenario, &HashMap::new())?;
                 n += 1;
             }
         }
@@ -608,21 +629,27 @@ impl WriterState {
     }
 }
 
+/// What appending moves on: the next seq, the entry ids, the scenario and the log's tiles.
+struct Tail<'w> {
+    next_seq: &'w mut u64,
+    ids: &'w mut ulid::Generator,
+    scenario: &'w mut Option<Arc<Scenario>>,
+    tiles: &'w mut TileWriter,
+}
+
 /// Appends one prepared command to the journal and projects it, inside `tx`.
 fn append_one(
     tx: &rusqlite::Transaction<'_>,
-    next_seq: &mut u64,
-    ids: &mut ulid::Generator,
-    scenario: &mut Option<Arc<Scenario>>,
-    tiles: &mut TileWriter,
+    tail: &mut Tail<'_>,
     actor: &Actor,
     prepared: &Prepared,
+    known: &super::incidents::KnownClaims<'_>,
 ) -> Result<Appended, StoreError> {
-    let seq = *next_seq;
-    let id = ids.generate().unwrap_or_else(|_| Ulid::new());
+    let seq = *tail.next_seq;
+    let id = tail.ids.generate().unwrap_or_else(|_| Ulid::new());
     let received_at = Utc::now();
     let id_text = id.to_string();
-    tiles.append(log::row_leaf(
+    tail.tiles.append(log::row_leaf(
         seq,
         &id_text,
         prepared.kind,
@@ -644,7 +671,7 @@ fn append_one(
         &prepared.digest[..]
     ])?;
     let entry = project::Entry { seq, id, received_at, actor: actor.as_str() };
-    let projected = project::apply(tx, &entry, prepared, scenario)?;
-    *next_seq += 1;
+    let projected = project::apply(tx, &entry, prepared, tail.scenario, known)?;
+    *tail.next_seq += 1;
     Ok(Appended { seq, id, kind: prepared.kind, received_at, projected })
 }
