@@ -120,6 +120,18 @@ fn km(m: f64) -> String {
 /// How well `claim` fits `incident`, or `None` when they are too far apart in place or time
 /// to be the same event.
 pub fn score(claim: &Features, incident: &Features) -> Option<Proposal> {
+    let (score, parts, words) = fit(claim, incident, true)?;
+    Some(Proposal { score, parts, explanation: words.join(", ") })
+}
+
+/// [`score`] without the words: the same score and parts, for ranking candidates before the
+/// few kept are explained.
+pub fn score_only(claim: &Features, incident: &Features) -> Option<(f64, Parts)> {
+    fit(claim, incident, false).map(|(score, parts, _)| (score, parts))
+}
+
+/// The score, its parts and (when `explain`) the words of each part.
+fn fit(claim: &Features, incident: &Features, explain: bool) -> Option<(f64, Parts, Vec<String>)> {
     let mut words = Vec::new();
 
     // Place: the gap between the locations beyond both uncertainty radii.
@@ -130,17 +142,21 @@ pub fn score(claim: &Features, incident: &Features) -> Option<Proposal> {
             if gap > MAX_GAP_M {
                 return None;
             }
-            words.push(if d < 1.0 {
-                "same place".to_string()
-            } else if gap == 0.0 {
-                format!("{} apart, within the locations' uncertainty", km(d))
-            } else {
-                format!("{} apart", km(d))
-            });
+            if explain {
+                words.push(if d < 1.0 {
+                    "same place".to_string()
+                } else if gap == 0.0 {
+                    format!("{} apart, within the locations' uncertainty", km(d))
+                } else {
+                    format!("{} apart", km(d))
+                });
+            }
             (-gap / SPACE_SCALE_M).exp()
         }
         _ => {
-            words.push("no location to compare".into());
+            if explain {
+                words.push("no location to compare".into());
+            }
             0.5
         }
     };
@@ -153,33 +169,47 @@ pub fn score(claim: &Features, incident: &Features) -> Option<Proposal> {
         return None;
     }
     let time = (-gap_h / TIME_SCALE_H).exp();
-    words.push(if gap_ms == 0 {
-        "overlapping times".to_string()
-    } else if gap_h < 0.5 {
-        "less than 1 h apart".to_string()
-    } else if gap_h < 24.0 {
-        format!("{gap_h:.0} h apart")
-    } else {
-        let days = (gap_h / 24.0).round();
-        if days == 1.0 { "1 day apart".to_string() } else { format!("{days:.0} days apart") }
-    });
+    if explain {
+        words.push(if gap_ms == 0 {
+            "overlapping times".to_string()
+        } else if gap_h < 0.5 {
+            "less than 1 h apart".to_string()
+        } else if gap_h < 24.0 {
+            format!("{gap_h:.0} h apart")
+        } else {
+            let days = (gap_h / 24.0).round();
+            if days == 1.0 { "1 day apart".to_string() } else { format!("{days:.0} days apart") }
+        });
+    }
 
     // Event type: the best fit between the claim's type and any of the incident's.
-    let (event_type, why) = claim
-        .event_types
-        .iter()
-        .flat_map(|c| incident.event_types.iter().map(move |i| type_fit(c, i)))
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .unwrap_or((0.1, String::from("no event type to compare")));
-    words.push(why);
+    let event_type = if explain {
+        let (event_type, why) = claim
+            .event_types
+            .iter()
+            .flat_map(|c| incident.event_types.iter().map(move |i| type_fit(c, i)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .unwrap_or((0.1, String::from("no event type to compare")));
+        words.push(why);
+        event_type
+    } else {
+        claim
+            .event_types
+            .iter()
+            .flat_map(|c| incident.event_types.iter().map(move |i| type_fit_score(c, i)))
+            .max_by(f64::total_cmp)
+            .unwrap_or(0.1)
+    };
 
     // Parties: a mutual accusation fits best.
-    let (parties, why) = party_fit(claim, incident);
-    words.push(why);
+    let (parties, why) = party_fit(claim, incident, explain);
+    if explain {
+        words.push(why);
+    }
 
     let parts = Parts { place, time, event_type, parties };
     let total = WEIGHTS[0] * place + WEIGHTS[1] * time + WEIGHTS[2] * event_type + WEIGHTS[3] * parties;
-    Some(Proposal { score: (total * 1000.0).round() / 1000.0, parts, explanation: words.join(", ") })
+    Some(((total * 1000.0).round() / 1000.0, parts, words))
 }
 
 fn label(t: &EventType) -> String {
@@ -243,12 +273,15 @@ pub fn party_fit_score<'a>(
     }
 }
 
-fn party_fit(claim: &Features, incident: &Features) -> (f64, String) {
+fn party_fit(claim: &Features, incident: &Features, explain: bool) -> (f64, String) {
     fn ids(ps: &[PartyId]) -> Vec<&str> {
         ps.iter().map(PartyId::as_str).collect()
     }
     let (c, a, ic, ia) = (ids(&claim.claimants), ids(&claim.accused), ids(&incident.claimants), ids(&incident.accused));
     let score = party_fit_score(&c, &a, &ic, &ia);
+    if !explain {
+        return (score, String::new());
+    }
     let why = match score {
         1.0 => format!("mutual accusation ({} and {})", c.join("/"), a.join("/")),
         0.9 => format!("same claimant and accused ({} against {})", c.join("/"), a.join("/")),
@@ -482,6 +515,28 @@ mod tests {
             claimants: vec![PartyId::parse(claimant).expect("party")],
             accused: accused.map(|a| PartyId::parse(a).expect("party")).into_iter().collect(),
         }
+    }
+
+    #[test]
+    fn the_score_alone_is_the_explained_score() {
+        let types = ["shelling", "small_arms_fire", "ceasefire_agreed", "capture_detention"];
+        let parties = [("ARM", Some("AZE")), ("AZE", Some("ARM")), ("ARM", None), ("RUS", Some("ARM"))];
+        let mut compared = 0;
+        for (i, t) in types.iter().enumerate() {
+            for (j, (c, a)) in parties.iter().enumerate() {
+                let claim = features(t, c, *a, 46.6, 39.5, 16);
+                for (k, u) in types.iter().enumerate() {
+                    let (ic, ia) = parties[(i + j + k) % parties.len()];
+                    for (dlon, day) in [(0.0, 16), (0.02, 16), (0.09, 17), (0.5, 16), (0.01, 19)] {
+                        let incident = features(u, ic, ia, 46.6 + dlon, 39.5, day);
+                        let full = score(&claim, &incident).map(|p| (p.score, p.parts));
+                        assert_eq!(score_only(&claim, &incident), full);
+                        compared += usize::from(full.is_some());
+                    }
+                }
+            }
+        }
+        assert!(compared > 100, "only {compared} pairs were near enough to score");
     }
 
     #[test]

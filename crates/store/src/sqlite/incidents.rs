@@ -18,7 +18,7 @@ use truce_core::incidents::{
 };
 use truce_core::scenario::Scenario;
 
-use super::anchors::{Anchor, AnchorIndex, degrees_lat, degrees_lon, hours};
+use super::anchors::{Anchor, AnchorIndex, SharedAnchors, degrees_lat, degrees_lon, hours};
 use super::project::Entry;
 use crate::StoreError;
 
@@ -55,7 +55,7 @@ pub(crate) struct PendingItem {
 /// `threshold`, or a new one.
 pub(crate) fn place(
     conn: &Connection,
-    anchors: &AnchorIndex,
+    anchors: &SharedAnchors,
     scenario: &Scenario,
     claims: &[(usize, Features)],
     threshold: f64,
@@ -63,25 +63,33 @@ pub(crate) fn place(
     let mut provisional: Vec<(IncidentId, Features)> = Vec::new();
     let mut out = Vec::with_capacity(claims.len());
     for (claim_index, f) in claims {
-        let mut scored: Vec<(IncidentId, Proposal)> = Vec::new();
         // A public incident is proposed but never joined without a monitor: a new claim
         // would otherwise be published unreviewed.
-        let mut public = Vec::new();
-        for (id, p, is_public) in candidates(conn, anchors, scenario, f)? {
-            scored.push((id, p));
-            if is_public {
-                public.push(id);
-            }
-        }
+        // The index is locked for each claim's search only: the writer refreshes it after
+        // every commit, and a lock held for a whole job would stall the writer (and, the lock
+        // preferring writers, every other job's matching) until the job was placed.
+        let stored = {
+            // Poisoned only while the writer reloads it after a failed refresh.
+            let index = anchors.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            candidates(conn, &index, scenario, f)?
+        };
+        let public: Vec<IncidentId> = stored.iter().filter(|c| c.3).map(|c| c.0).collect();
+        // Ranked by score alone; only the proposals kept are put in words.
+        let mut scored: Vec<(IncidentId, f64, &Features)> =
+            stored.iter().map(|(id, s, inc, _)| (*id, *s, inc)).collect();
         for (id, inc) in &provisional {
-            if let Some(p) = matching::score(f, inc) {
-                scored.push((*id, p));
+            if let Some((s, _)) = matching::score_only(f, inc) {
+                scored.push((*id, s, inc));
             }
         }
-        scored.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored.truncate(KEEP_PROPOSALS);
-        let (incident, opened) = match scored.iter().find(|(id, _)| !public.contains(id)) {
-            Some((id, p)) if p.score >= threshold => (*id, false),
+        let proposals: Vec<Candidate> = scored
+            .iter()
+            .filter_map(|(id, _, inc)| matching::score(f, inc).map(|proposal| Candidate { incident: *id, proposal }))
+            .collect();
+        let (incident, opened) = match proposals.iter().find(|c| !public.contains(&c.incident)) {
+            Some(c) if c.proposal.score >= threshold => (c.incident, false),
             _ => (IncidentId::new(), true),
         };
         match provisional.iter_mut().find(|(id, _)| *id == incident) {
@@ -89,15 +97,13 @@ pub(crate) fn place(
             None if opened => provisional.push((incident, f.clone())),
             None => {}
         }
-        let proposals: Vec<Candidate> =
-            scored.into_iter().map(|(incident, proposal)| Candidate { incident, proposal }).collect();
         let proposals_json = truce_core::journal::canonical_json(&proposals)?;
         out.push(PendingItem { claim_index: *claim_index, incident, opened, proposals, proposals_json });
     }
     Ok(out)
 }
 
-/// How many candidates are scored in full (with their explanations) after the estimate.
+/// How many candidates are scored after the estimate (the proposals kept are then explained).
 const MAX_SCORED: usize = 8;
 
 /// Live incidents near a claim in place and time (or in time alone for a claim without a
@@ -108,7 +114,7 @@ fn candidates(
     anchors: &AnchorIndex,
     scenario: &Scenario,
     f: &Features,
-) -> Result<Vec<(IncidentId, Proposal, bool)>, StoreError> {
+) -> Result<Vec<(IncidentId, f64, Features, bool)>, StoreError> {
     let t0 = hours(f.from_ms) - MAX_GAP_H;
     let t1 = hours(f.to_ms) + MAX_GAP_H;
     let claimants: Vec<&str> = f.claimants.iter().map(PartyId::as_str).collect();
@@ -129,7 +135,7 @@ fn candidates(
             scenario,
         )
     };
-    let mut out: Vec<(IncidentId, Proposal, bool)> = Vec::new();
+    let mut out: Vec<(IncidentId, f64, Features, bool)> = Vec::new();
     match &f.bbox {
         Some(b) => {
             let reach = MAX_GAP_M + f.radius_m;
@@ -151,8 +157,9 @@ fn candidates(
             }
             ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)));
             for (_, _, a) in ranked.into_iter().take(MAX_SCORED) {
-                if let Some(p) = matching::score(f, &features(a)) {
-                    out.push((a.id, p, a.public));
+                let inc = features(a);
+                if let Some((s, _)) = matching::score_only(f, &inc) {
+                    out.push((a.id, s, inc, a.public));
                 }
             }
         }
@@ -167,8 +174,9 @@ fn candidates(
                 .query_map(params![(t1 * hour) as i64, (t0 * hour) as i64, MAX_SCORED as i64], IncidentRow::read)?
                 .collect::<Result<Vec<_>, _>>()?;
             for row in rows {
-                if let Some(p) = matching::score(f, &row.features(scenario)) {
-                    out.push((row.id()?, p, row.public));
+                let inc = row.features(scenario);
+                if let Some((s, _)) = matching::score_only(f, &inc) {
+                    out.push((row.id()?, s, inc, row.public));
                 }
             }
         }
@@ -614,11 +622,11 @@ pub(crate) fn apply(
                     Some(&(seq, f)) => {
                         debug_assert_eq!(Some(seq), claim_seq(tx, &p.claim).ok().flatten());
                         debug_assert_eq!(Some(f), claim_row_features(tx, seq, scenario).ok().as_ref());
-                        (seq, f.clone())
+                        (seq, std::borrow::Cow::Borrowed(f))
                     }
                     None => {
                         let seq = seq_of(tx, &p.claim)?;
-                        (seq, claim_row_features(tx, seq, scenario)?)
+                        (seq, std::borrow::Cow::Owned(claim_row_features(tx, seq, scenario)?))
                     }
                 };
                 let id = p.incident.to_string();

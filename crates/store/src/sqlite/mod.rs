@@ -79,9 +79,7 @@ fn place_job(
             _ => None,
         })
         .collect();
-    // Poisoned only while the writer reloads it after a failed refresh.
-    let index = anchors.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let items = incidents::place(conn, &index, sc, &claims, sc.settings.incident_auto_attach_threshold)?;
+    let items = incidents::place(conn, anchors, sc, &claims, sc.settings.incident_auto_attach_threshold)?;
     Ok(Prepared {
         kind: "incident.placed",
         payload: Vec::new(),
