@@ -186,6 +186,9 @@ const HOSTILE: &[&str] = &[
 ];
 
 /// Violent acts, whose claims carry their own toll.
+/// How many words after a future or an obligation its reach extends ("will be able to return").
+const FUTURE_REACH: usize = 6;
+
 const ACTS: &[&str] = &[
     "armed_clash",
     "shelling",
@@ -511,6 +514,18 @@ impl Reader<'_> {
         // Event types, strongest (longest phrase) first, once each.
         let mut triggers: Vec<&Found> =
             found.iter().filter(|f| inside(f) && matches!(f.what, What::Trigger(_))).collect();
+        // "will exchange", «будут выведены», "سيتم انسحاب", "provides for the return": an act a
+        // future or an obligation puts ahead is foreseen (an agreement's terms, a plan), not
+        // reported. A meeting or a ceasefire announced ahead is still news.
+        let futures: Vec<usize> = found.iter().filter(|f| f.what == What::Future).map(|f| f.end).collect();
+        triggers.retain(|f| {
+            let What::Trigger(t) = f.what else { return false };
+            let ahead = matches!(
+                self.lex.event_types.get(t as usize).map(String::as_str),
+                Some("meeting_negotiation" | "ceasefire_agreed")
+            );
+            ahead || !futures.iter().any(|&end| end <= f.start && f.start <= end + FUTURE_REACH)
+        });
         triggers.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
         let mut event_types: Vec<Field<String>> = Vec::new();
         for f in triggers {
@@ -868,6 +883,34 @@ mod tests {
         // A party's report of wounded soldiers is of its own.
         let w = &d.casualties[0];
         assert_eq!((w.value.kind, w.value.count.value(), w.value.party.as_deref()), ("wounded", Some(2), Some("ARM")));
+    }
+
+    #[test]
+    fn what_an_agreement_foresees_is_no_event_but_an_announced_meeting_is() {
+        for text in [
+            "The Russian Foreign Ministry said the sides will exchange prisoners and the displaced will return home.",
+            "МИД России сообщил, что стороны будут обмениваться пленными.",
+            "وقالت الخارجية الروسية إنه سيتم تبادل الأسرى.",
+        ] {
+            let d = read(text);
+            assert!(d.iter().all(|d| types(d).is_empty()), "{text}: {d:#?}");
+        }
+        let d = read("The Russian Foreign Ministry said a meeting will be held in Moscow on 19 November.");
+        assert_eq!(d.iter().flat_map(types).collect::<Vec<_>>(), vec!["meeting_negotiation"]);
+    }
+
+    #[test]
+    fn a_lexicon_word_kept_as_its_stem_still_finds_itself() {
+        // "authorities" is kept as its stem "author", five letters shorter; "negotiations" as "negoti".
+        let d = read("The ethnic Armenian authorities of Nagorno-Karabakh said negotiations were held on Tuesday.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].claimant.value.party, "NK");
+        assert_eq!(types(&d[0]), vec!["meeting_negotiation"]);
+        // An adverb of a reporting verb is not one: the statement is the ministry's.
+        let d = read("The sides reportedly ceased hostilities, the Russian Defence Ministry said.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].claimant.value.party, "RUS");
+        assert_eq!(types(&d[0]), vec!["ceasefire_agreed"]);
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub enum What {
     Negation,
     /// A name of the truce itself ("ceasefire", "وقف إطلاق النار"): no event.
     Neutral,
+    /// A future or an obligation ("will", «будут», "سيتم", "provides for"): what follows is
+    /// foreseen, not reported.
+    Future,
     /// Casualties of a kind.
     Casualty(Casualty),
     /// The speaker's own people ("its soldiers").
@@ -180,6 +183,7 @@ struct Reporting {
     anaphora: Vec<String>,
     negation: Vec<String>,
     neutral: Vec<String>,
+    future: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -269,6 +273,7 @@ impl Lexicon {
         add(&f.reporting.anaphora, What::Anaphora);
         add(&f.reporting.negation, What::Negation);
         add(&f.reporting.neutral, What::Neutral);
+        add(&f.reporting.future, What::Future);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
         add(&f.casualties.captured, What::Casualty(Casualty::Captured));
@@ -414,7 +419,23 @@ impl Lexicon {
             _ => self.suffix,
         };
         let n = lex.chars().count();
-        n >= 4 && form.starts_with(lex) && form.chars().count() - n <= suffix
+        if n < 4 || !form.starts_with(lex) {
+            return false;
+        }
+        if form.chars().count() - n <= suffix {
+            return true;
+        }
+        // Lexicon words of Russian and English are kept as their Snowball stems, which may be
+        // shorter than the word by more than `suffix` letters ("authorities" is "author",
+        // "negotiations" "negoti"): a text word with that stem is the word itself.
+        let algorithm = match self.lang {
+            // An adverb shares its verb's stem but is not the verb: "reportedly" reports nothing.
+            Lang::En if form.ends_with("ly") => return false,
+            Lang::En => rust_stemmers::Algorithm::English,
+            Lang::Ru => rust_stemmers::Algorithm::Russian,
+            Lang::Ar => return false,
+        };
+        !matches!(what, What::Place(_)) && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
     }
 
     fn phrase_at(&self, e: &Entry, forms: &[Vec<&str>], at: usize) -> bool {
