@@ -280,6 +280,8 @@ impl Intake {
             last: None,
             last_date: None,
             lede_date: None,
+            context_date: None,
+            pending_context: None,
             author: None,
         };
         for (i, s) in sentences.iter().enumerate() {
@@ -308,6 +310,11 @@ struct Reader<'a> {
     /// The first date any statement gave: the lede's event, which later paragraphs without
     /// a date of their own mostly still tell of.
     lede_date: Option<Field<When>>,
+    /// The first date of the last sentence that gave one, statement or not: what "then",
+    /// «тогда», "حينها" refer to.
+    context_date: Option<Field<When>>,
+    /// The first date of the sentence being read, which becomes `context_date` for the next.
+    pending_context: Option<Field<When>>,
     /// The author a title names ("Statement of the Ministry of Defence"): the speaker of
     /// every sentence that names none.
     author: Option<Field<Actor>>,
@@ -354,6 +361,14 @@ impl Reader<'_> {
         if s.opens_paragraph {
             self.last_date = None;
         }
+        if let Some(c) = self.pending_context.take() {
+            self.context_date = Some(c);
+        }
+        self.pending_context = dates.first().map(|d| Field {
+            value: When { date: d.date, precision: d.precision },
+            span: self.span(s, d.start..d.end),
+            confidence: 0.5,
+        });
         let statements = self.statements(&found, &words);
         if index == 0 {
             // A title naming a body and a statement makes it the article's author.
@@ -628,6 +643,12 @@ impl Reader<'_> {
                     self.lede_date = Some(f.clone());
                 }
                 Some(f)
+            }
+            // "Then the ministry said": the date the text gave just before.
+            None if found.iter().any(|f| f.what == What::Then && f.start >= words.start && f.end <= words.end)
+                && self.context_date.is_some() =>
+            {
+                self.context_date.clone()
             }
             None => self
                 .last_date
@@ -911,6 +932,25 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].claimant.value.party, "RUS");
         assert_eq!(types(&d[0]), vec!["ceasefire_agreed"]);
+    }
+
+    #[test]
+    fn then_dates_a_statement_by_the_date_given_just_before() {
+        let d = read(
+            "Обстановка на границе обострилась 13 ноября. Тогда Минобороны Армении сообщило о попытке наступления.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 13));
+        assert_eq!(d[0].date.as_ref().map(|f| f.span.text.as_str()), Some("13 ноября"));
+    }
+
+    #[test]
+    fn weekdays_and_months_are_matched_only_in_the_forms_listed() {
+        // «среди» ("among") begins like «среду» (Wednesday) and is no date.
+        let d = read("Минобороны Армении сообщило, что среди личного состава есть погибшие.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 17));
+        assert!(d[0].date.as_ref().is_some_and(|f| f.span.text.is_empty()), "{:?}", d[0].date);
     }
 
     #[test]

@@ -74,6 +74,8 @@ pub enum What {
     Tomorrow,
     /// "the night of" (a night is dated by the morning it ends in).
     NightOf,
+    /// "then", «тогда», "حينها": the time of what the text told just before.
+    Then,
     /// An actor of the scenario: its index in [`Actors::actors`].
     Actor(u16),
 }
@@ -229,6 +231,7 @@ struct Dates {
     day_before_yesterday: Vec<String>,
     tomorrow: Vec<String>,
     night_of: Vec<String>,
+    then: Vec<String>,
 }
 
 /// The folded words of a phrase.
@@ -318,6 +321,7 @@ impl Lexicon {
         add(&f.dates.day_before_yesterday, What::DayBeforeYesterday);
         add(&f.dates.tomorrow, What::Tomorrow);
         add(&f.dates.night_of, What::NightOf);
+        add(&f.dates.then, What::Then);
         for (i, a) in actors.actors.iter().enumerate() {
             let i = u16::try_from(i).map_err(|_| "too many actors".to_string())?;
             add(a.names.get(lang.as_str()).map_or(&[][..], Vec::as_slice), What::Actor(i));
@@ -353,7 +357,9 @@ impl Lexicon {
             Lang::Ar => None,
         };
         if let Some(stemmer) = &stemmer {
-            for e in entries.iter_mut() {
+            // Months and weekdays are listed in every form they take, and matched as listed:
+            // «среду» cut to «сред» would find «среди» ("among").
+            for e in entries.iter_mut().filter(|e| !matches!(e.what, What::Month(_) | What::Weekday(_))) {
                 for w in e.words.iter_mut() {
                     if w.chars().count() >= 5 {
                         let stem = stemmer.stem(w).into_owned();
@@ -415,7 +421,7 @@ impl Lexicon {
         // Names take only case endings («Лачина», «Шуше»), and only in Russian.
         let suffix = match what {
             What::Place(_) if self.lang == Lang::Ru => 2,
-            What::Place(_) => 0,
+            What::Place(_) | What::Month(_) | What::Weekday(_) => 0,
             _ => self.suffix,
         };
         let n = lex.chars().count();
@@ -435,7 +441,8 @@ impl Lexicon {
             Lang::Ru => rust_stemmers::Algorithm::Russian,
             Lang::Ar => return false,
         };
-        !matches!(what, What::Place(_)) && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
+        !matches!(what, What::Place(_) | What::Month(_) | What::Weekday(_))
+            && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
     }
 
     fn phrase_at(&self, e: &Entry, forms: &[Vec<&str>], at: usize) -> bool {
