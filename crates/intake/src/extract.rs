@@ -618,10 +618,30 @@ impl Reader<'_> {
                 (d.start >= v.end && d.start <= v.end + 1) || (d.end <= v.start && d.end + 1 >= v.start)
             })
         };
+        // Of several dates in what was said, the one nearest the event's words ("the bulletin of
+        // today, 23 November, says that yesterday fire was recorded"); explicit before relative.
+        let trigger_words: Vec<usize> = event_types
+            .iter()
+            .filter_map(|t| {
+                found.iter().find(|f| {
+                    inside(f)
+                        && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
+                })
+            })
+            .map(|f| f.start)
+            .collect();
+        let nearness = |d: &DateAt| {
+            trigger_words.iter().map(|&t| if t >= d.end { t - d.end } else { d.start.saturating_sub(t) }).min()
+        };
         let pick = |ds: &mut dyn Iterator<Item = &DateAt>| -> Option<DateAt> {
             let all: Vec<&DateAt> = ds.collect();
             let event: Vec<&&DateAt> = all.iter().filter(|d| !beside_verb(d)).collect();
-            let best = |v: &[&&DateAt]| v.iter().find(|d| !d.relative).or_else(|| v.first()).map(|d| (**d).clone());
+            // Dates side by side ("Thursday, Nov. 25", "yesterday, Tuesday") are one: as near
+            // as the nearer of them, and then the calendar date wins.
+            let near = |d: &DateAt| {
+                all.iter().filter(|o| o.start <= d.end + 1 && d.start <= o.end + 1).filter_map(|o| nearness(o)).min()
+            };
+            let best = |v: &[&&DateAt]| v.iter().min_by_key(|d| (near(d), d.relative)).map(|d| (**d).clone());
             best(&event).or_else(|| best(&all.iter().collect::<Vec<_>>()))
         };
         let date = pick(&mut dates.iter().filter(|d| d.start >= words.start && d.end <= words.end))
@@ -942,6 +962,19 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 13));
         assert_eq!(d[0].date.as_ref().map(|f| f.span.text.as_str()), Some("13 ноября"));
+    }
+
+    #[test]
+    fn of_several_dates_the_one_by_the_event_is_the_events() {
+        // The bulletin's own date, then the day the fire was recorded.
+        let d = read(
+            "Russian Defence Ministry said in its bulletin of 17 November that peacekeepers recorded on Monday shooting near Shusha.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 15));
+        // Side by side, the calendar date wins over its weekday.
+        let d = read("The ICRC said it helped hand over remains of soldiers on Monday, Nov. 16.");
+        assert_eq!(d[0].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 16));
     }
 
     #[test]
