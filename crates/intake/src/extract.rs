@@ -287,7 +287,7 @@ impl Intake {
         for (i, s) in sentences.iter().enumerate() {
             reader.sentence(i, s);
         }
-        let drafts = outlet_accounts(merge_repeats(reader.drafts), options.published);
+        let drafts = outlet_accounts(losses_with_acts(merge_repeats(reader.drafts)), options.published);
         let mut warnings = Vec::new();
         if options.published.is_none() {
             warnings.push("no publication date: relative dates (today, yesterday) were not resolved".to_string());
@@ -583,6 +583,11 @@ impl Reader<'_> {
         if event_types.iter().any(|t| SPECIFIC_FIRE.contains(&t.value.as_str())) {
             event_types.retain(|t| t.value != "armed_clash");
         }
+        // Remains handed over "of soldiers killed in the fighting": the dead and the fighting
+        // describe whose remains they are, not new losses or fighting.
+        if event_types.iter().any(|t| t.value == "remains_transfer") {
+            event_types.retain(|t| t.value != "casualties_report" && t.value != "armed_clash");
+        }
         if accusation {
             // An accusation is a claim of its own: the violation it alleges.
             let v = verb.map_or(words.clone(), |v| v.start..v.end);
@@ -860,6 +865,31 @@ fn merge_repeats(drafts: Vec<Draft>) -> Vec<Draft> {
     out
 }
 
+/// Losses announced first and then told with the act they came from ("the ministry reported
+/// two soldiers wounded. Azerbaijani units opened fire …, two soldiers were wounded"): the
+/// figures belong to the act's claim, and the announcement is no claim of its own. Dropped
+/// only when a later draft of the act, by the same speaker on the same day, carries every
+/// figure (a headline's act told again as losses in the text is not this).
+fn losses_with_acts(drafts: Vec<Draft>) -> Vec<Draft> {
+    let only_losses = |d: &Draft| d.event_types.len() == 1 && d.event_types[0].value == "casualties_report";
+    let covered = |d: &Draft, by: &Draft| {
+        !d.casualties.is_empty()
+            && by.claimant.value.party == d.claimant.value.party
+            && by.polarity.value == d.polarity.value
+            && by.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date)
+            && by.event_types.iter().any(|t| ACTS.contains(&t.value.as_str()))
+            && d.casualties
+                .iter()
+                .all(|c| by.casualties.iter().any(|b| b.value.kind == c.value.kind && b.value.count == c.value.count))
+    };
+    let drop: Vec<bool> = drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| only_losses(d) && drafts.iter().skip(i + 1).any(|by| covered(d, by)))
+        .collect();
+    drafts.into_iter().zip(drop).filter(|(_, gone)| !gone).map(|(d, _)| d).collect()
+}
+
 /// The outlet's own accounts: kept only for recent events no named speaker reports. An
 /// account of an event a month or more before publication is background ("the war of
 /// 2020"), and one of an event a named speaker also reports repeats that speaker.
@@ -975,6 +1005,29 @@ mod tests {
         // Side by side, the calendar date wins over its weekday.
         let d = read("The ICRC said it helped hand over remains of soldiers on Monday, Nov. 16.");
         assert_eq!(d[0].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 16));
+    }
+
+    #[test]
+    fn losses_announced_and_then_told_with_their_act_are_the_acts_claim() {
+        let d = read(
+            "Минобороны Армении заявило о ранении двух военнослужащих. Азербайджанские подразделения открыли огонь по армянским позициям, двое военнослужащих получили ранения, сообщили в Минобороны Армении.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["small_arms_fire"]], "{d:#?}");
+        assert_eq!(
+            d[0].casualties.iter().map(|c| (c.value.kind, c.value.count.min)).collect::<Vec<_>>(),
+            [("wounded", Some(2))]
+        );
+    }
+
+    #[test]
+    fn remains_of_the_killed_are_no_new_losses_and_mediation_is_no_meeting() {
+        let d = read("The ICRC said the remains of 24 soldiers killed in the fighting were handed over on Monday.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(!types(&d[0]).iter().any(|t| *t == "casualties_report" || *t == "armed_clash"), "{:?}", types(&d[0]));
+        let d = read(
+            "Минобороны России сообщило, что при посредничестве миротворцев стороны провели обмен военнопленными.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["prisoner_exchange"]], "{d:#?}");
     }
 
     #[test]
