@@ -583,6 +583,19 @@ impl Reader<'_> {
         if event_types.iter().any(|t| SPECIFIC_FIRE.contains(&t.value.as_str())) {
             event_types.retain(|t| t.value != "armed_clash");
         }
+        // Servicemen or prisoners "returned" were handed over: an exchange, not a return of
+        // the displaced.
+        if event_types.iter().any(|t| t.value == "displaced_return")
+            && found
+                .iter()
+                .any(|f| inside(f) && matches!(f.what, What::Servicemen | What::Casualty(Casualty::Captured)))
+        {
+            for t in event_types.iter_mut().filter(|t| t.value == "displaced_return") {
+                t.value = "prisoner_exchange".into();
+            }
+            let mut seen = false;
+            event_types.retain(|t| !(t.value == "prisoner_exchange" && std::mem::replace(&mut seen, true)));
+        }
         // Remains handed over "of soldiers killed in the fighting": the dead and the fighting
         // describe whose remains they are, not new losses or fighting.
         if event_types.iter().any(|t| t.value == "remains_transfer") {
@@ -1028,6 +1041,20 @@ mod tests {
             "Минобороны России сообщило, что при посредничестве миротворцев стороны провели обмен военнопленными.",
         );
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["prisoner_exchange"]], "{d:#?}");
+    }
+
+    #[test]
+    fn servicemen_returned_were_exchanged_and_a_side_may_speak() {
+        let d = read(
+            "The Armenian government said three Armenian servicemen held in Azerbaijan returned to Yerevan on Sunday.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["prisoner_exchange"]], "{d:#?}");
+        let d = read("Displaced families returned home on Sunday, the Russian Defence Ministry said.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["displaced_return"]], "{d:#?}");
+        let d = read("According to the Armenian side, 40 servicemen remain in Azerbaijani captivity.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].claimant.value.party, "ARM");
+        assert_eq!(types(&d[0]), vec!["capture_detention"], "'remain' is no handover of remains");
     }
 
     #[test]

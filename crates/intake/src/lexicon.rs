@@ -38,6 +38,9 @@ pub enum What {
     Own,
     /// Combat positions ("two positions lost").
     Positions,
+    /// Servicemen, prisoners ("three servicemen returned" is an exchange, not a return of
+    /// the displaced).
+    Servicemen,
     /// A word before the act a toll came from ("in", «в ходе», "جراء").
     Cause,
     /// A gazetteer name: its index in [`Lexicon::place_names`].
@@ -198,6 +201,7 @@ struct Casualties {
     own: Vec<String>,
     positions: Vec<String>,
     cause: Vec<String>,
+    servicemen: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -284,6 +288,7 @@ impl Lexicon {
         add(&f.casualties.own, What::Own);
         add(&f.casualties.positions, What::Positions);
         add(&f.casualties.cause, What::Cause);
+        add(&f.casualties.servicemen, What::Servicemen);
         let mut event_types = Vec::new();
         for t in &f.triggers {
             let i = event_types.iter().position(|e| e == &t.event_type).unwrap_or_else(|| {
