@@ -435,14 +435,43 @@ impl Reader<'_> {
             .filter(|f| matches!(f.what, What::Say | What::Deny | What::Accuse | What::Continue))
             .copied()
             .collect();
+        let forces = |f: &Found| match f.what {
+            What::Actor(i) => self.intake.actors.actors[i as usize].kind == ActorKind::Forces,
+            _ => false,
+        };
         let speakers: Vec<Found> = found
             .iter()
             .filter(|f| match f.what {
-                What::Actor(i) => self.intake.actors.actors[i as usize].kind != ActorKind::Forces,
+                // "Armenian" names the forces (listed so); that it also begins like "Armenia"
+                // does not make a speaker of it.
+                What::Actor(_) => {
+                    !forces(f) && !found.iter().any(|o| forces(o) && o.start == f.start && o.end == f.end)
+                }
                 What::Anaphora => true,
                 _ => false,
             })
-            .copied()
+            .map(|f| match f.what {
+                // "the Azerbaijani ministry", "الوزارة الأذربيجانية": a generic name with the
+                // side's adjective is that side's, not the last speaker's.
+                // It speaks as the side's state ("Azerbaijan"), not as its forces.
+                What::Anaphora => found
+                    .iter()
+                    .find(|o| forces(o) && (o.start == f.end || o.end == f.start))
+                    .and_then(|o| {
+                        let What::Actor(i) = o.what else { return None };
+                        let party = &self.intake.actors.actors[i as usize].party;
+                        let state = self
+                            .intake
+                            .actors
+                            .actors
+                            .iter()
+                            .position(|a| &a.party == party && a.kind == ActorKind::Country)
+                            .and_then(|c| u16::try_from(c).ok())?;
+                        Some(Found { start: f.start.min(o.start), end: f.end.max(o.end), what: What::Actor(state) })
+                    })
+                    .unwrap_or(*f),
+                _ => *f,
+            })
             .collect();
         let arabic = self.lex.lang == Lang::Ar;
         // Arabic reports put the speaker after a past-tense verb ("أعلنت الوزارة") but before
@@ -1055,6 +1084,32 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].claimant.value.party, "ARM");
         assert_eq!(types(&d[0]), vec!["capture_detention"], "'remain' is no handover of remains");
+    }
+
+    #[test]
+    fn it_said_keeps_the_speaker_and_missing_soldiers_are_losses() {
+        let d = read(
+            "Azerbaijan's Defence Ministry denied capturing any positions. It said an Armenian reconnaissance group had tried to advance on Wednesday.",
+        );
+        assert!(d.iter().all(|d| d.claimant.value.party == "AZE"), "{d:#?}");
+        let d = read("The Armenian Defence Ministry said that between five and seven soldiers were missing.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["casualties_report"]], "{d:#?}");
+        let d = read("The Russian Foreign Ministry said the two sides had agreed to cease fire from 20:00.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["ceasefire_agreed"]], "{d:#?}");
+    }
+
+    #[test]
+    fn the_sides_adjective_names_the_speaker_not_the_last_one() {
+        let d = read(
+            "قالت وزارة الدفاع الأرمينية إن القوات الأذربيجانية قصفت سوتك. وأضافت الوزارة الأذربيجانية أن وحدات من الجيش الأرميني أطلقت النار.",
+        );
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!((d[0].claimant.value.party.as_str(), d[1].claimant.value.party.as_str()), ("ARM", "AZE"));
+        assert_eq!(d[1].claimant.value.name, "Azerbaijan");
+        assert_eq!(d[1].claimant.span.text, "الوزارة الأذربيجانية");
+        // "Armenian" is the forces' adjective, never a speaker of its own.
+        let d = read("It said an Armenian reconnaissance group had tried to advance on Wednesday.");
+        assert!(d.iter().all(|d| d.claimant.value.party != "ARM"), "{d:#?}");
     }
 
     #[test]
