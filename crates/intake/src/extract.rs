@@ -186,6 +186,9 @@ const HOSTILE: &[&str] = &[
 ];
 
 /// Violent acts, whose claims carry their own toll.
+/// Kinds of fire, one of which a weapon named decides.
+const FIRE: &[&str] = &["small_arms_fire", "shelling", "sniper_fire", "drone_strike"];
+
 /// How many words after a future or an obligation its reach extends ("will be able to return").
 const FUTURE_REACH: usize = 6;
 
@@ -608,6 +611,25 @@ impl Reader<'_> {
         if event_types.iter().any(|t| ACTS.contains(&t.value.as_str())) {
             event_types.retain(|t| t.value != "casualties_report");
         }
+        // Fire that names no weapon beside another kind of fire that does ("opened fire using
+        // artillery and drones", «обстреляли из пулеметов»): the weapon says what it was.
+        let generic = |t: &Field<String>| {
+            found.iter().any(|f| {
+                inside(f)
+                    && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
+                    && found.iter().any(|g| g.what == What::GenericFire && g.start <= f.start && g.end >= f.end)
+            }) && !found.iter().any(|f| {
+                inside(f)
+                    && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
+                    && !found.iter().any(|g| g.what == What::GenericFire && g.start <= f.start && g.end >= f.end)
+            })
+        };
+        let fire = |t: &Field<String>| FIRE.contains(&t.value.as_str());
+        if event_types.iter().filter(|t| fire(t)).count() > 1 && event_types.iter().any(|t| fire(t) && !generic(t)) {
+            let dropped: Vec<String> =
+                event_types.iter().filter(|t| fire(t) && generic(t)).map(|t| t.value.clone()).collect();
+            event_types.retain(|t| !dropped.contains(&t.value));
+        }
         // "Fighting" beside shelling, sniper or drone fire says no more than they do.
         if event_types.iter().any(|t| SPECIFIC_FIRE.contains(&t.value.as_str())) {
             event_types.retain(|t| t.value != "armed_clash");
@@ -924,10 +946,23 @@ fn losses_with_acts(drafts: Vec<Draft>) -> Vec<Draft> {
                 .iter()
                 .all(|c| by.casualties.iter().any(|b| b.value.kind == c.value.kind && b.value.count == c.value.count))
     };
+    // "… opened fire at Armenian positions. There are dead and wounded": a toll with no figure
+    // right after an act of the same speaker is that act's.
+    let follows_act = |d: &Draft, before: &Draft| {
+        d.casualties.is_empty()
+            && before.claimant.value.party == d.claimant.value.party
+            && before.polarity.value == d.polarity.value
+            && before.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date)
+            && before.event_types.iter().any(|t| ACTS.contains(&t.value.as_str()))
+    };
     let drop: Vec<bool> = drafts
         .iter()
         .enumerate()
-        .map(|(i, d)| only_losses(d) && drafts.iter().skip(i + 1).any(|by| covered(d, by)))
+        .map(|(i, d)| {
+            only_losses(d)
+                && (drafts.iter().skip(i + 1).any(|by| covered(d, by))
+                    || i.checked_sub(1).and_then(|j| drafts.get(j)).is_some_and(|b| follows_act(d, b)))
+        })
         .collect();
     drafts.into_iter().zip(drop).filter(|(_, gone)| !gone).map(|(d, _)| d).collect()
 }
@@ -1110,6 +1145,24 @@ mod tests {
         // "Armenian" is the forces' adjective, never a speaker of its own.
         let d = read("It said an Armenian reconnaissance group had tried to advance on Wednesday.");
         assert!(d.iter().all(|d| d.claimant.value.party != "ARM"), "{d:#?}");
+    }
+
+    #[test]
+    fn the_weapon_named_says_what_the_fire_was() {
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani units, using artillery and drones, opened intense fire at Armenian positions.",
+        );
+        let mut t = types(&d[0]);
+        t.sort_unstable();
+        assert_eq!(t, ["drone_strike", "shelling"], "{d:#?}");
+        let d =
+            read("В Баку заявили, что армянские подразделения обстреляли из пулеметов позиции азербайджанской армии.");
+        assert_eq!(types(&d[0]), ["small_arms_fire"], "{d:#?}");
+        // A toll with no figure right after the act is the act's.
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on Tuesday. There are dead and wounded on the Armenian side.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["shelling"]], "{d:#?}");
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub enum What {
     /// Servicemen, prisoners ("three servicemen returned" is an exchange, not a return of
     /// the displaced).
     Servicemen,
+    /// Fire that names no weapon ("opened fire"): beside a weapon named, the weapon says what
+    /// the fire was.
+    GenericFire,
     /// A word before the act a toll came from ("in", «в ходе», "جراء").
     Cause,
     /// A gazetteer name: its index in [`Lexicon::place_names`].
@@ -170,6 +173,8 @@ impl Actors {
 struct File {
     lang: String,
     suffix: usize,
+    /// Words of fire that name no weapon ("opened fire", «обстреляли», "أطلقت النار").
+    generic_fire: Vec<String>,
     reporting: Reporting,
     casualties: Casualties,
     triggers: Vec<Trigger>,
@@ -289,6 +294,7 @@ impl Lexicon {
         add(&f.casualties.positions, What::Positions);
         add(&f.casualties.cause, What::Cause);
         add(&f.casualties.servicemen, What::Servicemen);
+        add(&f.generic_fire, What::GenericFire);
         let mut event_types = Vec::new();
         for t in &f.triggers {
             let i = event_types.iter().position(|e| e == &t.event_type).unwrap_or_else(|| {
