@@ -647,6 +647,10 @@ impl Reader<'_> {
             let mut seen = false;
             event_types.retain(|t| !(t.value == "prisoner_exchange" && std::mem::replace(&mut seen, true)));
         }
+        // Prisoners exchanged or released are not captured anew.
+        if event_types.iter().any(|t| t.value == "prisoner_exchange") {
+            event_types.retain(|t| t.value != "capture_detention");
+        }
         // Remains handed over "of soldiers killed in the fighting": the dead and the fighting
         // describe whose remains they are, not new losses or fighting.
         if event_types.iter().any(|t| t.value == "remains_transfer") {
@@ -1163,6 +1167,14 @@ mod tests {
             "The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on Tuesday. There are dead and wounded on the Armenian side.",
         );
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["shelling"]], "{d:#?}");
+    }
+
+    #[test]
+    fn prisoners_exchanged_are_not_captured_anew() {
+        let d = read(
+            "وأوضحت اللجنة الدولية للصليب الأحمر أن تسعة أسرى أرمن أعيدوا إلى بلادهم مقابل أربعة عسكريين أذربيجانيين.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["prisoner_exchange"]], "{d:#?}");
     }
 
     #[test]
