@@ -290,7 +290,7 @@ impl Intake {
         for (i, s) in sentences.iter().enumerate() {
             reader.sentence(i, s);
         }
-        let drafts = outlet_accounts(losses_with_acts(merge_repeats(reader.drafts)), options.published);
+        let drafts = outlet_accounts(losses_with_acts(merge_repeats(denied_dates(reader.drafts))), options.published);
         let mut warnings = Vec::new();
         if options.published.is_none() {
             warnings.push("no publication date: relative dates (today, yesterday) were not resolved".to_string());
@@ -933,6 +933,32 @@ fn merge_repeats(drafts: Vec<Draft>) -> Vec<Draft> {
     out
 }
 
+/// A denial answers another party's report of the same kind of event: the event it denies
+/// happened (or not) when that report says, not on the day of the denial. Its date is taken
+/// from the nearest such report in the text, before or after it.
+fn denied_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
+    for i in 0..drafts.len() {
+        if drafts[i].polarity.value != Polarity::Denial {
+            continue;
+        }
+        let answers = |o: &Draft| {
+            o.polarity.value == Polarity::Asserted
+                && o.claimant.value.party != drafts[i].claimant.value.party
+                && o.date.is_some()
+                && o.event_types.iter().any(|t| drafts[i].event_types.iter().any(|x| x.value == t.value))
+        };
+        let report = (1..drafts.len())
+            .flat_map(|k| [i.checked_sub(k), Some(i + k)])
+            .flatten()
+            .find(|&j| drafts.get(j).is_some_and(answers));
+        if let Some(j) = report {
+            let date = drafts[j].date.clone().map(|f| Field { confidence: f.confidence.min(0.5), ..f });
+            drafts[i].date = date;
+        }
+    }
+    drafts
+}
+
 /// Losses announced first and then told with the act they came from ("the ministry reported
 /// two soldiers wounded. Azerbaijani units opened fire …, two soldiers were wounded"): the
 /// figures belong to the act's claim, and the announcement is no claim of its own. Dropped
@@ -1175,6 +1201,17 @@ mod tests {
             "وأوضحت اللجنة الدولية للصليب الأحمر أن تسعة أسرى أرمن أعيدوا إلى بلادهم مقابل أربعة عسكريين أذربيجانيين.",
         );
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["prisoner_exchange"]], "{d:#?}");
+    }
+
+    #[test]
+    fn a_denial_is_dated_by_the_report_it_answers() {
+        let d = read(
+            "نفت وزارة الدفاع الأذربيجانية، الخميس، أن وحداتها قصفت قرية سوتك. وكانت وزارة الدفاع الأرمينية قد ذكرت، أمس الأربعاء، أن القوات الأذربيجانية قصفت ليل الثلاثاء - الأربعاء أطراف سوتك.",
+        );
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[0].polarity.value, Polarity::Denial);
+        assert_eq!(d[0].date.as_ref().map(|f| f.value.date), d[1].date.as_ref().map(|f| f.value.date));
+        assert_eq!(d[1].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 16));
     }
 
     #[test]
