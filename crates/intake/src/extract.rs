@@ -1215,6 +1215,13 @@ mod tests {
     }
 
     #[test]
+    fn a_russian_reflexive_verb_is_not_the_verb_it_is_made_from() {
+        // «вернулись» (came back) is a return; «вернули» (gave back) an exchange.
+        let d = read("По данным Минобороны России, в Нагорный Карабах вернулись более 34 тыс. беженцев.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["displaced_return"]], "{d:#?}");
+    }
+
+    #[test]
     fn weekdays_and_months_are_matched_only_in_the_forms_listed() {
         // «среди» ("among") begins like «среду» (Wednesday) and is no date.
         let d = read("Минобороны Армении сообщило, что среди личного состава есть погибшие.");

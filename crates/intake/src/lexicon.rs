@@ -372,7 +372,10 @@ impl Lexicon {
             // «среду» cut to «сред» would find «среди» ("among").
             for e in entries.iter_mut().filter(|e| !matches!(e.what, What::Month(_) | What::Weekday(_))) {
                 for w in e.words.iter_mut() {
-                    if w.chars().count() >= 5 {
+                    // A Russian reflexive verb stays whole: its stem would lose what tells it
+                    // from the verb it is made from (see `word_matches`).
+                    let reflexive = lang == Lang::Ru && (w.ends_with("сь") || w.ends_with("ся"));
+                    if w.chars().count() >= 5 && !reflexive {
                         let stem = stemmer.stem(w).into_owned();
                         // Only a stem the word starts with ("twenty" stems to "twenti").
                         if stem.chars().count() >= 4 && w.starts_with(&stem) {
@@ -437,6 +440,11 @@ impl Lexicon {
         };
         let n = lex.chars().count();
         if n < 4 || !form.starts_with(lex) {
+            return false;
+        }
+        // A Russian reflexive verb is another verb: «вернулись» (came back) is not «вернули»
+        // (gave back).
+        if self.lang == Lang::Ru && (form.ends_with("сь") || form.ends_with("ся")) && !lex.ends_with(['ь', 'я']) {
             return false;
         }
         if form.chars().count() - n <= suffix {
