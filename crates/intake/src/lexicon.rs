@@ -102,7 +102,10 @@ pub enum Casualty {
 /// One phrase, folded into words.
 #[derive(Debug, Clone)]
 struct Entry {
+    /// Folded words, Russian and English ones as their stems.
     words: Vec<String>,
+    /// The words as listed (folded): a text word equal to one always matches.
+    listed: Vec<String>,
     what: What,
 }
 
@@ -274,7 +277,7 @@ impl Lexicon {
             for p in phrases {
                 let words = words_of(p);
                 if !words.is_empty() {
-                    entries.push(Entry { words, what });
+                    entries.push(Entry { listed: words.clone(), words, what });
                 }
             }
         };
@@ -354,6 +357,7 @@ impl Lexicon {
         let mut place_regions = Vec::with_capacity(by_name.len());
         for (words, (ids, region)) in by_name {
             entries.push(Entry {
+                listed: words.clone(),
                 words,
                 what: What::Place(u32::try_from(place_names.len()).map_err(|_| "too many places")?),
             });
@@ -460,15 +464,25 @@ impl Lexicon {
             Lang::Ru => rust_stemmers::Algorithm::Russian,
             Lang::Ar => return false,
         };
-        !matches!(what, What::Place(_) | What::Month(_) | What::Weekday(_))
-            && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
+        // Not for reporting words, whose stems the nouns of the trade share ("reporters",
+        // "statements"): they are listed in the forms that report.
+        !matches!(
+            what,
+            What::Place(_)
+                | What::Month(_)
+                | What::Weekday(_)
+                | What::Say
+                | What::Deny
+                | What::Accuse
+                | What::Continue
+                | What::Anaphora
+        ) && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
     }
 
     fn phrase_at(&self, e: &Entry, forms: &[Vec<&str>], at: usize) -> bool {
-        e.words
-            .iter()
-            .enumerate()
-            .all(|(j, lex)| forms.get(at + j).is_some_and(|fs| fs.iter().any(|f| self.word_matches(lex, f, e.what))))
+        e.words.iter().zip(&e.listed).enumerate().all(|(j, (lex, listed))| {
+            forms.get(at + j).is_some_and(|fs| fs.iter().any(|f| f == listed || self.word_matches(lex, f, e.what)))
+        })
     }
 
     /// Every phrase found in `words`, the longest of each kind at each position.
@@ -552,6 +566,18 @@ mod tests {
         let s = crate::segment::sentences(&folded);
         let words: Vec<&str> = s.iter().flat_map(|s| s.words.iter().map(|w| w.text)).collect();
         l.find(&words).into_iter().map(|f| f.what).collect()
+    }
+
+    #[test]
+    fn a_word_as_listed_finds_itself_and_its_stem_finds_its_forms() {
+        // "disinformation" is kept as "disinform", five letters shorter; "authorities" as "author".
+        assert!(found("en", "disinformation").contains(&What::Deny));
+        assert!(found("en", "the authorities of Nagorno-Karabakh").iter().any(|w| matches!(w, What::Actor(_))));
+        // A reporting word's noun is no report: "statements" is not "stated".
+        assert!(!found("en", "statements").contains(&What::Say));
+        // «среди» ("among") is no Wednesday.
+        assert!(!found("ru", "среди").iter().any(|w| matches!(w, What::Weekday(_))));
+        assert!(found("ru", "в среду").iter().any(|w| matches!(w, What::Weekday(3))));
     }
 
     #[test]
