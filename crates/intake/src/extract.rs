@@ -512,6 +512,13 @@ impl Reader<'_> {
                 What::Actor(i) => Some(Speaker { actor: i as usize, words: sp.start..sp.end }),
                 _ => None,
             });
+            // An outlet named after another speaker's statement only carries it ("said in a
+            // statement carried by Sputnik", «сообщило ТАСС»): the statement stays the speaker's.
+            if out.last().is_some_and(|p: &Statement| p.speaker.is_some())
+                && speaker.as_ref().is_some_and(|sp| self.intake.actors.actors[sp.actor].party == "MEDIA")
+            {
+                continue;
+            }
             // Two expressions of one speaker ("announced in a statement") are one statement.
             if let (Some(prev), Some(sp)) = (out.last_mut(), &speaker)
                 && prev.speaker.as_ref().is_some_and(|p| p.words == sp.words)
@@ -1212,6 +1219,18 @@ mod tests {
         assert_eq!(d[0].polarity.value, Polarity::Denial);
         assert_eq!(d[0].date.as_ref().map(|f| f.value.date), d[1].date.as_ref().map(|f| f.value.date));
         assert_eq!(d[1].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 16));
+    }
+
+    #[test]
+    fn an_outlet_speaks_for_itself_but_only_carries_anothers_statement() {
+        let d = read("Как сообщал Кавказский узел, 12 ноября азербайджанские активисты перекрыли дорогу у Лачина.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].claimant.value.party, "MEDIA");
+        let d = read(
+            "The Azerbaijani Foreign Ministry said in a statement carried by Sputnik that 15 prisoners were released on Monday.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].claimant.value.party, "AZE");
     }
 
     #[test]
