@@ -693,9 +693,14 @@ impl Reader<'_> {
         // When: a date in the statement, else in its sentence, else the last in the paragraph.
         // A date right beside the reporting verb says when it was said ("announced
         // yesterday"); a date in what was said, when there is one, is the event's.
+        // A date just before the verb says when only when the speaker comes before it too ("the
+        // ministry on Tuesday said"); before a speaker put after the verb ("… resumed this
+        // morning, the headquarters said") it is the event's.
+        let speaker_first = speaker.as_ref().is_none_or(|sp| verb.is_some_and(|v| sp.end <= v.start));
         let beside_verb = |d: &DateAt| {
             verb.is_some_and(|v| {
-                (d.start >= v.end && d.start <= v.end + 1) || (d.end <= v.start && d.end + 1 >= v.start)
+                (d.start >= v.end && d.start <= v.end + 1)
+                    || (speaker_first && d.end <= v.start && d.end + 1 >= v.start)
             })
         };
         // Of several dates in what was said, the one nearest the event's words ("the bulletin of
@@ -727,6 +732,31 @@ impl Reader<'_> {
         let date = pick(&mut dates.iter().filter(|d| d.start >= words.start && d.end <= words.end))
             .map(|d| (d, 0.8))
             .or_else(|| pick(&mut dates.iter()).map(|d| (d, 0.6)));
+        // Each event type's own date, when what was said dates them apart ("traffic suspended
+        // yesterday … resumed this morning"): the statement then gives one draft per date.
+        let said: Vec<&DateAt> =
+            dates.iter().filter(|d| d.start >= words.start && d.end <= words.end && !beside_verb(d)).collect();
+        let own_dates: Vec<Option<DateAt>> = event_types
+            .iter()
+            .map(|t| {
+                let at = found
+                    .iter()
+                    .find(|f| {
+                        inside(f)
+                            && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
+                    })?
+                    .start;
+                let gap = |d: &DateAt| if at >= d.end { at - d.end } else { d.start.saturating_sub(at) };
+                let near = |d: &DateAt| {
+                    said.iter().filter(|o| o.start <= d.end + 1 && d.start <= o.end + 1).map(|o| gap(o)).min()
+                };
+                said.iter().min_by_key(|d| (near(d), d.relative)).map(|d| (*d).clone())
+            })
+            .collect();
+        let mut apart: Vec<NaiveDate> = own_dates.iter().flatten().map(|d| d.date).collect();
+        apart.sort_unstable();
+        apart.dedup();
+        let split = apart.len() > 1;
         let mut warnings = Vec::new();
         let date = match date {
             Some((d, c)) => {
@@ -844,7 +874,7 @@ impl Reader<'_> {
             Some(d) => Field { value: Polarity::Denial, span: self.span(s, d.start..d.end), confidence: 0.7 },
             None => Field { value: Polarity::Asserted, span: self.span(s, words.clone()), confidence: 0.8 },
         };
-        self.drafts.push(Draft {
+        let draft = Draft {
             event_types,
             claimant,
             accused,
@@ -855,7 +885,31 @@ impl Reader<'_> {
             positions,
             statement: self.span(s, words),
             warnings,
-        });
+        };
+        if !split {
+            self.drafts.push(draft);
+            return;
+        }
+        // One draft per date, each with the event types of that date (a type with no date of
+        // its own goes with the statement's).
+        let mut groups: Vec<(Option<DateAt>, Vec<Field<String>>)> = Vec::new();
+        for (t, own) in draft.event_types.iter().zip(own_dates) {
+            match groups.iter_mut().find(|(d, _)| d.as_ref().map(|d| d.date) == own.as_ref().map(|d| d.date)) {
+                Some((_, types)) => types.push(t.clone()),
+                None => groups.push((own, vec![t.clone()])),
+            }
+        }
+        for (own, types) in groups {
+            let date = match own {
+                Some(d) => Some(Field {
+                    value: When { date: d.date, precision: d.precision },
+                    span: self.span(s, d.start..d.end),
+                    confidence: 0.7,
+                }),
+                None => draft.date.clone(),
+            };
+            self.drafts.push(Draft { event_types: types, date, ..draft.clone() });
+        }
     }
 }
 
@@ -1231,6 +1285,23 @@ mod tests {
         );
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].claimant.value.party, "AZE");
+    }
+
+    #[test]
+    fn what_was_said_of_two_days_gives_a_draft_per_day() {
+        let d = read(
+            "Движение по Лачинскому коридору, приостановленное накануне из-за снегопада, возобновлено сегодня утром, сообщил информационный штаб правительства Нагорного Карабаха.",
+        );
+        let got: Vec<(Vec<&str>, Option<NaiveDate>)> =
+            d.iter().map(|d| (types(d), d.date.as_ref().map(|f| f.value.date))).collect();
+        assert_eq!(
+            got,
+            vec![
+                (vec!["corridor_closure"], NaiveDate::from_ymd_opt(2021, 11, 16)),
+                (vec!["corridor_opening"], NaiveDate::from_ymd_opt(2021, 11, 17)),
+            ],
+            "{d:#?}"
+        );
     }
 
     #[test]
