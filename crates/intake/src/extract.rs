@@ -1071,11 +1071,14 @@ fn outlet_accounts(drafts: Vec<Draft>, published: Option<NaiveDate>) -> Vec<Draf
     drafts
         .into_iter()
         .filter(|d| {
-            if !outlet(d) {
-                return true;
-            }
             let when = d.date.as_ref().map(|w| w.value.date);
             let old = matches!((when, published), (Some(w), Some(p)) if (p - w).num_days() > 30);
+            if !outlet(d) {
+                // A speaker's words on an event of a month or more before, dated so in the
+                // text, recall it ("the fighting of autumn 2020"): background, no claim.
+                let stated = d.date.as_ref().is_some_and(|w| !w.span.text.is_empty());
+                return !(old && stated);
+            }
             let repeated = d.event_types.iter().all(|t| named.contains(&(t.value.clone(), when)));
             !old && !repeated
         })
@@ -1302,6 +1305,14 @@ mod tests {
             ],
             "{d:#?}"
         );
+    }
+
+    #[test]
+    fn a_speaker_recalling_an_event_months_before_makes_no_claim() {
+        let d = read("The Armenian Defence Ministry said Azerbaijani forces had shelled Sotk on 12 May 2021.");
+        assert!(d.is_empty(), "{d:#?}");
+        let d = read("The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on 12 November.");
+        assert_eq!(d.len(), 1, "{d:#?}");
     }
 
     #[test]
