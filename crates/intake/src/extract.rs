@@ -580,6 +580,17 @@ impl Reader<'_> {
             );
             ahead || !futures.iter().any(|&end| end <= f.start && f.start <= end + FUTURE_REACH)
         });
+        // "people who fled the fighting", "damaged by shelling during the war": an act put in
+        // the past war, or in a flight from it, is background.
+        // (A return is what follows a flight: "who fled the fighting returned" is news.)
+        let past: Vec<&Found> = found.iter().filter(|f| f.what == What::Past).collect();
+        triggers.retain(|f| {
+            let What::Trigger(t) = f.what else { return false };
+            self.lex.event_types.get(t as usize).is_some_and(|t| t == "displaced_return")
+                || !past
+                    .iter()
+                    .any(|p| (p.end <= f.start && f.start <= p.end + 2) || (f.end <= p.start && p.start <= f.end + 1))
+        });
         triggers.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
         let mut event_types: Vec<Field<String>> = Vec::new();
         for f in triggers {
@@ -1313,6 +1324,14 @@ mod tests {
         assert!(d.is_empty(), "{d:#?}");
         let d = read("The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on 12 November.");
         assert_eq!(d.len(), 1, "{d:#?}");
+    }
+
+    #[test]
+    fn an_act_put_in_the_past_war_is_background() {
+        let d = read(
+            "The Russian Defence Ministry said more than 1,000 people who fled the fighting returned home to blocks damaged by shelling during the war on Monday.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["displaced_return"]], "{d:#?}");
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub enum What {
     /// A future or an obligation ("will", «будут», "سيتم", "provides for"): what follows is
     /// foreseen, not reported.
     Future,
+    /// Words that put an act in the past war ("during the war", "who fled"): background.
+    Past,
     /// Casualties of a kind.
     Casualty(Casualty),
     /// The speaker's own people ("its soldiers").
@@ -197,6 +199,7 @@ struct Reporting {
     negation: Vec<String>,
     neutral: Vec<String>,
     future: Vec<String>,
+    past: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -289,6 +292,7 @@ impl Lexicon {
         add(&f.reporting.negation, What::Negation);
         add(&f.reporting.neutral, What::Neutral);
         add(&f.reporting.future, What::Future);
+        add(&f.reporting.past, What::Past);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
         add(&f.casualties.captured, What::Casualty(Casualty::Captured));
