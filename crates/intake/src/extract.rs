@@ -665,6 +665,10 @@ impl Reader<'_> {
             let mut seen = false;
             event_types.retain(|t| !(t.value == "prisoner_exchange" && std::mem::replace(&mut seen, true)));
         }
+        // Units that advanced and took a position: the taking is the claim.
+        if event_types.iter().any(|t| t.value == "position_seized") {
+            event_types.retain(|t| t.value != "incursion");
+        }
         // Prisoners exchanged or released are not captured anew.
         if event_types.iter().any(|t| t.value == "prisoner_exchange") {
             event_types.retain(|t| t.value != "capture_detention");
@@ -1332,6 +1336,19 @@ mod tests {
             "The Russian Defence Ministry said more than 1,000 people who fled the fighting returned home to blocks damaged by shelling during the war on Monday.",
         );
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["displaced_return"]], "{d:#?}");
+    }
+
+    #[test]
+    fn arabic_reporting_verbs_take_no_article_and_a_purpose_is_not_done() {
+        // "المحمّلة" is "the loaded (lorries)", not "holding responsible".
+        let d = read("قالت وزارة الدفاع الروسية إن الشاحنات المحمّلة بمواد البناء عبرت الممر أمس.");
+        assert!(d.iter().all(|d| !types(d).contains(&"ceasefire_violation_accusation")), "{d:#?}");
+        // Met "to discuss reopening the road": the meeting happened, the reopening did not.
+        let d = read("وقالت قوات حفظ السلام الروسية إن ممثليها عقدوا اليوم اجتماعاً لبحث إعادة فتح الطريق.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["meeting_negotiation"]], "{d:#?}");
+        // Advanced and took a position: one claim, the taking.
+        let d = read("وأضاف البيان أن وحدات أذربيجانية تقدمت خلال الليلة الماضية وسيطرت على موقع متقدم.");
+        assert!(d.iter().all(|d| types(d) == ["position_seized"]), "{d:#?}");
     }
 
     #[test]

@@ -401,9 +401,9 @@ impl Lexicon {
     }
 
     /// The forms under which a text word may match a lexicon word: itself, and in Arabic
-    /// without its proclitics.
-    fn forms<'w>(&self, word: &'w str) -> Vec<&'w str> {
-        let mut out = vec![word];
+    /// without its proclitics; each with whether the article (ال) was taken off it.
+    fn forms<'w>(&self, word: &'w str) -> Vec<(&'w str, bool)> {
+        let mut out = vec![(word, false)];
         if self.lang != Lang::Ar {
             return out;
         }
@@ -419,17 +419,18 @@ impl Lexicon {
                 }
             }
         }
-        for s in stems.clone() {
+        let mut stems: Vec<(&'w str, bool)> = stems.into_iter().map(|s| (s, false)).collect();
+        for (s, _) in stems.clone() {
             if let Some(r) = strip(s, "ال") {
-                stems.push(r);
+                stems.push((r, true));
             }
             // ل + ال is written لل.
             if let Some(r) = strip(s, "لل") {
-                stems.push(r);
+                stems.push((r, true));
             }
         }
         for s in stems {
-            if !out.contains(&s) {
+            if !out.iter().any(|(o, _)| *o == s.0) {
                 out.push(s);
             }
         }
@@ -483,20 +484,25 @@ impl Lexicon {
         ) && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
     }
 
-    fn phrase_at(&self, e: &Entry, forms: &[Vec<&str>], at: usize) -> bool {
+    fn phrase_at(&self, e: &Entry, forms: &[Vec<(&str, bool)>], at: usize) -> bool {
+        // A reporting verb or participle never takes the article: "المحملة" is "the loaded",
+        // not "holding responsible".
+        let verb = matches!(e.what, What::Say | What::Deny | What::Accuse | What::Continue);
         e.words.iter().zip(&e.listed).enumerate().all(|(j, (lex, listed))| {
-            forms.get(at + j).is_some_and(|fs| fs.iter().any(|f| f == listed || self.word_matches(lex, f, e.what)))
+            forms.get(at + j).is_some_and(|fs| {
+                fs.iter().any(|&(f, article)| !(verb && article) && (f == listed || self.word_matches(lex, f, e.what)))
+            })
         })
     }
 
     /// Every phrase found in `words`, the longest of each kind at each position.
     pub fn find(&self, words: &[&str]) -> Vec<Found> {
-        let forms: Vec<Vec<&str>> = words.iter().map(|w| self.forms(w)).collect();
+        let forms: Vec<Vec<(&str, bool)>> = words.iter().map(|w| self.forms(w)).collect();
         let mut out: Vec<Found> = Vec::new();
         for at in 0..words.len() {
             let mut here: Vec<Found> = Vec::new();
             let mut seen: Vec<u32> = Vec::new();
-            for &form in &forms[at] {
+            for &(form, _) in &forms[at] {
                 let Some(ids) = self.index.get(&key(form)) else { continue };
                 for &id in ids {
                     if seen.contains(&id) {
