@@ -388,7 +388,7 @@ impl Reader<'_> {
         if statements.is_empty() {
             // Continued from the statement before, in the same paragraph, or the outlet's own
             // account of a dated event.
-            let has_trigger = found.iter().any(|f| matches!(f.what, What::Trigger(_)));
+            let has_trigger = found.iter().any(|f| matches!(f.what, What::Trigger(_) | What::Provocation));
             if !has_trigger {
                 return;
             }
@@ -664,6 +664,18 @@ impl Reader<'_> {
             }
             let mut seen = false;
             event_types.retain(|t| !(t.value == "prisoner_exchange" && std::mem::replace(&mut seen, true)));
+        }
+        // "This provocation was unleashed by …": an accusation of breaking the truce, unless
+        // the statement denies (then it names the report denied, "an information provocation").
+        if denial.is_none()
+            && !event_types.iter().any(|t| t.value == "ceasefire_violation_accusation")
+            && let Some(f) = found.iter().find(|f| inside(f) && f.what == What::Provocation)
+        {
+            event_types.push(Field {
+                value: "ceasefire_violation_accusation".into(),
+                span: self.span(s, f.start..f.end),
+                confidence: 0.6,
+            });
         }
         // Units that advanced and took a position: the taking is the claim.
         if event_types.iter().any(|t| t.value == "position_seized") {
@@ -1349,6 +1361,16 @@ mod tests {
         // Advanced and took a position: one claim, the taking.
         let d = read("وأضاف البيان أن وحدات أذربيجانية تقدمت خلال الليلة الماضية وسيطرت على موقع متقدم.");
         assert!(d.iter().all(|d| types(d) == ["position_seized"]), "{d:#?}");
+    }
+
+    #[test]
+    fn a_provocation_is_an_accusation_unless_a_denial_calls_a_report_one() {
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on Tuesday. This provocation was unleashed by the leadership of Azerbaijan.",
+        );
+        assert!(d.iter().any(|d| types(d).contains(&"ceasefire_violation_accusation")), "{d:#?}");
+        let d = read("Минобороны Азербайджана опровергло сообщение об обстреле, назвав его провокацией.");
+        assert!(d.iter().all(|d| !types(d).contains(&"ceasefire_violation_accusation")), "{d:#?}");
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub enum What {
     Future,
     /// Words that put an act in the past war ("during the war", "who fled"): background.
     Past,
+    /// "provocation": an accusation of breaking the truce, unless it qualifies a report
+    /// being denied ("an information provocation").
+    Provocation,
     /// Casualties of a kind.
     Casualty(Casualty),
     /// The speaker's own people ("its soldiers").
@@ -200,6 +203,7 @@ struct Reporting {
     neutral: Vec<String>,
     future: Vec<String>,
     past: Vec<String>,
+    provocation: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -293,6 +297,7 @@ impl Lexicon {
         add(&f.reporting.neutral, What::Neutral);
         add(&f.reporting.future, What::Future);
         add(&f.reporting.past, What::Past);
+        add(&f.reporting.provocation, What::Provocation);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
         add(&f.casualties.captured, What::Casualty(Casualty::Captured));
