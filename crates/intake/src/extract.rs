@@ -995,13 +995,38 @@ fn resolve(found: Vec<Found>) -> Vec<Found> {
 fn merge_repeats(drafts: Vec<Draft>) -> Vec<Draft> {
     let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
     for d in drafts {
-        let key = |x: &Draft| {
-            let mut types: Vec<&str> = x.event_types.iter().map(|t| t.value.as_str()).collect();
-            types.sort_unstable();
-            (x.claimant.value.party.clone(), types.join(","), x.date.as_ref().map(|f| f.value.date), x.polarity.value)
+        // The same speaker's account of the same kind of event on the same day, at the same
+        // place or at none named, told again or in more detail ("the positions came under
+        // fire from machine guns and sniper rifles").
+        let key = |x: &Draft| (x.claimant.value.party.clone(), x.date.as_ref().map(|f| f.value.date), x.polarity.value);
+        let types = |x: &Draft| {
+            let mut t: Vec<&str> = x.event_types.iter().map(|t| t.value.as_str()).collect();
+            t.sort_unstable();
+            t.join(",")
         };
-        match out.iter_mut().find(|o| key(o) == key(&d)) {
+        let places = |x: &Draft| x.place.as_ref().map(|p| p.value.places.clone());
+        // Whose losses: one's own and the other side's are two accounts.
+        let whose = |x: &Draft| {
+            let mut p: Vec<Option<String>> = x.casualties.iter().map(|c| c.value.party.clone()).collect();
+            p.sort();
+            p.dedup();
+            p
+        };
+        let same = |o: &Draft| {
+            key(o) == key(&d)
+                && (whose(o) == whose(&d) || o.casualties.is_empty() || d.casualties.is_empty())
+                && (types(o) == types(&d)
+                    || (o.claimant.value.name == d.claimant.value.name
+                        && o.event_types.iter().any(|t| d.event_types.iter().any(|x| x.value == t.value))
+                        && (places(o) == places(&d) || places(o).is_none() || places(&d).is_none())))
+        };
+        match out.iter_mut().find(|o| same(o)) {
             Some(o) => {
+                for t in &d.event_types {
+                    if !o.event_types.iter().any(|x| x.value == t.value) {
+                        o.event_types.push(t.clone());
+                    }
+                }
                 for c in d.casualties {
                     if !o.casualties.iter().any(|x| x.value.kind == c.value.kind && x.value.party == c.value.party) {
                         o.casualties.push(c);
@@ -1371,6 +1396,22 @@ mod tests {
         assert!(d.iter().any(|d| types(d).contains(&"ceasefire_violation_accusation")), "{d:#?}");
         let d = read("Минобороны Азербайджана опровергло сообщение об обстреле, назвав его провокацией.");
         assert!(d.iter().all(|d| !types(d).contains(&"ceasefire_violation_accusation")), "{d:#?}");
+    }
+
+    #[test]
+    fn one_speakers_account_told_in_more_detail_is_one_draft() {
+        let d = read(
+            "Azerbaijan's Defence Ministry said Armenian units fired at its positions on Tuesday. According to the ministry, the positions came under fire from machine guns and sniper rifles.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        let mut t = types(&d[0]);
+        t.sort_unstable();
+        assert_eq!(t, ["small_arms_fire", "sniper_fire"]);
+        // One's own losses and the other side's are two accounts.
+        let d = read(
+            "The Armenian Defence Ministry said one soldier was killed on Tuesday. The ministry added that the enemy suffered heavy losses, with 20 Azerbaijani soldiers killed.",
+        );
+        assert_eq!(d.len(), 2, "{d:#?}");
     }
 
     #[test]
