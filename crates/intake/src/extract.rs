@@ -290,7 +290,8 @@ impl Intake {
         for (i, s) in sentences.iter().enumerate() {
             reader.sentence(i, s);
         }
-        let drafts = outlet_accounts(losses_with_acts(merge_repeats(denied_dates(reader.drafts))), options.published);
+        let drafts = losses_with_acts(merge_repeats(denied_dates(reader.drafts)), norm.original);
+        let drafts = outlet_accounts(drafts, options.published);
         let mut warnings = Vec::new();
         if options.published.is_none() {
             warnings.push("no publication date: relative dates (today, yesterday) were not resolved".to_string());
@@ -609,17 +610,19 @@ impl Reader<'_> {
             .filter(|f| inside(f) && matches!(f.what, What::Casualty(Casualty::Killed | Casualty::Wounded)))
             .map(|f| f.start)
             .min();
+        // So is "as a result of the fighting, one soldier was killed" («в результате боев …
+        // есть погибший», "نتيجة اشتباكات"): an act named only as the cause of a toll.
         let caused = |t: &Field<String>| {
-            found.iter().any(|f| {
-                inside(f)
-                    && matches!(f.what, What::Trigger(_))
-                    && self.lex.event_types.get(match f.what {
-                        What::Trigger(i) => i as usize,
-                        _ => usize::MAX,
-                    }) == Some(&t.value)
-                    && first_toll.is_some_and(|toll| toll < f.start)
-                    && found.iter().any(|c| c.what == What::Cause && c.end == f.start)
-            })
+            let mentions: Vec<&Found> = found
+                .iter()
+                .filter(|f| {
+                    inside(f)
+                        && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
+                })
+                .collect();
+            let as_cause = |f: &&Found| found.iter().any(|c| c.what == What::Cause && c.end == f.start);
+            mentions.iter().any(|f| first_toll.is_some_and(|toll| toll < f.start) && as_cause(f))
+                || (first_toll.is_some() && !mentions.is_empty() && mentions.iter().all(as_cause))
         };
         if event_types.iter().any(|t| t.value == "casualties_report") && event_types.iter().any(caused) {
             event_types.retain(|t| !ACTS.contains(&t.value.as_str()));
@@ -1077,7 +1080,7 @@ fn denied_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
 /// figures belong to the act's claim, and the announcement is no claim of its own. Dropped
 /// only when a later draft of the act, by the same speaker on the same day, carries every
 /// figure (a headline's act told again as losses in the text is not this).
-fn losses_with_acts(drafts: Vec<Draft>) -> Vec<Draft> {
+fn losses_with_acts(drafts: Vec<Draft>, text: &str) -> Vec<Draft> {
     let only_losses = |d: &Draft| d.event_types.len() == 1 && d.event_types[0].value == "casualties_report";
     let covered = |d: &Draft, by: &Draft| {
         !d.casualties.is_empty()
@@ -1089,25 +1092,41 @@ fn losses_with_acts(drafts: Vec<Draft>) -> Vec<Draft> {
                 .iter()
                 .all(|c| by.casualties.iter().any(|b| b.value.kind == c.value.kind && b.value.count == c.value.count))
     };
-    // "… opened fire at Armenian positions. There are dead and wounded": a toll with no figure
-    // right after an act of the same speaker is that act's.
+    // "… fired mortars at the village. Two civilians were wounded": a toll right after an act
+    // of the same speaker is that act's, and its figures go on the act's draft.
+    // Next in the same paragraph: a title's act is no act a body's toll follows.
+    let next_to = |d: &Draft, before: &Draft| {
+        text.get(before.statement.end..d.statement.start).is_some_and(|between| !between.contains('\n'))
+    };
     let follows_act = |d: &Draft, before: &Draft| {
-        d.casualties.is_empty()
+        next_to(d, before)
             && before.claimant.value.party == d.claimant.value.party
             && before.polarity.value == d.polarity.value
             && before.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date)
             && before.event_types.iter().any(|t| ACTS.contains(&t.value.as_str()))
     };
-    let drop: Vec<bool> = drafts
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            only_losses(d)
-                && (drafts.iter().skip(i + 1).any(|by| covered(d, by))
-                    || i.checked_sub(1).and_then(|j| drafts.get(j)).is_some_and(|b| follows_act(d, b)))
-        })
-        .collect();
-    drafts.into_iter().zip(drop).filter(|(_, gone)| !gone).map(|(d, _)| d).collect()
+    let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
+    for (i, d) in drafts.iter().enumerate() {
+        if !only_losses(d) {
+            out.push(d.clone());
+            continue;
+        }
+        if drafts.iter().skip(i + 1).any(|by| covered(d, by)) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(before) if i > 0 && follows_act(d, before) => {
+                for c in &d.casualties {
+                    if !before.casualties.iter().any(|b| b.value.kind == c.value.kind && b.value.party == c.value.party)
+                    {
+                        before.casualties.push(c.clone());
+                    }
+                }
+            }
+            _ => out.push(d.clone()),
+        }
+    }
+    out
 }
 
 /// The outlet's own accounts: kept only for recent events no named speaker reports. An
@@ -1412,6 +1431,21 @@ mod tests {
             "The Armenian Defence Ministry said one soldier was killed on Tuesday. The ministry added that the enemy suffered heavy losses, with 20 Azerbaijani soldiers killed.",
         );
         assert_eq!(d.len(), 2, "{d:#?}");
+    }
+
+    #[test]
+    fn a_toll_next_to_its_act_goes_on_the_act_and_a_cause_first_toll_is_a_loss_report() {
+        let d = read(
+            "The ministry of defence of Azerbaijan said Armenian units fired mortars at Alibayli on Tuesday. Two civilians were wounded.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["shelling"]], "{d:#?}");
+        assert_eq!(
+            d[0].casualties.iter().map(|c| (c.value.kind, c.value.count.min)).collect::<Vec<_>>(),
+            [("wounded", Some(2))]
+        );
+        let d =
+            read("В результате боев с вооруженными силами Азербайджана есть погибший, подтвердило Минобороны Армении.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["casualties_report"]], "{d:#?}");
     }
 
     #[test]
