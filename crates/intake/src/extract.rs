@@ -290,7 +290,7 @@ impl Intake {
         for (i, s) in sentences.iter().enumerate() {
             reader.sentence(i, s);
         }
-        let drafts = losses_with_acts(merge_repeats(denied_dates(reader.drafts)), norm.original);
+        let drafts = losses_with_acts(merge_repeats(denied_dates(same_event_dates(reader.drafts))), norm.original);
         let drafts = outlet_accounts(drafts, options.published);
         let mut warnings = Vec::new();
         if options.published.is_none() {
@@ -1049,6 +1049,27 @@ fn merge_repeats(drafts: Vec<Draft>) -> Vec<Draft> {
     out
 }
 
+/// A draft the text gives no date of its own ("Azerbaijan's commission confirmed it had handed
+/// over the three men") tells of the event of that kind the text dated just before ("… returned
+/// to Yerevan on Sunday"): it takes that date.
+fn same_event_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
+    // Dates carried from the paragraph or the lede have a confidence under 0.5.
+    let stated = |d: &Draft| d.date.as_ref().is_some_and(|f| f.confidence >= 0.5);
+    for i in 0..drafts.len() {
+        if stated(&drafts[i]) {
+            continue;
+        }
+        let earlier = (0..i).rev().find(|&j| {
+            stated(&drafts[j])
+                && drafts[j].event_types.iter().any(|t| drafts[i].event_types.iter().any(|x| x.value == t.value))
+        });
+        if let Some(j) = earlier {
+            drafts[i].date = drafts[j].date.clone().map(|f| Field { confidence: f.confidence.min(0.45), ..f });
+        }
+    }
+    drafts
+}
+
 /// A denial answers another party's report of the same kind of event: the event it denies
 /// happened (or not) when that report says, not on the day of the denial. Its date is taken
 /// from the nearest such report in the text, before or after it.
@@ -1446,6 +1467,16 @@ mod tests {
         let d =
             read("В результате боев с вооруженными силами Азербайджана есть погибший, подтвердило Минобороны Армении.");
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["casualties_report"]], "{d:#?}");
+    }
+
+    #[test]
+    fn an_undated_account_of_an_event_takes_the_date_of_that_event() {
+        let d = read(
+            "The Armenian government said on Saturday that talks were held.\n\nThe Office added that three Armenian servicemen returned to Yerevan on Sunday.\n\nAzerbaijan's Defence Ministry confirmed that it had handed over the three men.",
+        );
+        let last = d.last().expect("drafts");
+        assert_eq!(types(last), ["prisoner_exchange"]);
+        assert_eq!(last.date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 14));
     }
 
     #[test]
