@@ -208,6 +208,21 @@ pub fn dates(words: &[&str], gaps: &[&str], found: &[Found], published: Option<N
             at = end;
             continue;
         }
+        // "the night into Wednesday" («в ночь на среду»): the night that ends on the weekday
+        // named, dated by the evening before it.
+        if let (Some(n), Some(p)) = (what_at(at, &|w| w == What::NightInto), published)
+            && let Some(w) = what_at(n.end, &|w| matches!(w, What::Weekday(_)))
+            && let Some(wd) = match w.what {
+                What::Weekday(d) => weekday(d),
+                _ => None,
+            }
+        {
+            let back = (7 + p.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
+            let date = p - Duration::days(i64::from(back) + 1);
+            out.push(DateAt { start, end: w.end, date, precision: Precision::Day, relative: true, warning: None });
+            at = w.end;
+            continue;
+        }
         // "the night of Tuesday (to Wednesday)": the night begins on the weekday named.
         if let (Some(n), Some(p)) = (what_at(at, &|w| w == What::NightOf), published)
             && let Some(w) = what_at(n.end, &|w| matches!(w, What::Weekday(_)))
@@ -238,9 +253,12 @@ pub fn dates(words: &[&str], gaps: &[&str], found: &[Found], published: Option<N
         }
         at += 1;
     }
-    // "the night of": the date that follows stays as written; a weekday before a date is
-    // checked against it.
+    // "the night of": the date that follows stays as written; "the night into" it («в ночь на
+    // 18 мая») is dated by the evening before. A weekday before a date is checked against it.
     for d in out.iter_mut() {
+        if !d.relative && found.iter().any(|f| f.what == What::NightInto && f.end == d.start) {
+            d.date -= Duration::days(1);
+        }
         if d.start > 0
             && !d.relative
             && let Some(w) = found.iter().find(|f| f.end == d.start && matches!(f.what, What::Weekday(_)))
@@ -266,6 +284,15 @@ mod tests {
     }
 
     #[test]
+    fn a_night_into_a_day_is_dated_by_the_evening_before() {
+        // «в ночь на 18 мая» is 17–18 May; "the night of 24 October" is 24–25 October.
+        assert_eq!(dates_in("ru", "в ночь на 18 мая подразделения", "2022-05-18")[0].0, "2022-05-17");
+        assert_eq!(dates_in("en", "On the night of 24 October units", "2022-10-25")[0].0, "2022-10-24");
+        // «в ночь на среду» read on Wednesday 6 October 2021 is Tuesday evening.
+        assert_eq!(dates_in("ru", "в ночь на среду", "2021-10-06")[0].0, "2021-10-05");
+    }
+
+    #[test]
     fn explicit_dates_in_every_script_and_calendar_name() {
         assert_eq!(dates_in("en", "On September 13, 2022 at 00:05", "2022-09-13")[0].0, "2022-09-13");
         assert_eq!(dates_in("en", "on 16 November the army", "2021-11-17")[0].0, "2021-11-16");
@@ -287,7 +314,8 @@ mod tests {
         assert_eq!(dates_in("en", "yesterday, Tuesday", "2021-11-17")[0].2, None);
         let wrong = dates_in("en", "yesterday, Monday", "2021-11-17");
         assert!(wrong[0].2.as_deref().is_some_and(|w| w.contains("Tue")), "{wrong:?}");
-        assert_eq!(dates_in("ru", "в ночь на 16 ноября", "2021-11-17")[0].0, "2021-11-16");
+        // The night into 16 November began on the 15th (the evening, as the gold dates nights).
+        assert_eq!(dates_in("ru", "в ночь на 16 ноября", "2021-11-17")[0].0, "2021-11-15");
         assert_eq!(dates_in("en", "on Tuesday", "2021-11-17")[0].0, "2021-11-16");
     }
 }

@@ -443,6 +443,7 @@ impl Reader<'_> {
             What::Actor(i) => self.intake.actors.actors[i as usize].kind == ActorKind::Forces,
             _ => false,
         };
+        let arabic = self.lex.lang == Lang::Ar;
         let speakers: Vec<Found> = found
             .iter()
             .filter(|f| match f.what {
@@ -458,9 +459,11 @@ impl Reader<'_> {
                 // "the Azerbaijani ministry", "الوزارة الأذربيجانية": a generic name with the
                 // side's adjective is that side's, not the last speaker's.
                 // It speaks as the side's state ("Azerbaijan"), not as its forces.
+                // (The adjective follows its noun in Arabic and precedes it in Russian and
+                // English: «По данным министерства, азербайджанская сторона …» is no ministry's.)
                 What::Anaphora => found
                     .iter()
-                    .find(|o| forces(o) && (o.start == f.end || o.end == f.start))
+                    .find(|o| forces(o) && if arabic { o.start == f.end } else { o.end == f.start })
                     .and_then(|o| {
                         let What::Actor(i) = o.what else { return None };
                         let party = &self.intake.actors.actors[i as usize].party;
@@ -477,7 +480,6 @@ impl Reader<'_> {
                 _ => *f,
             })
             .collect();
-        let arabic = self.lex.lang == Lang::Ar;
         // Arabic reports put the speaker after a past-tense verb ("أعلنت الوزارة") but before
         // a present-tense one, as headlines do ("ستيباناكيرت تتهم باكو").
         let speaker_after = |v: &Found| {
@@ -1103,11 +1105,13 @@ fn denied_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
 /// figure (a headline's act told again as losses in the text is not this).
 fn losses_with_acts(drafts: Vec<Draft>, text: &str) -> Vec<Draft> {
     let only_losses = |d: &Draft| d.event_types.len() == 1 && d.event_types[0].value == "casualties_report";
+    // (An announcement the text gives no date of its own is of the act's day.)
+    let carried = |d: &Draft| d.date.as_ref().is_none_or(|f| f.confidence < 0.5);
     let covered = |d: &Draft, by: &Draft| {
         !d.casualties.is_empty()
             && by.claimant.value.party == d.claimant.value.party
             && by.polarity.value == d.polarity.value
-            && by.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date)
+            && (carried(d) || by.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date))
             && by.event_types.iter().any(|t| ACTS.contains(&t.value.as_str()))
             && d.casualties
                 .iter()
@@ -1120,7 +1124,7 @@ fn losses_with_acts(drafts: Vec<Draft>, text: &str) -> Vec<Draft> {
         text.get(before.statement.end..d.statement.start).is_some_and(|between| !between.contains('\n'))
     };
     let follows_act = |d: &Draft, before: &Draft| {
-        next_to(d, before)
+        (d.casualties.is_empty() || next_to(d, before))
             && before.claimant.value.party == d.claimant.value.party
             && before.polarity.value == d.polarity.value
             && before.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date)

@@ -85,6 +85,9 @@ pub enum What {
     Tomorrow,
     /// "the night of" (a night is dated by the morning it ends in).
     NightOf,
+    /// "the night into" («в ночь на 18 мая», "overnight into Tuesday"): the night that ends
+    /// on the day named, dated by the evening it began.
+    NightInto,
     /// "then", «тогда», "حينها": the time of what the text told just before.
     Then,
     /// An actor of the scenario: its index in [`Actors::actors`].
@@ -250,6 +253,7 @@ struct Dates {
     day_before_yesterday: Vec<String>,
     tomorrow: Vec<String>,
     night_of: Vec<String>,
+    night_into: Vec<String>,
     then: Vec<String>,
 }
 
@@ -344,6 +348,7 @@ impl Lexicon {
         add(&f.dates.day_before_yesterday, What::DayBeforeYesterday);
         add(&f.dates.tomorrow, What::Tomorrow);
         add(&f.dates.night_of, What::NightOf);
+        add(&f.dates.night_into, What::NightInto);
         add(&f.dates.then, What::Then);
         for (i, a) in actors.actors.iter().enumerate() {
             let i = u16::try_from(i).map_err(|_| "too many actors".to_string())?;
