@@ -208,9 +208,10 @@ pub fn dates(words: &[&str], gaps: &[&str], found: &[Found], published: Option<N
             at = end;
             continue;
         }
-        // "the night into Wednesday" («в ночь на среду»): the night that ends on the weekday
-        // named, dated by the evening before it.
-        if let (Some(n), Some(p)) = (what_at(at, &|w| w == What::NightInto), published)
+        // "the night of Tuesday (to Wednesday)": the night begins on the weekday named; "the
+        // night into Wednesday" («в ночь на среду») ends on it, and is dated by the evening
+        // before.
+        if let (Some(n), Some(p)) = (what_at(at, &|w| matches!(w, What::NightOf | What::NightInto)), published)
             && let Some(w) = what_at(n.end, &|w| matches!(w, What::Weekday(_)))
             && let Some(wd) = match w.what {
                 What::Weekday(d) => weekday(d),
@@ -218,21 +219,8 @@ pub fn dates(words: &[&str], gaps: &[&str], found: &[Found], published: Option<N
             }
         {
             let back = (7 + p.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
-            let date = p - Duration::days(i64::from(back) + 1);
-            out.push(DateAt { start, end: w.end, date, precision: Precision::Day, relative: true, warning: None });
-            at = w.end;
-            continue;
-        }
-        // "the night of Tuesday (to Wednesday)": the night begins on the weekday named.
-        if let (Some(n), Some(p)) = (what_at(at, &|w| w == What::NightOf), published)
-            && let Some(w) = what_at(n.end, &|w| matches!(w, What::Weekday(_)))
-            && let Some(wd) = match w.what {
-                What::Weekday(d) => weekday(d),
-                _ => None,
-            }
-        {
-            let back = (7 + p.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
-            let date = p - Duration::days(i64::from(back));
+            let evening = i64::from(n.what == What::NightInto);
+            let date = p - Duration::days(i64::from(back) + evening);
             // A second weekday ("Tuesday - Wednesday") belongs to the same night.
             let end = what_at(w.end, &|x| matches!(x, What::Weekday(_))).map_or(w.end, |x| x.end);
             out.push(DateAt { start, end, date, precision: Precision::Day, relative: true, warning: None });
