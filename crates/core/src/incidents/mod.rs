@@ -396,7 +396,8 @@ pub struct Placement {
 /// proposals canonicalised beforehand (`proposals_json[i]` is the canonical JSON of
 /// `placements[i].proposals`). Proposals are scored and canonicalised where the claims are
 /// matched, so the one writer thread only joins the parts: the ids are ASCII and the keys
-/// (`claim`, `incident`, `opened`, `proposals`) are already in canonical order.
+/// (`claim`, `incident`, `opened`, `proposals`) are already in canonical order. The caller
+/// gives one proposals text per placement (a shorter list would leave placements out).
 pub fn placed_payload<'a>(placements: &[Placement], proposals_json: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + placements.len() * 400);
     out.extend_from_slice(br#"{"placed":{"placements":["#);

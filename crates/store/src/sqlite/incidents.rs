@@ -108,7 +108,8 @@ const MAX_SCORED: usize = 8;
 
 /// Live incidents near a claim in place and time (or in time alone for a claim without a
 /// location), scored. Each candidate is first estimated from its anchor alone (no
-/// allocation); the best few are then scored in full, with their explanations.
+/// allocation); the best few are then scored, without words: `place` explains the ones it
+/// keeps.
 fn candidates(
     conn: &Connection,
     anchors: &AnchorIndex,
@@ -602,11 +603,11 @@ fn move_claim(
     Ok(())
 }
 
-/// Projects one incident change.
 /// Claims the writer appended in the same transaction as their placement: each one's seq and
 /// features, which the projection would otherwise read back from the rows just written.
 pub(crate) type KnownClaims<'a> = HashMap<ClaimId, (i64, &'a Features)>;
 
+/// Projects one incident change.
 pub(crate) fn apply(
     tx: &Transaction<'_>,
     entry: &Entry<'_>,

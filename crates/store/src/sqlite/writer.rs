@@ -513,6 +513,9 @@ impl WriterState {
                         // The claims of this job are appended: name them and journal where they went.
                         let claim_ids = appended.iter().enumerate().map(|(i, a)| (i, a.id)).collect();
                         let placements = super::incidents::resolve_placements(&tx, items, &claim_ids)?;
+                        if placements.len() != items.len() {
+                            return Err(StoreError::Internal("a placement was lost before it was journaled".into()));
+                        }
                         let payload = truce_core::incidents::placed_payload(
                             &placements,
                             items.iter().map(|i| i.proposals_json.as_slice()),
