@@ -287,10 +287,15 @@ impl Intake {
             pending_context: None,
             author: None,
         };
+        let mut headline = 0;
         for (i, s) in sentences.iter().enumerate() {
             reader.sentence(i, s);
+            if i == 0 {
+                headline = reader.drafts.len();
+            }
         }
-        let drafts = losses_with_acts(merge_repeats(denied_dates(same_event_dates(reader.drafts))), norm.original);
+        let drafts = headline_repeats(reader.drafts, headline);
+        let drafts = losses_with_acts(merge_repeats(denied_dates(same_event_dates(drafts))), norm.original);
         let drafts = outlet_accounts(drafts, options.published);
         let mut warnings = Vec::new();
         if options.published.is_none() {
@@ -1072,6 +1077,22 @@ fn same_event_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
     drafts
 }
 
+/// A title that gives no date of its own ("Armenia says Azerbaijan seized two positions")
+/// announces what the text then tells with its date: its drafts go when a later draft of the
+/// same speaker's party tells an event of the same type.
+fn headline_repeats(drafts: Vec<Draft>, headline: usize) -> Vec<Draft> {
+    let undated = |d: &Draft| d.date.as_ref().is_none_or(|f| f.confidence < 0.5);
+    let rest = drafts.get(headline..).unwrap_or_default();
+    let told_later = |d: &Draft| {
+        rest.iter().any(|o| {
+            o.claimant.value.party == d.claimant.value.party
+                && o.event_types.iter().any(|t| d.event_types.iter().any(|x| x.value == t.value))
+        })
+    };
+    let gone: Vec<bool> = drafts.iter().enumerate().map(|(i, d)| i < headline && undated(d) && told_later(d)).collect();
+    drafts.into_iter().zip(gone).filter(|(_, g)| !g).map(|(d, _)| d).collect()
+}
+
 /// A denial answers another party's report of the same kind of event: the event it denies
 /// happened (or not) when that report says, not on the day of the denial. Its date is taken
 /// from the nearest such report in the text, before or after it.
@@ -1481,6 +1502,18 @@ mod tests {
         let last = d.last().expect("drafts");
         assert_eq!(types(last), ["prisoner_exchange"]);
         assert_eq!(last.date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 14));
+    }
+
+    #[test]
+    fn an_undated_title_told_again_by_the_text_is_no_draft_of_its_own() {
+        let d = read(
+            "Armenia says Azerbaijan seized two positions\n\nArmenia said on Thursday that Azerbaijani troops had seized two of its positions on Tuesday.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 16));
+        // A title the text does not tell again stays.
+        let d = read("Armenia says Azerbaijan seized two positions\n\nThe weather was cold.");
+        assert_eq!(d.len(), 1, "{d:#?}");
     }
 
     #[test]
