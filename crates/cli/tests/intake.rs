@@ -70,7 +70,12 @@ fn the_kilisali_article_yields_its_drafts_with_every_field_on_its_words() {
     assert_eq!(words(&aze["claimant"]["span"]), "أذربيجان");
     assert_eq!(aze["accused"]["value"]["party"], "ARM");
     assert_eq!(words(&aze["accused"]["span"]), "أرمينيا");
-    assert_eq!(words(&aze["event_types"][0]["span"]), "اتهمت");
+    // The type's words are the violation alleged ("deliberately escalating").
+    let cva = aze["event_types"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["value"] == "ceasefire_violation_accusation"))
+        .expect("the accusation's type");
+    assert_eq!(words(&cva["span"]), "تتعمد تصعيد");
     assert_eq!(aze["date"]["value"]["date"], "2021-11-16");
 
     // The Russian MoD: the fighting near Mount Kilisali stopped.

@@ -701,10 +701,24 @@ impl Reader<'_> {
             event_types.retain(|t| t.value != "casualties_report" && t.value != "armed_clash");
         }
         if accusation {
-            // An accusation is a claim of its own: the violation it alleges.
-            let v = verb.map_or(words.clone(), |v| v.start..v.end);
-            event_types =
-                vec![Field { value: "ceasefire_violation_accusation".into(), span: self.span(s, v), confidence: 0.7 }];
+            // An accusation of a named act ("accused the Armenian units of opening fire") is a
+            // claim of that act; one that names none ("accused Armenia of deliberate escalation")
+            // is a ceasefire-violation claim.
+            // (Words of a violation, "deliberate escalation", keep it one beside the act.)
+            let mut kept: Vec<Field<String>> = event_types
+                .iter()
+                .filter(|t| ACTS.contains(&t.value.as_str()) || t.value == "ceasefire_violation_accusation")
+                .cloned()
+                .collect();
+            if kept.is_empty() {
+                let v = verb.map_or(words.clone(), |v| v.start..v.end);
+                kept.push(Field {
+                    value: "ceasefire_violation_accusation".into(),
+                    span: self.span(s, v),
+                    confidence: 0.7,
+                });
+            }
+            event_types = kept;
         }
         if event_types.is_empty() {
             return;
@@ -1514,6 +1528,14 @@ mod tests {
         // A title the text does not tell again stays.
         let d = read("Armenia says Azerbaijan seized two positions\n\nThe weather was cold.");
         assert_eq!(d.len(), 1, "{d:#?}");
+    }
+
+    #[test]
+    fn an_accusation_of_a_named_act_is_a_claim_of_that_act() {
+        let d = read("واتهمت وزارة الدفاع الأذربيجانية القوات الأرمينية بإطلاق النار على مواقع الجيش الأذربيجاني.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["small_arms_fire"]], "{d:#?}");
+        let d = read("Azerbaijan accused Armenia of deliberately escalating the situation.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["ceasefire_violation_accusation"]], "{d:#?}");
     }
 
     #[test]
