@@ -186,6 +186,11 @@ const HOSTILE: &[&str] = &[
 ];
 
 /// Violent acts, whose claims carry their own toll.
+/// How many words lie between word `at` and a date.
+fn words_between(at: usize, d: &DateAt) -> usize {
+    if at >= d.end { at - d.end } else { d.start.saturating_sub(at) }
+}
+
 /// Kinds of fire, one of which a weapon named decides.
 const FIRE: &[&str] = &["small_arms_fire", "shelling", "sniper_fire", "drone_strike"];
 
@@ -569,6 +574,16 @@ impl Reader<'_> {
         let words = words.start..words.end.min(s.words.len());
         let spoken = |f: &Found| speaker.as_ref().is_some_and(|sp| f.start < sp.end && sp.start < f.end);
         let inside = |f: &Found| f.start >= words.start && f.end <= words.end && !spoken(f);
+        // The statement's words that gave an event type.
+        let mentions = |ty: &str| -> Vec<&Found> {
+            found
+                .iter()
+                .filter(|f| {
+                    inside(f)
+                        && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize).is_some_and(|t| t == ty))
+                })
+                .collect()
+        };
         let accusation = verb.is_some_and(|v| v.what == What::Accuse);
         let denial = verb
             .filter(|v| v.what == What::Deny)
@@ -620,16 +635,10 @@ impl Reader<'_> {
         // So is "as a result of the fighting, one soldier was killed" («в результате боев …
         // есть погибший», "نتيجة اشتباكات"): an act named only as the cause of a toll.
         let caused = |t: &Field<String>| {
-            let mentions: Vec<&Found> = found
-                .iter()
-                .filter(|f| {
-                    inside(f)
-                        && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
-                })
-                .collect();
+            let named = mentions(&t.value);
             let as_cause = |f: &&Found| found.iter().any(|c| c.what == What::Cause && c.end == f.start);
-            mentions.iter().any(|f| first_toll.is_some_and(|toll| toll < f.start) && as_cause(f))
-                || (first_toll.is_some() && !mentions.is_empty() && mentions.iter().all(as_cause))
+            named.iter().any(|f| first_toll.is_some_and(|toll| toll < f.start) && as_cause(f))
+                || (first_toll.is_some() && !named.is_empty() && named.iter().all(as_cause))
         };
         if event_types.iter().any(|t| t.value == "casualties_report") && event_types.iter().any(caused) {
             event_types.retain(|t| !ACTS.contains(&t.value.as_str()));
@@ -642,15 +651,11 @@ impl Reader<'_> {
         // Fire that names no weapon beside another kind of fire that does ("opened fire using
         // artillery and drones", «обстреляли из пулеметов»): the weapon says what it was.
         let generic = |t: &Field<String>| {
-            found.iter().any(|f| {
-                inside(f)
-                    && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
-                    && found.iter().any(|g| g.what == What::GenericFire && g.start <= f.start && g.end >= f.end)
-            }) && !found.iter().any(|f| {
-                inside(f)
-                    && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
-                    && !found.iter().any(|g| g.what == What::GenericFire && g.start <= f.start && g.end >= f.end)
-            })
+            let named = mentions(&t.value);
+            !named.is_empty()
+                && named
+                    .iter()
+                    .all(|f| found.iter().any(|g| g.what == What::GenericFire && g.start <= f.start && g.end >= f.end))
         };
         let fire = |t: &Field<String>| FIRE.contains(&t.value.as_str());
         if event_types.iter().filter(|t| fire(t)).count() > 1 && event_types.iter().any(|t| fire(t) && !generic(t)) {
@@ -756,19 +761,9 @@ impl Reader<'_> {
         };
         // Of several dates in what was said, the one nearest the event's words ("the bulletin of
         // today, 23 November, says that yesterday fire was recorded"); explicit before relative.
-        let trigger_words: Vec<usize> = event_types
-            .iter()
-            .filter_map(|t| {
-                found.iter().find(|f| {
-                    inside(f)
-                        && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
-                })
-            })
-            .map(|f| f.start)
-            .collect();
-        let nearness = |d: &DateAt| {
-            trigger_words.iter().map(|&t| if t >= d.end { t - d.end } else { d.start.saturating_sub(t) }).min()
-        };
+        let trigger_words: Vec<usize> =
+            event_types.iter().filter_map(|t| mentions(&t.value).first().map(|f| f.start)).collect();
+        let nearness = |d: &DateAt| trigger_words.iter().map(|&at| words_between(at, d)).min();
         let pick = |ds: &mut dyn Iterator<Item = &DateAt>| -> Option<DateAt> {
             let all: Vec<&DateAt> = ds.collect();
             let event: Vec<&&DateAt> = all.iter().filter(|d| !beside_verb(d)).collect();
@@ -790,16 +785,12 @@ impl Reader<'_> {
         let own_dates: Vec<Option<DateAt>> = event_types
             .iter()
             .map(|t| {
-                let at = found
-                    .iter()
-                    .find(|f| {
-                        inside(f)
-                            && matches!(f.what, What::Trigger(i) if self.lex.event_types.get(i as usize) == Some(&t.value))
-                    })?
-                    .start;
-                let gap = |d: &DateAt| if at >= d.end { at - d.end } else { d.start.saturating_sub(at) };
+                let at = mentions(&t.value).first()?.start;
                 let near = |d: &DateAt| {
-                    said.iter().filter(|o| o.start <= d.end + 1 && d.start <= o.end + 1).map(|o| gap(o)).min()
+                    said.iter()
+                        .filter(|o| o.start <= d.end + 1 && d.start <= o.end + 1)
+                        .map(|o| words_between(at, o))
+                        .min()
                 };
                 said.iter().min_by_key(|d| (near(d), d.relative)).map(|d| (*d).clone())
             })
@@ -1070,18 +1061,22 @@ fn merge_repeats(drafts: Vec<Draft>) -> Vec<Draft> {
     out
 }
 
+/// Whether a draft's date is its statement's own: dates carried from the paragraph, the lede
+/// or the publication day have a confidence under 0.5.
+fn dated_itself(d: &Draft) -> bool {
+    d.date.as_ref().is_some_and(|f| f.confidence >= 0.5)
+}
+
 /// A draft the text gives no date of its own ("Azerbaijan's commission confirmed it had handed
 /// over the three men") tells of the event of that kind the text dated just before ("… returned
 /// to Yerevan on Sunday"): it takes that date.
 fn same_event_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
-    // Dates carried from the paragraph or the lede have a confidence under 0.5.
-    let stated = |d: &Draft| d.date.as_ref().is_some_and(|f| f.confidence >= 0.5);
     for i in 0..drafts.len() {
-        if stated(&drafts[i]) {
+        if dated_itself(&drafts[i]) {
             continue;
         }
         let earlier = (0..i).rev().find(|&j| {
-            stated(&drafts[j])
+            dated_itself(&drafts[j])
                 && drafts[j].event_types.iter().any(|t| drafts[i].event_types.iter().any(|x| x.value == t.value))
         });
         if let Some(j) = earlier {
@@ -1095,7 +1090,6 @@ fn same_event_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
 /// announces what the text then tells with its date: its drafts go when a later draft of the
 /// same speaker's party tells an event of the same type.
 fn headline_repeats(drafts: Vec<Draft>, headline: usize) -> Vec<Draft> {
-    let undated = |d: &Draft| d.date.as_ref().is_none_or(|f| f.confidence < 0.5);
     let rest = drafts.get(headline..).unwrap_or_default();
     let told_later = |d: &Draft| {
         rest.iter().any(|o| {
@@ -1103,7 +1097,8 @@ fn headline_repeats(drafts: Vec<Draft>, headline: usize) -> Vec<Draft> {
                 && o.event_types.iter().any(|t| d.event_types.iter().any(|x| x.value == t.value))
         })
     };
-    let gone: Vec<bool> = drafts.iter().enumerate().map(|(i, d)| i < headline && undated(d) && told_later(d)).collect();
+    let gone: Vec<bool> =
+        drafts.iter().enumerate().map(|(i, d)| i < headline && !dated_itself(d) && told_later(d)).collect();
     drafts.into_iter().zip(gone).filter(|(_, g)| !g).map(|(d, _)| d).collect()
 }
 
@@ -1141,12 +1136,11 @@ fn denied_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
 fn losses_with_acts(drafts: Vec<Draft>, text: &str) -> Vec<Draft> {
     let only_losses = |d: &Draft| d.event_types.len() == 1 && d.event_types[0].value == "casualties_report";
     // (An announcement the text gives no date of its own is of the act's day.)
-    let carried = |d: &Draft| d.date.as_ref().is_none_or(|f| f.confidence < 0.5);
     let covered = |d: &Draft, by: &Draft| {
         !d.casualties.is_empty()
             && by.claimant.value.party == d.claimant.value.party
             && by.polarity.value == d.polarity.value
-            && (carried(d) || by.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date))
+            && (!dated_itself(d) || by.date.as_ref().map(|f| f.value.date) == d.date.as_ref().map(|f| f.value.date))
             && by.event_types.iter().any(|t| ACTS.contains(&t.value.as_str()))
             && d.casualties
                 .iter()
