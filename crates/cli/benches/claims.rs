@@ -13,7 +13,8 @@
 //! Environment: TRUCE_BENCH_INGEST (claims to submit, default 200000),
 //! TRUCE_BENCH_CLIENTS (concurrent connections, default 512 for single claims and 32 for
 //! batches), TRUCE_BENCH_BATCH (claims per batch request, default 100), TRUCE_BENCH
-//! (all, ingest, batch, query or ledger), TRUCE_BENCH_REPEAT (runs of each ingest, default 3), TRUCE_BENCH_CLAIMS (claims in
+//! (all, ingest, batch, query or ledger), TRUCE_BENCH_REPEAT (runs of each ingest, default 3;
+//! 0 with TRUCE_BENCH=incidents only fills the database), TRUCE_BENCH_CLAIMS (claims in
 //! the query database, default 1000000), TRUCE_BENCH_QUERIES (default 2000),
 //! TRUCE_BENCH_DIR (where databases go, default target/bench), TRUCE_BENCH_MATCHING (0 turns
 //! incident matching off for the ingest and ledger runs).
@@ -343,6 +344,11 @@ fn incidents() {
         s.close().expect("close");
         n
     };
+    if repeat == 0 {
+        // Only the database: filled (or reused) and counted, for runs started by hand.
+        eprintln!("incidents database ready: {incidents} incidents at {}", path.display());
+        return;
+    }
     let (mut fresh, mut off, mut on) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..repeat {
         // Issue 2's conditions: a fresh database, no incidents, no matching.
