@@ -19,6 +19,9 @@ pub const MAX_GAP_M: f64 = 10_000.0;
 /// Beyond this gap in hours between the intervals nothing is proposed: the time part is
 /// below 0.14 there, and such a candidate scores at most 0.74.
 pub const MAX_GAP_H: f64 = 48.0;
+
+/// The mean radius of the Earth that [`Haversine`] measures with, in metres.
+const MEAN_EARTH_RADIUS_M: f64 = 6_371_008.8;
 /// How fast the place score falls with distance beyond the radii (metres).
 const SPACE_SCALE_M: f64 = 5_000.0;
 /// How fast the time score falls with the gap between the intervals (hours).
@@ -133,10 +136,23 @@ pub fn score_only(claim: &Features, incident: &Features) -> Option<(f64, Parts)>
 /// The score, its parts and (when `explain`) the words of each part.
 fn fit(claim: &Features, incident: &Features, explain: bool) -> Option<(f64, Parts, Vec<String>)> {
     let mut words = Vec::new();
+    // Time first, as it is the cheaper to rule out with.
+    let gap_ms = (claim.from_ms.max(incident.from_ms) - claim.to_ms.min(incident.to_ms)).max(0);
+    let gap_h = gap_ms as f64 / 3_600_000.0;
+    if gap_h > MAX_GAP_H {
+        return None;
+    }
 
     // Place: the gap between the locations beyond both uncertainty radii.
     let place = match (&claim.bbox, &incident.bbox) {
         (Some(a), Some(b)) => {
+            // Boxes far apart in latitude alone are ruled out without trigonometry: a great
+            // circle is never shorter than the meridian arc between its ends' latitudes (the
+            // bound is taken a little short, so that rounding never rules out a fit).
+            let lat_gap = (b.min_lat - a.max_lat).max(a.min_lat - b.max_lat).max(0.0);
+            if lat_gap.to_radians() * MEAN_EARTH_RADIUS_M * 0.999 - claim.radius_m - incident.radius_m > MAX_GAP_M {
+                return None;
+            }
             let d = box_distance_m(a, b);
             let gap = (d - claim.radius_m - incident.radius_m).max(0.0);
             if gap > MAX_GAP_M {
@@ -163,11 +179,6 @@ fn fit(claim: &Features, incident: &Features, explain: bool) -> Option<(f64, Par
 
     // Time: the gap between the intervals, which carry their precision (a day-precise
     // claim spans its whole day).
-    let gap_ms = (claim.from_ms.max(incident.from_ms) - claim.to_ms.min(incident.to_ms)).max(0);
-    let gap_h = gap_ms as f64 / 3_600_000.0;
-    if gap_h > MAX_GAP_H {
-        return None;
-    }
     let time = (-gap_h / TIME_SCALE_H).exp();
     if explain {
         words.push(if gap_ms == 0 {
@@ -537,6 +548,24 @@ mod tests {
             }
         }
         assert!(compared > 100, "only {compared} pairs were near enough to score");
+    }
+
+    #[test]
+    fn the_latitude_shortcut_never_rules_out_a_pair_within_reach() {
+        // Due north of each other, the pair is as far apart as the latitudes alone say: just
+        // within and just beyond the reach (10 km beyond both 5 km radii), on either side of
+        // the equator and at high latitude.
+        for lat in [-60.0, -1.0, 39.5, 70.0] {
+            let claim = features("shelling", "ARM", Some("AZE"), 46.6, lat, 16);
+            let reach_deg = (MAX_GAP_M + 2.0 * 5_000.0) / MEAN_EARTH_RADIUS_M * 180.0 / std::f64::consts::PI;
+            for (north, fits) in [(reach_deg * 0.9999, true), (reach_deg * 1.0001, false)] {
+                let incident = features("shelling", "AZE", Some("ARM"), 46.6, lat + north, 16);
+                let gap = box_distance_m(claim.bbox.as_ref().expect("box"), incident.bbox.as_ref().expect("box"));
+                assert_eq!(gap <= MAX_GAP_M + 10_000.0, fits, "{lat}: {gap} m");
+                assert_eq!(score_only(&claim, &incident).is_some(), fits, "{lat}: {gap} m");
+                assert_eq!(score(&incident, &claim).is_some(), fits, "{lat}: {gap} m");
+            }
+        }
     }
 
     #[test]

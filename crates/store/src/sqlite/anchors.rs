@@ -86,6 +86,69 @@ const ROW: &str = "SELECT rid, id, public, a_min_lon, a_min_lat, a_max_lon, a_ma
                           event_types, claimants, accused
                    FROM incidents WHERE merged_into IS NULL AND a_min_lon IS NOT NULL";
 
+/// An anchor as read from its row, before its lists are interned.
+struct AnchorRow {
+    anchor: Anchor,
+    event_types: String,
+    claimants: String,
+    accused: String,
+}
+
+impl AnchorRow {
+    fn read(r: &rusqlite::Row<'_>) -> Result<(i64, AnchorRow), StoreError> {
+        let id: String = r.get(1)?;
+        let empty: Arc<str> = Arc::from("");
+        let anchor = Anchor {
+            id: IncidentId::parse(&id).map_err(StoreError::Internal)?,
+            public: r.get(2)?,
+            bbox: BBox { min_lon: r.get(3)?, min_lat: r.get(4)?, max_lon: r.get(5)?, max_lat: r.get(6)? },
+            radius_m: r.get(7)?,
+            from_ms: r.get(8)?,
+            to_ms: r.get(9)?,
+            event_types: empty.clone(),
+            claimants: empty.clone(),
+            accused: empty,
+        };
+        Ok((r.get(0)?, AnchorRow { anchor, event_types: r.get(10)?, claimants: r.get(11)?, accused: r.get(12)? }))
+    }
+}
+
+/// The rows a commit touched, read back from the table: done on the writer's connection
+/// without the index's lock, so that matching goes on meanwhile; [`AnchorIndex::apply`]
+/// then takes the lock for the in-memory part alone.
+pub(crate) struct Refresh {
+    /// Every row touched, in order; those absent from `rows` leave the index.
+    rids: Vec<i64>,
+    rows: HashMap<i64, AnchorRow>,
+}
+
+impl Refresh {
+    pub(crate) fn read(conn: &Connection, rids: &HashSet<i64>) -> Result<Refresh, StoreError> {
+        // Rows a commit touches are mostly the incidents it opened, which have consecutive row
+        // ids: each run of them is read in one range scan rather than row by row.
+        let mut sorted: Vec<i64> = rids.iter().copied().collect();
+        sorted.sort_unstable();
+        let mut rows: HashMap<i64, AnchorRow> = HashMap::with_capacity(sorted.len());
+        let mut range = conn.prepare_cached(&format!("{ROW} AND rid BETWEEN ?1 AND ?2"))?;
+        let mut one = conn.prepare_cached(&format!("{ROW} AND rid = ?1"))?;
+        let mut i = 0;
+        while let Some(&first) = sorted.get(i) {
+            let mut j = i + 1;
+            while sorted.get(j).is_some_and(|&r| r == first + (j - i) as i64) {
+                j += 1;
+            }
+            let last = sorted[j - 1];
+            let mut found = if j - i > 1 { range.query([first, last])? } else { one.query([first])? };
+            while let Some(r) = found.next()? {
+                let (rid, row) = AnchorRow::read(r)?;
+                rows.insert(rid, row);
+            }
+            i = j;
+        }
+        Ok(Refresh { rids: sorted, rows })
+    }
+}
+
 impl AnchorIndex {
     fn intern(&mut self, s: &str) -> Arc<str> {
         if let Some(w) = self.words.get(s) {
@@ -97,20 +160,16 @@ impl AnchorIndex {
     }
 
     fn read(&mut self, r: &rusqlite::Row<'_>) -> Result<(i64, Anchor), StoreError> {
-        let id: String = r.get(1)?;
-        let text = |i: usize| -> Result<String, StoreError> { Ok(r.get(i)?) };
-        let anchor = Anchor {
-            id: IncidentId::parse(&id).map_err(StoreError::Internal)?,
-            public: r.get(2)?,
-            bbox: BBox { min_lon: r.get(3)?, min_lat: r.get(4)?, max_lon: r.get(5)?, max_lat: r.get(6)? },
-            radius_m: r.get(7)?,
-            from_ms: r.get(8)?,
-            to_ms: r.get(9)?,
-            event_types: self.intern(&text(10)?),
-            claimants: self.intern(&text(11)?),
-            accused: self.intern(&text(12)?),
-        };
-        Ok((r.get(0)?, anchor))
+        let (rid, row) = AnchorRow::read(r)?;
+        Ok((rid, self.anchor(row)))
+    }
+
+    fn anchor(&mut self, row: AnchorRow) -> Anchor {
+        let AnchorRow { mut anchor, event_types, claimants, accused } = row;
+        anchor.event_types = self.intern(&event_types);
+        anchor.claimants = self.intern(&claimants);
+        anchor.accused = self.intern(&accused);
+        anchor
     }
 
     /// Every live incident's anchor, as the table holds them.
@@ -138,31 +197,19 @@ impl AnchorIndex {
 
     /// Sets the entries of `rids` to what the table holds now: present for a live incident
     /// with a place, absent otherwise.
+    #[cfg(test)]
     pub(crate) fn refresh(&mut self, conn: &Connection, rids: &HashSet<i64>) -> Result<(), StoreError> {
-        // Rows a commit touches are mostly the incidents it opened, which have consecutive row
-        // ids: each run of them is read in one range scan rather than row by row.
-        let mut sorted: Vec<i64> = rids.iter().copied().collect();
-        sorted.sort_unstable();
-        let mut current: HashMap<i64, Anchor> = HashMap::with_capacity(sorted.len());
-        let mut range = conn.prepare_cached(&format!("{ROW} AND rid BETWEEN ?1 AND ?2"))?;
-        let mut one = conn.prepare_cached(&format!("{ROW} AND rid = ?1"))?;
-        let mut i = 0;
-        while let Some(&first) = sorted.get(i) {
-            let mut j = i + 1;
-            while sorted.get(j).is_some_and(|&r| r == first + (j - i) as i64) {
-                j += 1;
-            }
-            let last = sorted[j - 1];
-            let mut rows = if j - i > 1 { range.query([first, last])? } else { one.query([first])? };
-            while let Some(r) = rows.next()? {
-                let (rid, anchor) = self.read(r)?;
-                current.insert(rid, anchor);
-            }
-            i = j;
-        }
-        for rid in sorted {
+        let rows = Refresh::read(conn, rids)?;
+        self.apply(rows);
+        Ok(())
+    }
+
+    /// Sets the entries a [`Refresh`] read to what it read.
+    pub(crate) fn apply(&mut self, refresh: Refresh) {
+        let Refresh { rids, mut rows } = refresh;
+        for rid in rids {
             let old = self.anchors.remove(&rid);
-            let new = current.remove(&rid);
+            let new = rows.remove(&rid).map(|row| self.anchor(row));
             match (old, new) {
                 // The same box: its tree entry stands.
                 (Some((stamp, old)), Some(new)) if node_box(&old) == node_box(&new) => {
@@ -183,7 +230,6 @@ impl AnchorIndex {
         if self.stale > 1024 + self.anchors.len() / 2 {
             self.rebuild();
         }
-        Ok(())
     }
 
     /// The anchors whose box meets `[min_lon, min_lat, min_h] .. [max_lon, max_lat, max_h]`.

@@ -1,7 +1,7 @@
 //! The single writer: appends commands to the journal and projects them, committing in
 //! groups.
 
-use super::anchors::{AnchorIndex, SharedAnchors, Touched};
+use super::anchors::{AnchorIndex, Refresh, SharedAnchors, Touched};
 use super::log;
 use super::project::{self, Prepared, What};
 use crate::{StoreError, migrate};
@@ -280,11 +280,13 @@ impl WriterState {
         if rids.is_empty() {
             return Ok(());
         }
+        // Read without the lock: matching goes on meanwhile from the index as it was.
+        let rows = Refresh::read(&self.conn, &rids)?;
         let mut a = self.anchors.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         // The index is a copy: should refreshing it panic, it is reloaded from the table
         // (by the caller) rather than taking the writer down.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.refresh(&self.conn, &rids)))
-            .unwrap_or_else(|_| Err(StoreError::Internal("refreshing the matching index panicked".into())))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.apply(rows)))
+            .map_err(|_| StoreError::Internal("refreshing the matching index panicked".into()))
     }
 
     fn publish_scenario(&self) {
