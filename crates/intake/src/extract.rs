@@ -196,6 +196,9 @@ const FIRE: &[&str] = &["small_arms_fire", "shelling", "sniper_fire", "drone_str
 
 /// How many words after a future or an obligation its reach extends ("will be able to return").
 const FUTURE_REACH: usize = 6;
+/// How far on a future word reaches while its clause goes on (no comma or semicolon
+/// between): "will exchange prisoners of war and other detainees and the bodies of the dead".
+const FUTURE_CLAUSE_REACH: usize = 12;
 
 const ACTS: &[&str] = &[
     "armed_clash",
@@ -349,6 +352,16 @@ impl Reader<'_> {
         }
         let r = self.norm.original_range(s.words[a].range.start..s.words[b - 1].range.end);
         Span { text: self.norm.original[r.clone()].to_owned(), start: r.start, end: r.end }
+    }
+
+    /// Whether a comma, semicolon or colon stands between words `words.start - 1` and
+    /// `words.end` of a sentence: a clause ends there.
+    fn clause_breaks(&self, s: &Sentence<'_>, words: Range<usize>) -> bool {
+        let (Some(a), Some(b)) = (words.start.checked_sub(1).and_then(|i| s.words.get(i)), s.words.get(words.end))
+        else {
+            return false;
+        };
+        self.norm.text.get(a.range.end..b.range.start).is_some_and(|t| t.contains([',', ';', ':', '،', '؛']))
     }
 
     fn actor(&self, i: usize) -> Actor {
@@ -601,7 +614,12 @@ impl Reader<'_> {
                 self.lex.event_types.get(t as usize).map(String::as_str),
                 Some("meeting_negotiation" | "ceasefire_agreed")
             );
-            ahead || !futures.iter().any(|&end| end <= f.start && f.start <= end + FUTURE_REACH)
+            ahead
+                || !futures.iter().any(|&end| {
+                    end <= f.start
+                        && (f.start <= end + FUTURE_REACH
+                            || (f.start <= end + FUTURE_CLAUSE_REACH && !self.clause_breaks(s, end..f.start)))
+                })
         });
         // "people who fled the fighting", "damaged by shelling during the war": an act put in
         // the past war, or in a flight from it, is background.
@@ -1264,6 +1282,36 @@ mod tests {
         }
         let d = read("The Russian Foreign Ministry said a meeting will be held in Moscow on 19 November.");
         assert_eq!(d.iter().flat_map(types).collect::<Vec<_>>(), vec!["meeting_negotiation"]);
+    }
+
+    #[test]
+    fn a_future_reaches_over_its_whole_clause_and_a_freeze_in_place_is_no_seizure() {
+        // The bodies are the ninth word after "will exchange", in the same clause.
+        let d = read(
+            "وقال الكرملين إن أذربيجان وأرمينيا ستتبادل أسرى الحرب وغيرهم من المحتجزين المدنيين والعسكريين والمفقودين وجثث القتلى.",
+        );
+        assert!(d.iter().all(|d| types(d).is_empty()), "{d:#?}");
+        // A comma ends the clause: what follows it beyond six words is reported again.
+        let d = read(
+            "The Russian Defence Ministry said the sides will exchange prisoners, and on Tuesday near Lachin two soldiers were killed by shelling.",
+        );
+        assert!(d.iter().any(|d| types(d).contains(&"shelling")), "{d:#?}");
+        for text in [
+            "Как сообщил российский лидер, стороны останавливаются на занятых ими позициях.",
+            "The Kremlin said the sides stop at the positions they currently hold.",
+        ] {
+            let d = read(text);
+            assert!(d.iter().all(|d| !types(d).contains(&"position_seized")), "{text}: {d:#?}");
+        }
+    }
+
+    #[test]
+    fn a_word_that_reports_is_no_handover() {
+        let d = read("Жители продолжают акцию протеста на дороге Шуша – Лачин, передал сегодня Report.");
+        assert!(d.iter().all(|d| !types(d).contains(&"prisoner_exchange")), "{d:#?}");
+        // "Were handed over" is still the act.
+        let d = read("Минобороны России сообщило, что армянской стороне переданы пятеро военнослужащих.");
+        assert!(d.iter().any(|d| types(d).contains(&"prisoner_exchange")), "{d:#?}");
     }
 
     #[test]

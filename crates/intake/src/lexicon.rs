@@ -512,14 +512,19 @@ impl Lexicon {
         for at in 0..words.len() {
             let mut here: Vec<Found> = Vec::new();
             let mut seen: Vec<u32> = Vec::new();
-            for &(form, _) in &forms[at] {
+            let mut reports = false;
+            for &(form, article) in &forms[at] {
                 let Some(ids) = self.index.get(&key(form)) else { continue };
                 for &id in ids {
+                    let e = &self.entries[id as usize];
+                    reports |= matches!(e.what, What::Say | What::Deny)
+                        && !article
+                        && e.listed.len() == 1
+                        && e.listed[0] == form;
                     if seen.contains(&id) {
                         continue;
                     }
                     seen.push(id);
-                    let e = &self.entries[id as usize];
                     if self.phrase_at(e, &forms, at) {
                         let f = Found { start: at, end: at + e.words.len(), what: e.what };
                         match here.iter_mut().find(|h| h.what == f.what) {
@@ -529,6 +534,11 @@ impl Lexicon {
                         }
                     }
                 }
+            }
+            // A word that reports, as listed ("передал ТАСС", where "передал" may also be
+            // "handed over"), reports: it is no event.
+            if reports {
+                here.retain(|f| !(matches!(f.what, What::Trigger(_)) && f.end == at + 1));
             }
             out.extend(here);
         }
