@@ -11,7 +11,7 @@
 //! claimant, accused, polarity, date, place, casualties and positions lost, each with the
 //! span of the words it came from and a confidence.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use std::ops::Range;
 
@@ -290,6 +290,7 @@ impl Intake {
             drafts: Vec::new(),
             last: None,
             last_date: None,
+            night: None,
             lede_date: None,
             context_date: None,
             pending_context: None,
@@ -324,6 +325,9 @@ struct Reader<'a> {
     last: Option<(Field<Actor>, usize)>,
     /// The last date a statement gave, in its paragraph.
     last_date: Option<Field<When>>,
+    /// The day of the last night a statement was dated by ("on the night of 24 October"): a
+    /// time after midnight told after it, without a date of its own, is of the next day.
+    night: Option<NaiveDate>,
     /// The first date any statement gave: the lede's event, which later paragraphs without
     /// a date of their own mostly still tell of.
     lede_date: Option<Field<When>>,
@@ -352,6 +356,31 @@ impl Reader<'_> {
         }
         let r = self.norm.original_range(s.words[a].range.start..s.words[b - 1].range.end);
         Span { text: self.norm.original[r.clone()].to_owned(), start: r.start, end: r.end }
+    }
+
+    /// Whether the words give a time of day between midnight and six in the morning ("at
+    /// 02:40", «в 3.15»), not one in the afternoon ("3:00 pm").
+    fn small_hours(&self, s: &Sentence<'_>, words: Range<usize>) -> bool {
+        let end = words.end.min(s.words.len());
+        (words.start..end).any(|i| {
+            let w = s.words[i].text;
+            let (hour, minute, next) = match w.split_once('.') {
+                Some((h, m)) => (h, m, i + 1),
+                None if i + 1 < end
+                    && self.norm.text.get(s.words[i].range.end..s.words[i + 1].range.start) == Some(":") =>
+                {
+                    (w, s.words[i + 1].text, i + 2)
+                }
+                None => return false,
+            };
+            let afternoon =
+                s.words.get(next).is_some_and(|n| ["pm", "p", "مساء", "مساءا", "вечера", "дня"].contains(&n.text));
+            hour.len() <= 2
+                && minute.len() == 2
+                && hour.parse::<u32>().is_ok_and(|h| h < 6)
+                && minute.parse::<u32>().is_ok_and(|m| m < 60)
+                && !afternoon
+        })
     }
 
     /// Whether a comma, semicolon or colon stands between words `words.start - 1` and
@@ -818,17 +847,26 @@ impl Reader<'_> {
         apart.dedup();
         let split = apart.len() > 1;
         let mut warnings = Vec::new();
+        // "At around 02:40", after "the night of 24 October": the small hours of the 25th.
+        let small_hours = self.small_hours(s, words.clone());
+        let next_day =
+            |f: Field<When>| Field { value: When { date: f.value.date + Duration::days(1), ..f.value }, ..f };
         let date = match date {
             Some((d, c)) => {
                 if let Some(w) = &d.warning {
                     warnings.push(w.clone());
                 }
+                let night = found.iter().any(|f| f.what == What::NightOf && f.end == d.start);
                 let f = Field {
                     value: When { date: d.date, precision: d.precision },
                     span: self.span(s, d.start..d.end),
                     confidence: c,
                 };
                 self.last_date = Some(f.clone());
+                if night {
+                    self.night = Some(d.date);
+                }
+                let f = if night && small_hours { next_day(f) } else { f };
                 if self.lede_date.is_none() {
                     self.lede_date = Some(f.clone());
                 }
@@ -845,6 +883,7 @@ impl Reader<'_> {
                 .clone()
                 .map(|f| Field { confidence: 0.4, ..f })
                 .or_else(|| self.lede_date.clone().map(|f| Field { confidence: 0.35, ..f }))
+                .map(|f| if small_hours && self.night == Some(f.value.date) { next_day(f) } else { f })
                 .or_else(|| {
                     // Undated: the day of publication, as news reports mostly are.
                     self.options.published.map(|date| Field {
@@ -1051,7 +1090,10 @@ fn merge_repeats(drafts: Vec<Draft>) -> Vec<Draft> {
                 && (types(o) == types(&d)
                     || (o.claimant.value.name == d.claimant.value.name
                         && o.event_types.iter().any(|t| d.event_types.iter().any(|x| x.value == t.value))
-                        && (places(o) == places(&d) || places(o).is_none() || places(&d).is_none())))
+                        && (places(o) == places(&d)
+                            || places(o).is_none()
+                            || places(&d).is_none()
+                            || !dated_itself(&d))))
         };
         match out.iter_mut().find(|o| same(o)) {
             Some(o) => {
@@ -1303,6 +1345,31 @@ mod tests {
             let d = read(text);
             assert!(d.iter().all(|d| !types(d).contains(&"position_seized")), "{text}: {d:#?}");
         }
+    }
+
+    #[test]
+    fn a_time_after_midnight_told_after_a_night_is_of_the_next_day() {
+        let text = "On the night of 14 November, Azerbaijani units opened fire at Armenian positions near Sotk, the Armenian Defence Ministry said.\n\n\
+            The ministry added that at around 02:40 an Azerbaijani drone struck a vehicle near Sotk.\n\n\
+            It said that at 3:30 pm Azerbaijani units fired mortars at the village.";
+        let d = read(text);
+        let dated = |t: &str| {
+            d.iter().find(|d| types(d).contains(&t)).and_then(|d| d.date.as_ref()).map(|f| f.value.date.to_string())
+        };
+        assert_eq!(dated("small_arms_fire").as_deref(), Some("2021-11-14"), "{d:#?}");
+        assert_eq!(dated("drone_strike").as_deref(), Some("2021-11-15"), "{d:#?}");
+        // An afternoon is no small hour.
+        assert_eq!(dated("shelling").as_deref(), Some("2021-11-14"), "{d:#?}");
+    }
+
+    #[test]
+    fn the_same_speakers_undated_detail_of_its_account_is_the_same_account() {
+        // Where the fire came from is named, not where it fell: still the same account.
+        let d = read(
+            "Armenian units fired at Azerbaijani positions near Sotk on 16 November, the Azerbaijani Defence Ministry said. \
+             According to the ministry, the positions came under fire from machine guns and sniper rifles from the direction of Yerevan.",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
     }
 
     #[test]
