@@ -200,6 +200,10 @@ const FUTURE_REACH: usize = 6;
 /// between): "will exchange prisoners of war and other detainees and the bodies of the dead".
 const FUTURE_CLAUSE_REACH: usize = 12;
 
+/// How many words may stand between a cause word and the act it names ("killed in the heavy
+/// fighting", "dead at border fighting").
+const CAUSE_REACH: usize = 2;
+
 const ACTS: &[&str] = &[
     "armed_clash",
     "shelling",
@@ -683,7 +687,9 @@ impl Reader<'_> {
         // есть погибший», "نتيجة اشتباكات"): an act named only as the cause of a toll.
         let caused = |t: &Field<String>| {
             let named = mentions(&t.value);
-            let as_cause = |f: &&Found| found.iter().any(|c| c.what == What::Cause && c.end == f.start);
+            let as_cause = |f: &&Found| {
+                found.iter().any(|c| c.what == What::Cause && c.end <= f.start && f.start <= c.end + CAUSE_REACH)
+            };
             named.iter().any(|f| first_toll.is_some_and(|toll| toll < f.start) && as_cause(f))
                 || (first_toll.is_some() && !named.is_empty() && named.iter().all(as_cause))
         };
@@ -1684,8 +1690,15 @@ mod tests {
 
     #[test]
     fn a_toll_given_before_the_act_it_came_from_is_a_report_of_losses() {
-        let d = read("Six soldiers were killed in clashes on the border, the Armenian Defence Ministry said.");
-        assert_eq!(types(&d[0]), vec!["casualties_report"]);
+        for text in [
+            "Six soldiers were killed in clashes on the border, the Armenian Defence Ministry said.",
+            // The cause a word or two before the act.
+            "Six soldiers were killed in the heavy fighting on the border, the Armenian Defence Ministry said.",
+            "Armenian Defence Ministry announces six dead at border fighting on Nov 16",
+        ] {
+            let d = read(text);
+            assert_eq!(types(&d[0]), vec!["casualties_report"], "{text}");
+        }
         // The act first, then its toll: the act's claim carries it.
         let d =
             read("The Armenian Defence Ministry said Azerbaijani forces shelled the village, killing two civilians.");
