@@ -200,6 +200,10 @@ const FUTURE_REACH: usize = 6;
 /// between): "will exchange prisoners of war and other detainees and the bodies of the dead".
 const FUTURE_CLAUSE_REACH: usize = 12;
 
+/// How many words after "after reports" («после сообщений», "على خلفية أنباء") their act may
+/// be ("after reports of the seizure").
+const HEARSAY_REACH: usize = 3;
+
 /// How many words may stand between a cause word and the act it names ("killed in the heavy
 /// fighting", "dead at border fighting").
 const CAUSE_REACH: usize = 2;
@@ -665,6 +669,10 @@ impl Reader<'_> {
                     .iter()
                     .any(|p| (p.end <= f.start && f.start <= p.end + 2) || (f.end <= p.start && p.start <= f.end + 1))
         });
+        // "held talks after reports of the seizure of two positions": an act in others'
+        // reports, which the speaker answers, is not the speaker's claim.
+        let hearsay: Vec<usize> = found.iter().filter(|f| f.what == What::Hearsay).map(|f| f.end).collect();
+        triggers.retain(|f| !hearsay.iter().any(|&end| end <= f.start && f.start <= end + HEARSAY_REACH));
         triggers.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
         let mut event_types: Vec<Field<String>> = Vec::new();
         for f in triggers {
@@ -1376,6 +1384,19 @@ mod tests {
              According to the ministry, the positions came under fire from machine guns and sniper rifles from the direction of Yerevan.",
         );
         assert_eq!(d.len(), 1, "{d:#?}");
+    }
+
+    #[test]
+    fn an_act_in_others_reports_that_a_speaker_answers_is_not_its_claim() {
+        for text in [
+            "The Russian Defence Ministry said peacekeepers held talks with the Azerbaijani side after reports of the seizure of two positions.",
+            "Минобороны России сообщило, что командование ведет переговоры после сообщений о занятии двух позиций.",
+            "وقالت وزارة الدفاع الروسية إن قيادة قوات حفظ السلام تجري مفاوضات على خلفية أنباء عن السيطرة على موقعين.",
+        ] {
+            let d = read(text);
+            assert!(d.iter().all(|d| !types(d).contains(&"position_seized")), "{text}: {d:#?}");
+            assert!(d.iter().any(|d| types(d).contains(&"meeting_negotiation")), "{text}: {d:#?}");
+        }
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub enum What {
     Future,
     /// Words that put an act in the past war ("during the war", "who fled"): background.
     Past,
+    /// Words that put an act in others' reports ("after reports of", «после сообщений о»):
+    /// the speaker answers them, and does not claim it.
+    Hearsay,
     /// "provocation": an accusation of breaking the truce, unless it qualifies a report
     /// being denied ("an information provocation").
     Provocation,
@@ -206,6 +209,7 @@ struct Reporting {
     neutral: Vec<String>,
     future: Vec<String>,
     past: Vec<String>,
+    hearsay: Vec<String>,
     provocation: Vec<String>,
 }
 
@@ -301,6 +305,7 @@ impl Lexicon {
         add(&f.reporting.neutral, What::Neutral);
         add(&f.reporting.future, What::Future);
         add(&f.reporting.past, What::Past);
+        add(&f.reporting.hearsay, What::Hearsay);
         add(&f.reporting.provocation, What::Provocation);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
