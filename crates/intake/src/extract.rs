@@ -1462,6 +1462,9 @@ mod tests {
         let d = read("The ICRC said the remains of 24 soldiers killed in the fighting were handed over on Monday.");
         assert_eq!(d.len(), 1, "{d:#?}");
         assert!(!types(&d[0]).iter().any(|t| *t == "casualties_report" || *t == "armed_clash"), "{:?}", types(&d[0]));
+        // «Тела» alone, the count between it and the dead.
+        let d = read("Минобороны России сообщило, что стороны передали друг другу тела около десяти погибших.");
+        assert!(d.iter().all(|d| !types(d).contains(&"casualties_report")), "{d:#?}");
         let d = read(
             "Минобороны России сообщило, что при посредничестве миротворцев стороны провели обмен военнопленными.",
         );
