@@ -514,6 +514,7 @@ impl Lexicon {
     pub fn find(&self, words: &[&str]) -> Vec<Found> {
         let forms: Vec<Vec<(&str, bool)>> = words.iter().map(|w| self.forms(w)).collect();
         let mut out: Vec<Found> = Vec::new();
+        let mut reporting: Vec<usize> = Vec::new();
         for at in 0..words.len() {
             let mut here: Vec<Found> = Vec::new();
             let mut seen: Vec<u32> = Vec::new();
@@ -540,13 +541,17 @@ impl Lexicon {
                     }
                 }
             }
-            // A word that reports, as listed ("передал ТАСС", where "передал" may also be
-            // "handed over"), reports: it is no event.
             if reports {
-                here.retain(|f| !(matches!(f.what, What::Trigger(_)) && f.end == at + 1));
+                reporting.push(at);
             }
             out.extend(here);
         }
+        // A word that reports, as listed ("передал ТАСС", where "передал" may also be
+        // "handed over"), reports: it is no event, unless servicemen or prisoners follow it
+        // ("передал Армении пятерых военнослужащих").
+        let handed = |at: usize| out.iter().any(|f| f.what == What::Servicemen && f.start > at && f.start <= at + 4);
+        let reported: Vec<usize> = reporting.into_iter().filter(|&at| !handed(at)).collect();
+        out.retain(|f| !(matches!(f.what, What::Trigger(_)) && f.end == f.start + 1 && reported.contains(&f.start)));
         out
     }
 }

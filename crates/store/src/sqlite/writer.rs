@@ -283,8 +283,9 @@ impl WriterState {
         // Read without the lock: matching goes on meanwhile from the index as it was.
         let rows = Refresh::read(&self.conn, &rids)?;
         let mut a = self.anchors.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // The index is a copy: should refreshing it panic, it is reloaded from the table
-        // (by the caller) rather than taking the writer down.
+        // The index is a copy: should the in-memory update panic, it is reloaded from the
+        // table (by the caller) rather than taking the writer down; a failed read is an error
+        // the caller answers the same way.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.apply(rows)))
             .map_err(|_| StoreError::Internal("refreshing the matching index panicked".into()))
     }
