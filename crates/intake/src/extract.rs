@@ -704,8 +704,9 @@ impl Reader<'_> {
         }
         // A toll given with the act that caused it belongs to the act's claim: a report of
         // casualties is a claim of its own only when no act is named.
+        // So are captives taken in it ("attempted to invade …, 13 were captured").
         if event_types.iter().any(|t| ACTS.contains(&t.value.as_str())) {
-            event_types.retain(|t| t.value != "casualties_report");
+            event_types.retain(|t| t.value != "casualties_report" && t.value != "capture_detention");
         }
         // Fire that names no weapon beside another kind of fire that does ("opened fire using
         // artillery and drones", «обстреляли из пулеметов»): the weapon says what it was.
@@ -1720,6 +1721,12 @@ mod tests {
             read("The Armenian Defence Ministry said Azerbaijani forces shelled the village, killing two civilians.");
         assert_eq!(types(&d[0]), vec!["shelling"]);
         assert_eq!(d[0].casualties[0].value.kind, "killed");
+        // Captives taken in the act go on its claim too.
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani forces attempted to invade the country near Sotk, one soldier was killed and 13 were captured.",
+        );
+        assert_eq!(types(&d[0]), vec!["incursion"], "{d:#?}");
+        assert!(d[0].casualties.iter().any(|c| c.value.kind == "captured"), "{d:#?}");
     }
 
     #[test]
