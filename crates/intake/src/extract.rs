@@ -1240,6 +1240,11 @@ fn losses_with_acts(drafts: Vec<Draft>, text: &str) -> Vec<Draft> {
         if drafts.iter().skip(i + 1).any(|by| covered(d, by)) {
             continue;
         }
+        // "There are dead and wounded on the Armenian side": losses without a figure, from a
+        // speaker who told an act of that day before, are that act's and add nothing to it.
+        if d.casualties.is_empty() && out.iter().any(|before| follows_act(d, before)) {
+            continue;
+        }
         match out.last_mut() {
             Some(before) if i > 0 && follows_act(d, before) => {
                 for c in &d.casualties {
@@ -1721,6 +1726,13 @@ mod tests {
             read("The Armenian Defence Ministry said Azerbaijani forces shelled the village, killing two civilians.");
         assert_eq!(types(&d[0]), vec!["shelling"]);
         assert_eq!(d[0].casualties[0].value.kind, "killed");
+        // Losses without a figure, told later by the speaker of the day's act, add nothing.
+        let d = read(
+            "On 16 November Azerbaijani forces shelled Armenian positions near Sotk, the Armenian Defence Ministry said.\n\n\
+             The ministry said that this provocation was unleashed by Azerbaijan.\n\n\
+             The ministry said that there are dead and wounded on the Armenian side.",
+        );
+        assert!(d.iter().all(|d| !types(d).contains(&"casualties_report")), "{d:#?}");
         // Captives taken in the act go on its claim too.
         let d = read(
             "The Armenian Defence Ministry said Azerbaijani forces attempted to invade the country near Sotk, one soldier was killed and 13 were captured.",
