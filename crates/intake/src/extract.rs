@@ -702,6 +702,20 @@ impl Reader<'_> {
         if event_types.iter().any(|t| t.value == "casualties_report") && event_types.iter().any(caused) {
             event_types.retain(|t| !ACTS.contains(&t.value.as_str()));
         }
+        // A meeting the text told before, named again only as the cause or the time of
+        // another event ("returned … as a result of the agreements reached during the
+        // meeting"), is no meeting of its own. (One named so for the first time, "agreed,
+        // following contacts with Moscow, to cease fire", is news.)
+        let after_cause = |f: &&Found| {
+            found.iter().any(|c| c.what == What::Cause && c.end <= f.start && f.start <= c.end + CAUSE_REACH)
+        };
+        let told = self.drafts.iter().any(|d| d.event_types.iter().any(|t| t.value == "meeting_negotiation"));
+        if told && event_types.len() > 1 {
+            event_types.retain(|t| {
+                let named = mentions(&t.value);
+                t.value != "meeting_negotiation" || named.is_empty() || !named.iter().all(after_cause)
+            });
+        }
         // A toll given with the act that caused it belongs to the act's claim: a report of
         // casualties is a claim of its own only when no act is named.
         // So are captives taken in it ("attempted to invade …, 13 were captured").
@@ -1390,6 +1404,21 @@ mod tests {
             assert!(d.iter().all(|d| !types(d).contains(&"position_seized")), "{text}: {d:#?}");
             assert!(d.iter().any(|d| types(d).contains(&"meeting_negotiation")), "{text}: {d:#?}");
         }
+    }
+
+    #[test]
+    fn a_meeting_told_before_and_named_again_as_a_cause_is_no_new_meeting() {
+        let d = read(
+            "The deputy prime ministers of Armenia and Azerbaijan met in Moscow on Saturday, the Armenian government said.\n\n\
+             The Armenian government added that three servicemen returned to Yerevan on Sunday as a result of the agreements reached during the meeting.",
+        );
+        let kinds: Vec<Vec<&str>> = d.iter().map(types).collect();
+        assert_eq!(kinds, vec![vec!["meeting_negotiation"], vec!["prisoner_exchange"]], "{d:#?}");
+        // Named so for the first time, it is news.
+        let d = read(
+            "The Russian Foreign Ministry said the sides had agreed, following contacts with Moscow, to cease fire.",
+        );
+        assert!(d.iter().any(|d| types(d).contains(&"meeting_negotiation")), "{d:#?}");
     }
 
     #[test]
