@@ -1422,6 +1422,14 @@ mod tests {
     }
 
     #[test]
+    fn a_body_named_in_another_case_still_speaks() {
+        // «В Армии обороны опровергли»: the prepositional case of the listed «Армия обороны».
+        let d = read("В Армии обороны опровергли информацию о применении беспилотников.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].claimant.value.party, "NK");
+    }
+
+    #[test]
     fn a_word_that_reports_is_no_handover() {
         let d = read("Жители продолжают акцию протеста на дороге Шуша – Лачин, передал сегодня Report.");
         assert!(d.iter().all(|d| !types(d).contains(&"prisoner_exchange")), "{d:#?}");
