@@ -1430,6 +1430,17 @@ mod tests {
     }
 
     #[test]
+    fn a_convoy_let_through_is_a_passage_opened() {
+        for text in [
+            "On Tuesday protesters let through a convoy of trucks on the Lachin corridor.",
+            "Во вторник участники акции пропустили колонну машин по Лачинскому коридору.",
+        ] {
+            let d = read(text);
+            assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["corridor_opening"]], "{text}: {d:#?}");
+        }
+    }
+
+    #[test]
     fn a_word_that_reports_is_no_handover() {
         let d = read("Жители продолжают акцию протеста на дороге Шуша – Лачин, передал сегодня Report.");
         assert!(d.iter().all(|d| !types(d).contains(&"prisoner_exchange")), "{d:#?}");
