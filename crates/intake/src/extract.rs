@@ -658,6 +658,12 @@ impl Reader<'_> {
         // the past war, or in a flight from it, is background.
         // (A return is what follows a flight: "who fled the fighting returned" is news.)
         let past: Vec<&Found> = found.iter().filter(|f| f.what == What::Past).collect();
+        // The outlet's own sentence that names a past war anywhere ("the clashes were stopped
+        // with a ceasefire on November 10, by which Azerbaijan regained territories lost in
+        // the previous conflicts") is background, not news.
+        if claimant.value.party == "MEDIA" && speaker.is_none() && past.iter().any(|p| inside(p)) {
+            triggers.clear();
+        }
         triggers.retain(|f| {
             let What::Trigger(t) = f.what else { return false };
             self.lex.event_types.get(t as usize).is_some_and(|t| t == "displaced_return")
@@ -1637,6 +1643,14 @@ mod tests {
             "The Russian Defence Ministry said more than 1,000 people who fled the fighting returned home to blocks damaged by shelling during the war on Monday.",
         );
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["displaced_return"]], "{d:#?}");
+        // The outlet's own sentence naming a past war anywhere is background.
+        let d = read(
+            "The clashes were stopped with a ceasefire agreement on November 10, by which Azerbaijan regained territories lost in the previous conflicts.",
+        );
+        assert!(d.is_empty(), "{d:#?}");
+        // Without one, a dated account of its own is news.
+        let d = read("The clashes were stopped on Tuesday by a ceasefire agreement near Sotk.");
+        assert_eq!(d.len(), 1, "{d:#?}");
     }
 
     #[test]
