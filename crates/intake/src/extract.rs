@@ -1208,13 +1208,39 @@ fn denied_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
                 && o.date.is_some()
                 && o.event_types.iter().any(|t| drafts[i].event_types.iter().any(|x| x.value == t.value))
         };
-        let report = (1..drafts.len())
-            .flat_map(|k| [i.checked_sub(k), Some(i + k)])
-            .flatten()
-            .find(|&j| drafts.get(j).is_some_and(answers));
+        let nearest = |ok: &dyn Fn(&Draft) -> bool| {
+            (1..drafts.len())
+                .flat_map(|k| [i.checked_sub(k), Some(i + k)])
+                .flatten()
+                .find(|&j| drafts.get(j).is_some_and(ok))
+        };
+        // "Denied that its units had fired on Alibayli", answering a report of mortar fire:
+        // fire the denial names no weapon of is the fire the report named.
+        let fire_of = |o: &Draft| {
+            o.event_types.iter().find(|t| FIRE.contains(&t.value.as_str()) && t.value != "small_arms_fire").cloned()
+        };
+        let generic_fire = drafts[i].event_types.iter().any(|t| t.value == "small_arms_fire");
+        let answers_fire = |o: &Draft| {
+            generic_fire
+                && o.polarity.value == Polarity::Asserted
+                && o.claimant.value.party != drafts[i].claimant.value.party
+                && o.date.is_some()
+                && fire_of(o).is_some()
+        };
+        // The report at the place the denial names, else the nearest in the text.
+        let place = drafts[i].place.as_ref().map(|p| p.value.places.clone());
+        let at_place = |o: &Draft| place.is_some() && o.place.as_ref().map(|p| p.value.places.clone()) == place;
+        let either = |o: &Draft| answers(o) || answers_fire(o);
+        let report = nearest(&|o: &Draft| either(o) && at_place(o)).or_else(|| nearest(&either));
+        let retype = report.filter(|&j| !answers(&drafts[j])).and_then(|j| fire_of(&drafts[j]));
         if let Some(j) = report {
             let date = drafts[j].date.clone().map(|f| Field { confidence: f.confidence.min(0.5), ..f });
             drafts[i].date = date;
+        }
+        if let Some(fire) = retype {
+            for t in drafts[i].event_types.iter_mut().filter(|t| t.value == "small_arms_fire") {
+                t.value = fire.value.clone();
+            }
         }
     }
     drafts
@@ -1598,6 +1624,16 @@ mod tests {
         assert_eq!(d[0].polarity.value, Polarity::Denial);
         assert_eq!(d[0].date.as_ref().map(|f| f.value.date), d[1].date.as_ref().map(|f| f.value.date));
         assert_eq!(d[1].date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 16));
+        // Fire it names no weapon of is the fire of the report it answers, the one at the place
+        // it names before the nearest.
+        let d = read(
+            "The Azerbaijani Defence Ministry said Armenian units fired mortars at Sotk on Monday. \
+             It said Armenian units fired at Yerevan on Tuesday. \
+             The Armenian Defence Ministry denied that its units had fired on Sotk.",
+        );
+        let denial = d.iter().find(|d| d.polarity.value == Polarity::Denial).expect("a denial");
+        assert_eq!(types(denial), vec!["shelling"], "{d:#?}");
+        assert_eq!(denial.date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 15));
     }
 
     #[test]
