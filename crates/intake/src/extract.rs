@@ -1628,7 +1628,7 @@ mod tests {
         // it names before the nearest.
         let d = read(
             "The Azerbaijani Defence Ministry said Armenian units fired mortars at Sotk on Monday. \
-             It said Armenian units fired at Yerevan on Tuesday. \
+             It said Armenian units fired at the Lachin corridor on Tuesday. \
              The Armenian Defence Ministry denied that its units had fired on Sotk.",
         );
         let denial = d.iter().find(|d| d.polarity.value == Polarity::Denial).expect("a denial");
