@@ -312,7 +312,14 @@ impl Intake {
             }
         }
         let drafts = headline_repeats(reader.drafts, headline);
-        let drafts = losses_with_acts(merge_repeats(denied_dates(same_event_dates(drafts))), norm.original);
+        // Whether an event type's words name fire without a weapon ("fired on").
+        let generic = |text: &str| {
+            let folded = Normalized::new(text).text;
+            let words: Vec<&str> =
+                segment::sentences(&folded).iter().flat_map(|s| s.words.iter().map(|w| w.text)).collect();
+            lex.find(&words).iter().any(|f| f.what == What::GenericFire)
+        };
+        let drafts = losses_with_acts(merge_repeats(denied_dates(same_event_dates(drafts), &generic)), norm.original);
         let drafts = outlet_accounts(drafts, options.published);
         let mut warnings = Vec::new();
         if options.published.is_none() {
@@ -661,8 +668,13 @@ impl Reader<'_> {
         // The outlet's own sentence that names a past war anywhere ("the clashes were stopped
         // with a ceasefire on November 10, by which Azerbaijan regained territories lost in
         // the previous conflicts") is background, not news.
-        if claimant.value.party == "MEDIA" && speaker.is_none() && past.iter().any(|p| inside(p)) {
-            triggers.clear();
+        // (A return after a flight is news; so is a sentence dated by a day of this week,
+        // "killed on Tuesday in the deadliest clashes since the 2020 war".)
+        let relative = dates.iter().any(|d| d.relative && d.start >= words.start && d.end <= words.end);
+        if claimant.value.party == "MEDIA" && speaker.is_none() && !relative && past.iter().any(|p| inside(p)) {
+            triggers.retain(|f| {
+                matches!(f.what, What::Trigger(t) if self.lex.event_types.get(t as usize).is_some_and(|t| t == "displaced_return"))
+            });
         }
         triggers.retain(|f| {
             let What::Trigger(t) = f.what else { return false };
@@ -719,14 +731,21 @@ impl Reader<'_> {
         if told && event_types.len() > 1 {
             event_types.retain(|t| {
                 let named = mentions(&t.value);
-                t.value != "meeting_negotiation" || named.is_empty() || !named.iter().all(after_cause)
+                // ("At a meeting in Brussels": a meeting not told before.)
+                let indefinite = |f: &&Found| f.start > 0 && ["a", "an"].contains(&s.words[f.start - 1].text);
+                t.value != "meeting_negotiation"
+                    || named.is_empty()
+                    || !named.iter().all(|f| after_cause(f) && !indefinite(f))
             });
         }
         // A toll given with the act that caused it belongs to the act's claim: a report of
         // casualties is a claim of its own only when no act is named.
-        // So are captives taken in it ("attempted to invade …, 13 were captured").
+        // So are captives counted in it ("attempted to invade …, 13 were captured"); a capture
+        // told without a figure ("opened fire and abducted a serviceman") stays a claim.
+        let counted = counts.iter().any(|c| c.start >= words.start && c.end <= words.end)
+            && found.iter().any(|f| inside(f) && f.what == What::Casualty(Casualty::Captured));
         if event_types.iter().any(|t| ACTS.contains(&t.value.as_str())) {
-            event_types.retain(|t| t.value != "casualties_report" && t.value != "capture_detention");
+            event_types.retain(|t| t.value != "casualties_report" && !(counted && t.value == "capture_detention"));
         }
         // Fire that names no weapon beside another kind of fire that does ("opened fire using
         // artillery and drones", «обстреляли из пулеметов»): the weapon says what it was.
@@ -1197,7 +1216,7 @@ fn headline_repeats(drafts: Vec<Draft>, headline: usize) -> Vec<Draft> {
 /// A denial answers another party's report of the same kind of event: the event it denies
 /// happened (or not) when that report says, not on the day of the denial. Its date is taken
 /// from the nearest such report in the text, before or after it.
-fn denied_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
+fn denied_dates(mut drafts: Vec<Draft>, generic: &dyn Fn(&str) -> bool) -> Vec<Draft> {
     for i in 0..drafts.len() {
         if drafts[i].polarity.value != Polarity::Denial {
             continue;
@@ -1219,7 +1238,7 @@ fn denied_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
         let fire_of = |o: &Draft| {
             o.event_types.iter().find(|t| FIRE.contains(&t.value.as_str()) && t.value != "small_arms_fire").cloned()
         };
-        let generic_fire = drafts[i].event_types.iter().any(|t| t.value == "small_arms_fire");
+        let generic_fire = drafts[i].event_types.iter().any(|t| t.value == "small_arms_fire" && generic(&t.span.text));
         let answers_fire = |o: &Draft| {
             generic_fire
                 && o.polarity.value == Polarity::Asserted
@@ -1446,6 +1465,12 @@ mod tests {
         );
         let kinds: Vec<Vec<&str>> = d.iter().map(types).collect();
         assert_eq!(kinds, vec![vec!["meeting_negotiation"], vec!["prisoner_exchange"]], "{d:#?}");
+        // A meeting "at a meeting" is another one.
+        let d = read(
+            "The deputy prime ministers of Armenia and Azerbaijan met in Moscow on Saturday, the Armenian government said.\n\n\
+             The Armenian government said that on Thursday, at a meeting in Brussels, the leaders agreed to the return of prisoners.",
+        );
+        assert_eq!(d.iter().filter(|d| types(d).contains(&"meeting_negotiation")).count(), 2, "{d:#?}");
         // Named so for the first time, it is news.
         let d = read(
             "The Russian Foreign Ministry said the sides had agreed, following contacts with Moscow, to cease fire.",
@@ -1459,6 +1484,9 @@ mod tests {
         let d = read("В Армии обороны опровергли информацию о применении беспилотников.");
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].claimant.value.party, "NK");
+        // Its genitive after another word is no speaker.
+        let d = read("ВС Азербайджана обстреляли позиции Армии обороны, сообщило Минобороны Азербайджана.");
+        assert_eq!(d[0].claimant.value.party, "AZE", "{d:#?}");
     }
 
     #[test]
@@ -1634,6 +1662,13 @@ mod tests {
         let denial = d.iter().find(|d| d.polarity.value == Polarity::Denial).expect("a denial");
         assert_eq!(types(denial), vec!["shelling"], "{d:#?}");
         assert_eq!(denial.date.as_ref().map(|f| f.value.date), NaiveDate::from_ymd_opt(2021, 11, 15));
+        // A weapon the denial names stays its kind of fire.
+        let d = read(
+            "The Azerbaijani Defence Ministry said Armenian units fired mortars at Sotk on Monday. \
+             The Armenian Defence Ministry denied that its units had used machine guns at Sotk.",
+        );
+        let denial = d.iter().find(|d| d.polarity.value == Polarity::Denial).expect("a denial");
+        assert_eq!(types(denial), vec!["small_arms_fire"], "{d:#?}");
     }
 
     #[test]
@@ -1684,9 +1719,15 @@ mod tests {
             "The clashes were stopped with a ceasefire agreement on November 10, by which Azerbaijan regained territories lost in the previous conflicts.",
         );
         assert!(d.is_empty(), "{d:#?}");
-        // Without one, a dated account of its own is news.
+        // Without one, a dated account of its own is news; so is one dated by a day of this
+        // week that measures against the war, and a return after a flight.
         let d = read("The clashes were stopped on Tuesday by a ceasefire agreement near Sotk.");
         assert_eq!(d.len(), 1, "{d:#?}");
+        let d = read("Two Armenian soldiers were killed on Tuesday in the deadliest clashes since the 2020 war.");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        let d =
+            read("Hundreds of people who fled the fighting returned home to Sotk on 15 November, after the 2020 war.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["displaced_return"]], "{d:#?}");
     }
 
     #[test]
@@ -1837,6 +1878,11 @@ mod tests {
         );
         assert_eq!(types(&d[0]), vec!["incursion"], "{d:#?}");
         assert!(d[0].casualties.iter().any(|c| c.value.kind == "captured"), "{d:#?}");
+        // Without a figure the capture stays a claim beside the act.
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani troops opened fire near Sotk and abducted a serviceman.",
+        );
+        assert!(d.iter().any(|d| types(d).contains(&"capture_detention")), "{d:#?}");
     }
 
     #[test]
