@@ -378,14 +378,13 @@ impl Reader<'_> {
     /// a day and a month.
     fn small_hours(&self, s: &Sentence<'_>, words: Range<usize>) -> bool {
         let end = words.end.min(s.words.len());
-        (words.start..end).any(|i| {
-            let w = s.words[i].text;
-            if i + 1 >= end || self.norm.text.get(s.words[i].range.end..s.words[i + 1].range.start) != Some(":") {
+        (words.start..end.saturating_sub(1)).any(|i| {
+            let (hour, minute) = (s.words[i].text, s.words[i + 1].text);
+            if self.norm.text.get(s.words[i].range.end..s.words[i + 1].range.start) != Some(":") {
                 return false;
             }
-            let (hour, minute, next) = (w, s.words[i + 1].text, i + 2);
             let afternoon =
-                s.words.get(next).is_some_and(|n| ["pm", "p", "مساء", "مساءا", "вечера", "дня"].contains(&n.text));
+                s.words.get(i + 2).is_some_and(|n| ["pm", "p", "مساء", "مساءا", "вечера", "дня"].contains(&n.text));
             hour.len() <= 2
                 && minute.len() == 2
                 && hour.parse::<u32>().is_ok_and(|h| h < 6)
@@ -707,13 +706,14 @@ impl Reader<'_> {
             .min();
         // So is "as a result of the fighting, one soldier was killed" («в результате боев …
         // есть погибший», "نتيجة اشتباكات"): an act named only as the cause of a toll.
+        // A cause word ("in", «в ходе», "جراء") at most `reach` words before `f`.
+        let as_cause = |f: &&Found, reach: usize| {
+            found.iter().any(|c| c.what == What::Cause && c.end <= f.start && f.start <= c.end + reach)
+        };
         let caused = |t: &Field<String>| {
             let named = mentions(&t.value);
             // After the toll the cause may stand a word or two before the act; with the act
             // first, only right before it ("at 02:40 shelled … wounding" names no cause).
-            let as_cause = |f: &&Found, reach: usize| {
-                found.iter().any(|c| c.what == What::Cause && c.end <= f.start && f.start <= c.end + reach)
-            };
             named.iter().any(|f| first_toll.is_some_and(|toll| toll < f.start) && as_cause(f, CAUSE_REACH))
                 || (first_toll.is_some() && !named.is_empty() && named.iter().all(|f| as_cause(f, 0)))
         };
@@ -724,9 +724,6 @@ impl Reader<'_> {
         // another event ("returned … as a result of the agreements reached during the
         // meeting"), is no meeting of its own. (One named so for the first time, "agreed,
         // following contacts with Moscow, to cease fire", is news.)
-        let after_cause = |f: &&Found| {
-            found.iter().any(|c| c.what == What::Cause && c.end <= f.start && f.start <= c.end + CAUSE_REACH)
-        };
         let told = self.drafts.iter().any(|d| d.event_types.iter().any(|t| t.value == "meeting_negotiation"));
         if told && event_types.len() > 1 {
             event_types.retain(|t| {
@@ -735,7 +732,7 @@ impl Reader<'_> {
                 let indefinite = |f: &&Found| f.start > 0 && ["a", "an"].contains(&s.words[f.start - 1].text);
                 t.value != "meeting_negotiation"
                     || named.is_empty()
-                    || !named.iter().all(|f| after_cause(f) && !indefinite(f))
+                    || !named.iter().all(|f| as_cause(f, CAUSE_REACH) && !indefinite(f))
             });
         }
         // A toll given with the act that caused it belongs to the act's claim: a report of

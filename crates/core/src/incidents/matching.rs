@@ -116,6 +116,21 @@ pub fn box_distance_m(a: &BBox, b: &BBox) -> f64 {
     Haversine.distance(na, nb)
 }
 
+/// The distance between two boxes and the gap left beyond both uncertainty radii (`ra`,
+/// `rb`), or `None` when that gap is more than [`MAX_GAP_M`]. Boxes far apart in latitude
+/// alone are ruled out without trigonometry: a great circle is never shorter than the
+/// meridian arc between its ends' latitudes (the bound is taken a little short, so that
+/// rounding never rules out a fit).
+pub fn place_gap_m(a: &BBox, ra: f64, b: &BBox, rb: f64) -> Option<(f64, f64)> {
+    let lat_gap = (b.min_lat - a.max_lat).max(a.min_lat - b.max_lat).max(0.0);
+    if lat_gap.to_radians() * MEAN_EARTH_RADIUS_M * 0.999 - ra - rb > MAX_GAP_M {
+        return None;
+    }
+    let d = box_distance_m(a, b);
+    let gap = (d - ra - rb).max(0.0);
+    (gap <= MAX_GAP_M).then_some((d, gap))
+}
+
 fn km(m: f64) -> String {
     if m < 1_000.0 { format!("{:.0} m", m) } else { format!("{:.1} km", m / 1_000.0) }
 }
@@ -146,18 +161,7 @@ fn fit(claim: &Features, incident: &Features, explain: bool) -> Option<(f64, Par
     // Place: the gap between the locations beyond both uncertainty radii.
     let place = match (&claim.bbox, &incident.bbox) {
         (Some(a), Some(b)) => {
-            // Boxes far apart in latitude alone are ruled out without trigonometry: a great
-            // circle is never shorter than the meridian arc between its ends' latitudes (the
-            // bound is taken a little short, so that rounding never rules out a fit).
-            let lat_gap = (b.min_lat - a.max_lat).max(a.min_lat - b.max_lat).max(0.0);
-            if lat_gap.to_radians() * MEAN_EARTH_RADIUS_M * 0.999 - claim.radius_m - incident.radius_m > MAX_GAP_M {
-                return None;
-            }
-            let d = box_distance_m(a, b);
-            let gap = (d - claim.radius_m - incident.radius_m).max(0.0);
-            if gap > MAX_GAP_M {
-                return None;
-            }
+            let (d, gap) = place_gap_m(a, claim.radius_m, b, incident.radius_m)?;
             if explain {
                 words.push(if d < 1.0 {
                     "same place".to_string()

@@ -146,10 +146,9 @@ fn candidates(
             for (rid, a) in
                 anchors.meeting([b.min_lon - dlon, b.min_lat - dlat, t0], [b.max_lon + dlon, b.max_lat + dlat, t1])
             {
-                let gap_m = (matching::box_distance_m(b, &a.bbox) - f.radius_m - a.radius_m).max(0.0);
-                if gap_m > MAX_GAP_M {
+                let Some((_, gap_m)) = matching::place_gap_m(b, f.radius_m, &a.bbox, a.radius_m) else {
                     continue;
-                }
+                };
                 let gap_h = (hours(a.from_ms).max(hours(f.from_ms)) - hours(a.to_ms).min(hours(f.to_ms))).max(0.0);
                 let ic: Vec<&str> = a.claimants.split(',').collect();
                 let ia: Vec<&str> = a.accused.split(',').collect();
