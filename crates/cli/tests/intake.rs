@@ -137,7 +137,7 @@ fn intake_eval_scores_a_directory_and_writes_predictions_in_the_gold_format() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
-    assert_eq!(lines.len(), 18, "one line per article");
+    assert_eq!(lines.len(), 21, "one line per article");
     assert!(lines.iter().all(|l| l["file"].is_string() && l["claims"].is_array()));
     // An impossible threshold fails, naming what fell short.
     let out = truce(&["intake-eval", &own.to_string_lossy(), "--min-precision", "1.01"]);

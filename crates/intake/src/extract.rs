@@ -204,6 +204,10 @@ const FUTURE_CLAUSE_REACH: usize = 12;
 /// be ("after reports of the seizure").
 const HEARSAY_REACH: usize = 3;
 
+/// How far on an appeal's object reaches while its clause goes on: "we urge you to refrain
+/// from publishing videos with footage of the fighting".
+const APPEAL_REACH: usize = 12;
+
 /// How many words may stand between a cause word and the act it names ("killed in the heavy
 /// fighting", "dead at border fighting").
 const CAUSE_REACH: usize = 2;
@@ -415,10 +419,24 @@ impl Reader<'_> {
         let counts = numbers::counts(&words, &gaps, &found);
         let mut dates = dates::dates(&words, &gaps, &found, self.options.published);
         // A dateline ("STEPANAKERT/MOSCOW, May 26 -", «ЕРЕВАН, 6 окт»): a date among the
-        // first words of a paragraph, after the places where the story was filed. Neither
-        // is the event's.
+        // first words of a paragraph, after nothing but the places where the story was filed
+        // (or a name in capitals), and ended by a dash or a stop. Neither is the event's.
+        // "On December 12, activists blocked the road" opens the story with its date.
+        let dateline = |d: &DateAt| {
+            let filed = (0..d.start).all(|w| {
+                words[w].chars().all(|c| !c.is_lowercase())
+                    || found
+                        .iter()
+                        .any(|f| f.start <= w && w < f.end && matches!(f.what, What::Place(_) | What::Actor(_)))
+            });
+            let ended = d.end >= words.len()
+                || gaps
+                    .get(d.end)
+                    .is_some_and(|g| g.trim_start().starts_with(['-', '\u{2013}', '\u{2014}', '.', '(', '|', '/']));
+            !d.relative && d.start <= 3 && filed && ended
+        };
         if s.opens_paragraph
-            && let Some(d) = dates.first().filter(|d| !d.relative && d.start <= 3)
+            && let Some(d) = dates.first().filter(|d| dateline(d))
         {
             let end = d.end;
             dates.remove(0);
@@ -437,8 +455,12 @@ impl Reader<'_> {
         });
         let statements = self.statements(&found, &words);
         if index == 0 {
-            // A title naming a body and a statement makes it the article's author.
-            let said = found.iter().any(|f| f.what == What::Say);
+            // A title naming a body and a statement makes it the article's author ("Statement
+            // of the Ministry of Defence"). A headline that tells what the body reported
+            // («Минобороны Армении сообщило об обстреле …») is the outlet's: the body speaks
+            // where the text quotes it, and the outlet's own paragraphs stay the outlet's.
+            let said = found.iter().any(|f| f.what == What::Say)
+                && !found.iter().any(|f| matches!(f.what, What::Trigger(_) | What::Provocation));
             let body = found.iter().find_map(|f| match f.what {
                 What::Actor(i) if self.intake.actors.actors[i as usize].kind == ActorKind::Body => Some((i, f)),
                 _ => None,
@@ -686,6 +708,15 @@ impl Reader<'_> {
         // reports, which the speaker answers, is not the speaker's claim.
         let hearsay: Vec<usize> = found.iter().filter(|f| f.what == What::Hearsay).map(|f| f.end).collect();
         triggers.retain(|f| !hearsay.iter().any(|&end| end <= f.start && f.start <= end + HEARSAY_REACH));
+        // "urged the international community to respond to the blockade": an act named in what
+        // the speaker asks of others, to the end of the appeal's clause, is not reported.
+        let appeals: Vec<usize> = found.iter().filter(|f| f.what == What::Appeal).map(|f| f.end).collect();
+        let asked = |f: &Found| {
+            appeals
+                .iter()
+                .any(|&end| end <= f.start && f.start <= end + APPEAL_REACH && !self.clause_breaks(s, end..f.start))
+        };
+        triggers.retain(|f| !asked(f));
         triggers.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
         let mut event_types: Vec<Field<String>> = Vec::new();
         for f in triggers {
@@ -777,10 +808,12 @@ impl Reader<'_> {
             event_types.retain(|t| !(t.value == "prisoner_exchange" && std::mem::replace(&mut seen, true)));
         }
         // "This provocation was unleashed by …": an accusation of breaking the truce, unless
-        // the statement denies (then it names the report denied, "an information provocation").
+        // the statement denies (then it names the report denied, "an information provocation")
+        // or asks others to refrain from it ("called on the other side to refrain from
+        // provocations").
         if denial.is_none()
             && !event_types.iter().any(|t| t.value == "ceasefire_violation_accusation")
-            && let Some(f) = found.iter().find(|f| inside(f) && f.what == What::Provocation)
+            && let Some(f) = found.iter().find(|f| inside(f) && f.what == What::Provocation && !asked(f))
         {
             event_types.push(Field {
                 value: "ceasefire_violation_accusation".into(),
@@ -1068,11 +1101,16 @@ impl Reader<'_> {
 /// fighting" is no fighting).
 fn resolve(found: Vec<Found>) -> Vec<Found> {
     // "no casualties", «без потерь», "لم تقع خسائر": what a negation denies is not reported.
+    // After a denial, though, the act negated is the act denied: "denied the report, saying
+    // its units had not opened fire" denies fire.
     let negations: Vec<usize> = found.iter().filter(|f| f.what == What::Negation).map(|f| f.end).collect();
     let negated = |f: &Found| negations.iter().any(|&n| n <= f.start && f.start <= n + 2);
+    let denied = |f: &Found| {
+        matches!(f.what, What::Trigger(_)) && found.iter().any(|d| d.what == What::Deny && d.end <= f.start)
+    };
     let found: Vec<Found> = found
         .iter()
-        .filter(|f| !(matches!(f.what, What::Trigger(_) | What::Casualty(_)) && negated(f)))
+        .filter(|f| !(matches!(f.what, What::Trigger(_) | What::Casualty(_)) && negated(f) && !denied(f)))
         .copied()
         .collect();
     // Names of actors and places, and of the truce itself, hide the event words inside them.
@@ -1196,13 +1234,18 @@ fn same_event_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
 
 /// A title that gives no date of its own ("Armenia says Azerbaijan seized two positions")
 /// announces what the text then tells with its date: its drafts go when a later draft of the
-/// same speaker's party tells an event of the same type.
+/// same speaker's party tells an event of the same type. Fire of any kind counts as one:
+/// a headline's «обстрел» ("shelling", also fire at large) is the text's fire from small
+/// arms, told more closely.
 fn headline_repeats(drafts: Vec<Draft>, headline: usize) -> Vec<Draft> {
     let rest = drafts.get(headline..).unwrap_or_default();
+    fn kind(t: &Field<String>) -> &str {
+        if FIRE.contains(&t.value.as_str()) { "fire" } else { t.value.as_str() }
+    }
     let told_later = |d: &Draft| {
         rest.iter().any(|o| {
             o.claimant.value.party == d.claimant.value.party
-                && o.event_types.iter().any(|t| d.event_types.iter().any(|x| x.value == t.value))
+                && o.event_types.iter().any(|t| d.event_types.iter().any(|x| kind(x) == kind(t)))
         })
     };
     let gone: Vec<bool> =
@@ -1451,6 +1494,85 @@ mod tests {
             let d = read(text);
             assert!(d.iter().all(|d| !types(d).contains(&"position_seized")), "{text}: {d:#?}");
             assert!(d.iter().any(|d| types(d).contains(&"meeting_negotiation")), "{text}: {d:#?}");
+        }
+    }
+
+    #[test]
+    fn an_act_named_in_what_a_speaker_asks_of_others_is_not_reported() {
+        for text in [
+            "The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on Tuesday. It urged the international community to respond to the blockade of the road.",
+            "Минобороны Армении сообщило, что во вторник азербайджанские военные обстреляли Сотк. Министерство призвало международное сообщество отреагировать на блокаду дороги.",
+            "وقالت وزارة الدفاع الأرمينية إن القوات الأذربيجانية قصفت سوتك يوم الثلاثاء. ودعت الوزارة المجتمع الدولي إلى الرد على حصار الطريق.",
+        ] {
+            let d = read(text);
+            let kinds: Vec<Vec<&str>> = d.iter().map(types).collect();
+            assert_eq!(kinds, vec![vec!["shelling"]], "{text}: {d:#?}");
+        }
+        // The appeal reaches to the end of its clause only: what the speaker reports after a
+        // comma is news.
+        let d = read(
+            "The Armenian Defence Ministry said it urged the international community to react, as Azerbaijani forces shelled Sotk on Tuesday.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["shelling"]], "{d:#?}");
+        // Nor is a call to refrain from provocations an accusation.
+        let d = read(
+            "The Azerbaijani Defence Ministry said Armenian forces shelled its positions on Tuesday. It called on the Armenian side to refrain from provocations.",
+        );
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["shelling"]], "{d:#?}");
+        // Without the appeal, the same words are a report.
+        let d = read("The Armenian Defence Ministry said the blockade of the road went on on Tuesday.");
+        assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["corridor_closure"]], "{d:#?}");
+    }
+
+    #[test]
+    fn an_act_negated_after_a_denial_is_the_act_denied() {
+        let d = read(
+            "The Armenian Defence Ministry said Azerbaijani forces shelled Sotk on Tuesday.\n\n\
+             The Azerbaijani Defence Ministry denied the report, saying its units had not opened fire.",
+        );
+        let found: Vec<(&str, Vec<&str>, Polarity)> =
+            d.iter().map(|d| (d.claimant.value.party.as_str(), types(d), d.polarity.value)).collect();
+        assert_eq!(
+            found,
+            vec![("ARM", vec!["shelling"], Polarity::Asserted), ("AZE", vec!["shelling"], Polarity::Denial)],
+            "{d:#?}"
+        );
+        // Without a denial, what a negation denies is not reported.
+        let d = read("The Azerbaijani Defence Ministry said its units had not opened fire on Tuesday.");
+        assert!(d.is_empty(), "{d:#?}");
+    }
+
+    #[test]
+    fn a_headline_that_reports_a_bodys_words_makes_it_no_author() {
+        let d = read(
+            "Минобороны Армении сообщило об обстреле позиций у Сотка\n\n\
+             Во вторник азербайджанские военные открыли огонь из стрелкового оружия по позициям у Сотка, сообщило Минобороны Армении.\n\n\
+             В среду участники акции протеста пропустили по Лачинскому коридору колонну машин Красного Креста.",
+        );
+        let found: Vec<(&str, Vec<&str>)> = d.iter().map(|d| (d.claimant.value.party.as_str(), types(d))).collect();
+        // The headline's fire is the text's fire from small arms, told more closely; the
+        // outlet's own paragraph is the outlet's.
+        assert_eq!(found, vec![("ARM", vec!["small_arms_fire"]), ("MEDIA", vec!["corridor_opening"])], "{d:#?}");
+        // A title that is the body's own statement still makes it the author.
+        let d = read(
+            "Statement of the Ministry of Defence of the Republic of Armenia\n\n\
+             On November 16, Azerbaijani units opened fire at the Armenian positions near Sotk.",
+        );
+        assert_eq!(d.iter().map(|d| d.claimant.value.party.as_str()).collect::<Vec<_>>(), vec!["ARM"], "{d:#?}");
+    }
+
+    #[test]
+    fn a_date_that_opens_the_story_is_no_dateline() {
+        // "On December 12, …" and «12 декабря активисты …» tell when the event was; a dateline
+        // ("YEREVAN, November 17 -") is ended by a dash or a stop after the places of filing
+        // (a_dateline_is_neither_the_events_place_nor_its_date).
+        for text in
+            ["On November 16, Azerbaijani forces shelled Sotk.", "16 ноября азербайджанские военные обстреляли Сотк."]
+        {
+            let d = read(text);
+            assert_eq!(d.len(), 1, "{text}: {d:#?}");
+            assert_eq!(d[0].claimant.value.party, "MEDIA", "{text}");
+            assert_eq!(d[0].date.as_ref().map(|w| w.value.date.to_string()).as_deref(), Some("2021-11-16"), "{text}");
         }
     }
 

@@ -37,6 +37,9 @@ pub enum What {
     /// Words that put an act in others' reports ("after reports of", «после сообщений о»):
     /// the speaker answers them, and does not claim it.
     Hearsay,
+    /// Words of an appeal ("urged … to", «призвал», "دعت"): an act named in what the speaker
+    /// asks of others is the appeal's object, not a report.
+    Appeal,
     /// "provocation": an accusation of breaking the truce, unless it qualifies a report
     /// being denied ("an information provocation").
     Provocation,
@@ -210,6 +213,7 @@ struct Reporting {
     future: Vec<String>,
     past: Vec<String>,
     hearsay: Vec<String>,
+    appeal: Vec<String>,
     provocation: Vec<String>,
 }
 
@@ -306,6 +310,7 @@ impl Lexicon {
         add(&f.reporting.future, What::Future);
         add(&f.reporting.past, What::Past);
         add(&f.reporting.hearsay, What::Hearsay);
+        add(&f.reporting.appeal, What::Appeal);
         add(&f.reporting.provocation, What::Provocation);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
