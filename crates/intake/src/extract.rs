@@ -424,7 +424,7 @@ impl Reader<'_> {
         // "On December 12, activists blocked the road" opens the story with its date.
         let dateline = |d: &DateAt| {
             let filed = (0..d.start).all(|w| {
-                words[w].chars().all(|c| !c.is_lowercase())
+                self.span(s, w..w + 1).text.chars().all(|c| !c.is_lowercase())
                     || found
                         .iter()
                         .any(|f| f.start <= w && w < f.end && matches!(f.what, What::Place(_) | What::Actor(_)))

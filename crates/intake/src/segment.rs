@@ -54,6 +54,17 @@ pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
                 && (c == '.' || c == ',' || c == '\'')
                 && text[..i].ends_with(|d: char| d.is_ascii_digit())
                 && next.is_some_and(|n| n.is_ascii_digit()));
+        // A number glued to the next word in another script ("04.01.2023Протестующие", page
+        // noise where a time stamp runs into a headline) is two words; "5th" stays one.
+        if in_word
+            && !c.is_ascii()
+            && c.is_alphabetic()
+            && let Some(ws) = word_start.filter(|_| text[..i].ends_with(|d: char| d.is_ascii_digit()))
+        {
+            words.push(Word { range: ws..i, text: &text[ws..i] });
+            word_start = Some(i);
+            continue;
+        }
         if in_word {
             word_start.get_or_insert(i);
             continue;
@@ -112,6 +123,11 @@ mod tests {
             ]
         );
         assert_eq!(texts("قال؟ نعم.\nسطر"), vec![vec!["قال"], vec!["نعم"], vec!["سطر"]]);
+        // A stamp glued to a headline in another script is two words; an ordinal is one.
+        assert_eq!(
+            texts("09:48 / 04.01.2023протестующие позволили, on the 5th"),
+            vec![vec!["09", "48", "04.01.2023", "протестующие", "позволили", "on", "the", "5th"]]
+        );
         assert_eq!(texts("в 2.5 км от села"), vec![vec!["в", "2.5", "км", "от", "села"]]);
     }
 
