@@ -315,7 +315,6 @@ impl Intake {
                 headline = reader.drafts.len();
             }
         }
-        let drafts = headline_repeats(reader.drafts, headline);
         // Whether an event type's words name fire without a weapon ("fired on").
         let generic = |text: &str| {
             let folded = Normalized::new(text).text;
@@ -323,6 +322,7 @@ impl Intake {
                 segment::sentences(&folded).iter().flat_map(|s| s.words.iter().map(|w| w.text)).collect();
             lex.find(&words).iter().any(|f| f.what == What::GenericFire)
         };
+        let drafts = headline_repeats(reader.drafts, headline, &generic);
         let drafts = losses_with_acts(merge_repeats(denied_dates(same_event_dates(drafts), &generic)), norm.original);
         let drafts = outlet_accounts(drafts, options.published);
         let mut warnings = Vec::new();
@@ -423,8 +423,14 @@ impl Reader<'_> {
         // (or a name in capitals), and ended by a dash or a stop. Neither is the event's.
         // "On December 12, activists blocked the road" opens the story with its date.
         let dateline = |d: &DateAt| {
+            // A name in capitals has an upper-case letter and no lower-case one (Arabic has
+            // no case: only places and actors pass there), or is a time's digits.
+            let capitals = |t: &str| {
+                t.chars().all(|c| !c.is_lowercase())
+                    && (t.chars().any(char::is_uppercase) || t.chars().all(|c| c.is_ascii_digit()))
+            };
             let filed = (0..d.start).all(|w| {
-                self.span(s, w..w + 1).text.chars().all(|c| !c.is_lowercase())
+                capitals(&self.span(s, w..w + 1).text)
                     || found
                         .iter()
                         .any(|f| f.start <= w && w < f.end && matches!(f.what, What::Place(_) | What::Actor(_)))
@@ -433,7 +439,10 @@ impl Reader<'_> {
                 || gaps
                     .get(d.end)
                     .is_some_and(|g| g.trim_start().starts_with(['-', '\u{2013}', '\u{2014}', '.', '(', '|', '/']));
-            !d.relative && d.start <= 3 && filed && ended
+            // A date with nothing before it is a dateline only alone in its sentence ("16
+            // ноября." before the agency's name), not at the head of the story's words.
+            let alone = d.start > 0 || d.end >= words.len();
+            !d.relative && d.start <= 3 && filed && ended && alone
         };
         if s.opens_paragraph
             && let Some(d) = dates.first().filter(|d| dateline(d))
@@ -455,12 +464,14 @@ impl Reader<'_> {
         });
         let statements = self.statements(&found, &words);
         if index == 0 {
-            // A title naming a body and a statement makes it the article's author ("Statement
-            // of the Ministry of Defence"). A headline that tells what the body reported
-            // («Минобороны Армении сообщило об обстреле …») is the outlet's: the body speaks
-            // where the text quotes it, and the outlet's own paragraphs stay the outlet's.
-            let said = found.iter().any(|f| f.what == What::Say)
-                && !found.iter().any(|f| matches!(f.what, What::Trigger(_) | What::Provocation));
+            // A title naming a body and its statement makes it the article's author
+            // ("Statement of the Ministry of Defence", also "… on the shelling of Sotk"). A
+            // headline that tells what the body reported («Минобороны Армении сообщило об
+            // обстреле …») is the outlet's: the body speaks where the text quotes it, and the
+            // outlet's own paragraphs stay the outlet's.
+            let said = found.iter().any(|f| f.what == What::Statement)
+                || (found.iter().any(|f| f.what == What::Say)
+                    && !found.iter().any(|f| matches!(f.what, What::Trigger(_) | What::Provocation)));
             let body = found.iter().find_map(|f| match f.what {
                 What::Actor(i) if self.intake.actors.actors[i as usize].kind == ActorKind::Body => Some((i, f)),
                 _ => None,
@@ -665,6 +676,12 @@ impl Reader<'_> {
         // Event types, strongest (longest phrase) first, once each.
         let mut triggers: Vec<&Found> =
             found.iter().filter(|f| inside(f) && matches!(f.what, What::Trigger(_))).collect();
+        // An act negated is the act denied in a denial ("denied the report, saying its units
+        // had not opened fire"); in any other statement it is not reported (`resolve` kept it
+        // for a denial somewhere before it in the sentence).
+        if denial.is_none() {
+            triggers.retain(|f| !negated(found, f));
+        }
         // "will exchange", «будут выведены», "سيتم انسحاب", "provides for the return": an act a
         // future or an obligation puts ahead is foreseen (an agreement's terms, a plan), not
         // reported. A meeting or a ceasefire announced ahead is still news.
@@ -710,13 +727,23 @@ impl Reader<'_> {
         triggers.retain(|f| !hearsay.iter().any(|&end| end <= f.start && f.start <= end + HEARSAY_REACH));
         // "urged the international community to respond to the blockade": an act named in what
         // the speaker asks of others, to the end of the appeal's clause, is not reported.
-        let appeals: Vec<usize> = found.iter().filter(|f| f.what == What::Appeal).map(|f| f.end).collect();
-        let asked = |f: &Found| {
-            appeals
-                .iter()
-                .any(|&end| end <= f.start && f.start <= end + APPEAL_REACH && !self.clause_breaks(s, end..f.start))
-        };
-        triggers.retain(|f| !asked(f));
+        // The object ends at a comma, a reporting word ("urged restraint and said …") or a
+        // new clause ("… to respond after troops advanced").
+        let appeals: Vec<usize> =
+            found.iter().filter(|f| f.what == What::Appeal && f.start >= words.start).map(|f| f.end).collect();
+        let ends: Vec<usize> = found
+            .iter()
+            .filter(|f| matches!(f.what, What::AppealEnd | What::Say | What::Deny | What::Accuse | What::Continue))
+            .map(|f| f.start)
+            .collect();
+        triggers.retain(|f| {
+            !appeals.iter().any(|&end| {
+                end <= f.start
+                    && f.start <= end + APPEAL_REACH
+                    && !self.clause_breaks(s, end..f.start)
+                    && !ends.iter().any(|&e| end <= e && e < f.start)
+            })
+        });
         triggers.sort_by_key(|f| (std::cmp::Reverse(f.end - f.start), f.start));
         let mut event_types: Vec<Field<String>> = Vec::new();
         for f in triggers {
@@ -808,12 +835,11 @@ impl Reader<'_> {
             event_types.retain(|t| !(t.value == "prisoner_exchange" && std::mem::replace(&mut seen, true)));
         }
         // "This provocation was unleashed by …": an accusation of breaking the truce, unless
-        // the statement denies (then it names the report denied, "an information provocation")
-        // or asks others to refrain from it ("called on the other side to refrain from
-        // provocations").
+        // the statement denies (then it names the report denied, "an information provocation").
+        // ("Refrain from provocations" is a negation: see `resolve`.)
         if denial.is_none()
             && !event_types.iter().any(|t| t.value == "ceasefire_violation_accusation")
-            && let Some(f) = found.iter().find(|f| inside(f) && f.what == What::Provocation && !asked(f))
+            && let Some(f) = found.iter().find(|f| inside(f) && f.what == What::Provocation)
         {
             event_types.push(Field {
                 value: "ceasefire_violation_accusation".into(),
@@ -1096,6 +1122,12 @@ impl Reader<'_> {
     }
 }
 
+/// Whether a negation stands up to three words before `f` ("no casualties", "refrain from
+/// provocations").
+fn negated(found: &[Found], f: &Found) -> bool {
+    found.iter().any(|n| n.what == What::Negation && n.end <= f.start && f.start <= n.end + 2)
+}
+
 /// Drops phrases inside the names of actors and places (the "Defence" of "Ministry of
 /// Defence" is no event), and triggers inside longer triggers of another type ("stopped the
 /// fighting" is no fighting).
@@ -1103,14 +1135,17 @@ fn resolve(found: Vec<Found>) -> Vec<Found> {
     // "no casualties", «без потерь», "لم تقع خسائر": what a negation denies is not reported.
     // After a denial, though, the act negated is the act denied: "denied the report, saying
     // its units had not opened fire" denies fire.
-    let negations: Vec<usize> = found.iter().filter(|f| f.what == What::Negation).map(|f| f.end).collect();
-    let negated = |f: &Found| negations.iter().any(|&n| n <= f.start && f.start <= n + 2);
+    // (`draft_as` then keeps it only in a statement that denies.)
     let denied = |f: &Found| {
         matches!(f.what, What::Trigger(_)) && found.iter().any(|d| d.what == What::Deny && d.end <= f.start)
     };
     let found: Vec<Found> = found
         .iter()
-        .filter(|f| !(matches!(f.what, What::Trigger(_) | What::Casualty(_)) && negated(f) && !denied(f)))
+        .filter(|f| {
+            !(matches!(f.what, What::Trigger(_) | What::Casualty(_) | What::Provocation)
+                && negated(&found, f)
+                && !denied(f))
+        })
         .copied()
         .collect();
     // Names of actors and places, and of the truce itself, hide the event words inside them.
@@ -1234,18 +1269,19 @@ fn same_event_dates(mut drafts: Vec<Draft>) -> Vec<Draft> {
 
 /// A title that gives no date of its own ("Armenia says Azerbaijan seized two positions")
 /// announces what the text then tells with its date: its drafts go when a later draft of the
-/// same speaker's party tells an event of the same type. Fire of any kind counts as one:
-/// a headline's «обстрел» ("shelling", also fire at large) is the text's fire from small
-/// arms, told more closely.
-fn headline_repeats(drafts: Vec<Draft>, headline: usize) -> Vec<Draft> {
+/// same speaker's party tells an event of the same type. A headline's fire that names no
+/// weapon (a headline's «обстрел», "shelling" and fire at large) is the text's fire of any
+/// kind, told more closely; a headline's drone strike is not the text's small-arms fire.
+fn headline_repeats(drafts: Vec<Draft>, headline: usize, generic: &dyn Fn(&str) -> bool) -> Vec<Draft> {
     let rest = drafts.get(headline..).unwrap_or_default();
-    fn kind(t: &Field<String>) -> &str {
-        if FIRE.contains(&t.value.as_str()) { "fire" } else { t.value.as_str() }
-    }
+    let fire = |t: &Field<String>| FIRE.contains(&t.value.as_str());
+    let same = |headline: &Field<String>, text: &Field<String>| {
+        headline.value == text.value || (fire(headline) && fire(text) && generic(&headline.span.text))
+    };
     let told_later = |d: &Draft| {
         rest.iter().any(|o| {
             o.claimant.value.party == d.claimant.value.party
-                && o.event_types.iter().any(|t| d.event_types.iter().any(|x| kind(x) == kind(t)))
+                && o.event_types.iter().any(|t| d.event_types.iter().any(|x| same(x, t)))
         })
     };
     let gone: Vec<bool> =
@@ -1514,11 +1550,25 @@ mod tests {
             "The Armenian Defence Ministry said it urged the international community to react, as Azerbaijani forces shelled Sotk on Tuesday.",
         );
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["shelling"]], "{d:#?}");
-        // Nor is a call to refrain from provocations an accusation.
+        // The object ends at a reporting word or a new clause, and «بحث» ("discussed") is no
+        // appeal under its proclitic.
+        for text in [
+            "The Armenian Defence Ministry urged restraint and said Azerbaijani forces shelled Sotk on Tuesday.",
+            "The Armenian Defence Ministry said it urged the CSTO to respond after Azerbaijani forces shelled Sotk on Tuesday.",
+            "وقالت وزارة الدفاع الأرمينية إن باشينيان بحث مع بوتين قصف القوات الأذربيجانية سوتك يوم الثلاثاء.",
+        ] {
+            let d = read(text);
+            assert!(d.iter().any(|d| types(d).contains(&"shelling")), "{text}: {d:#?}");
+        }
+        // Nor is a call to refrain from provocations an accusation (a call to stop them is).
         let d = read(
             "The Azerbaijani Defence Ministry said Armenian forces shelled its positions on Tuesday. It called on the Armenian side to refrain from provocations.",
         );
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["shelling"]], "{d:#?}");
+        let d = read(
+            "The Azerbaijani Defence Ministry said Armenian forces shelled its positions on Tuesday. It called on the Armenian side to stop its provocations.",
+        );
+        assert!(d.iter().any(|d| types(d).contains(&"ceasefire_violation_accusation")), "{d:#?}");
         // Without the appeal, the same words are a report.
         let d = read("The Armenian Defence Ministry said the blockade of the road went on on Tuesday.");
         assert_eq!(d.iter().map(types).collect::<Vec<_>>(), vec![vec!["corridor_closure"]], "{d:#?}");
@@ -1537,9 +1587,14 @@ mod tests {
             vec![("ARM", vec!["shelling"], Polarity::Asserted), ("AZE", vec!["shelling"], Polarity::Denial)],
             "{d:#?}"
         );
-        // Without a denial, what a negation denies is not reported.
+        // Without a denial, what a negation denies is not reported, even after another
+        // speaker's denial in the same sentence.
         let d = read("The Azerbaijani Defence Ministry said its units had not opened fire on Tuesday.");
         assert!(d.is_empty(), "{d:#?}");
+        let d = read(
+            "The Armenian Defence Ministry denied the report, while the Russian Defence Ministry said there had been no shooting near Sotk on Tuesday.",
+        );
+        assert!(d.iter().all(|d| d.claimant.value.party != "RUS"), "{d:#?}");
     }
 
     #[test]
@@ -1553,12 +1608,23 @@ mod tests {
         // The headline's fire is the text's fire from small arms, told more closely; the
         // outlet's own paragraph is the outlet's.
         assert_eq!(found, vec![("ARM", vec!["small_arms_fire"]), ("MEDIA", vec!["corridor_opening"])], "{d:#?}");
-        // A title that is the body's own statement still makes it the author.
+        // A title that is the body's own statement still makes it the author, naming the
+        // event or not.
+        for title in [
+            "Statement of the Ministry of Defence of the Republic of Armenia",
+            "Statement of the Ministry of Defence of the Republic of Armenia on the shelling of Sotk",
+        ] {
+            let d = read(&format!(
+                "{title}\n\nOn November 16, Azerbaijani units opened fire at the Armenian positions near Sotk."
+            ));
+            assert!(d.iter().all(|d| d.claimant.value.party == "ARM") && !d.is_empty(), "{title}: {d:#?}");
+        }
+        // A headline's drone strike is not the text's fire from small arms.
         let d = read(
-            "Statement of the Ministry of Defence of the Republic of Armenia\n\n\
-             On November 16, Azerbaijani units opened fire at the Armenian positions near Sotk.",
+            "Armenia reports a drone strike near Sotk\n\n\
+             On Tuesday Azerbaijani forces fired on positions near Sotk with small arms, the Armenian Defence Ministry said.",
         );
-        assert_eq!(d.iter().map(|d| d.claimant.value.party.as_str()).collect::<Vec<_>>(), vec!["ARM"], "{d:#?}");
+        assert!(d.iter().any(|d| types(d).contains(&"drone_strike")), "{d:#?}");
     }
 
     #[test]
@@ -1566,9 +1632,12 @@ mod tests {
         // "On December 12, …" and «12 декабря активисты …» tell when the event was; a dateline
         // ("YEREVAN, November 17 -") is ended by a dash or a stop after the places of filing
         // (a_dateline_is_neither_the_events_place_nor_its_date).
-        for text in
-            ["On November 16, Azerbaijani forces shelled Sotk.", "16 ноября азербайджанские военные обстреляли Сотк."]
-        {
+        for text in [
+            "On November 16, Azerbaijani forces shelled Sotk.",
+            "16 ноября азербайджанские военные обстреляли Сотк.",
+            "16 ноября (около 14:00) азербайджанские военные обстреляли Сотк.",
+            "وفي 16 تشرين الثاني (نوفمبر) قصفت القوات الأذربيجانية سوتك.",
+        ] {
             let d = read(text);
             assert_eq!(d.len(), 1, "{text}: {d:#?}");
             assert_eq!(d[0].claimant.value.party, "MEDIA", "{text}");

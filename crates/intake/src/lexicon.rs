@@ -40,6 +40,11 @@ pub enum What {
     /// Words of an appeal ("urged … to", «призвал», "دعت"): an act named in what the speaker
     /// asks of others is the appeal's object, not a report.
     Appeal,
+    /// Words that end an appeal's object: a new clause ("after", «после того как», "بعد أن").
+    AppealEnd,
+    /// Words that name a body's own statement in a title ("Statement of the Ministry of
+    /// Defence", «Заявление», "بيان").
+    Statement,
     /// "provocation": an accusation of breaking the truce, unless it qualifies a report
     /// being denied ("an information provocation").
     Provocation,
@@ -214,6 +219,8 @@ struct Reporting {
     past: Vec<String>,
     hearsay: Vec<String>,
     appeal: Vec<String>,
+    appeal_end: Vec<String>,
+    statement: Vec<String>,
     provocation: Vec<String>,
 }
 
@@ -311,6 +318,8 @@ impl Lexicon {
         add(&f.reporting.past, What::Past);
         add(&f.reporting.hearsay, What::Hearsay);
         add(&f.reporting.appeal, What::Appeal);
+        add(&f.reporting.appeal_end, What::AppealEnd);
+        add(&f.reporting.statement, What::Statement);
         add(&f.reporting.provocation, What::Provocation);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
         add(&f.casualties.wounded, What::Casualty(Casualty::Wounded));
