@@ -42,6 +42,9 @@ pub enum What {
     Appeal,
     /// Words that end an appeal's object: a new clause ("after", «после того как», "بعد أن").
     AppealEnd,
+    /// "Refrain from" («воздержаться от», "الامتناع عن"): like a negation, and a provocation
+    /// after it is no accusation.
+    Refrain,
     /// Words that name a body's own statement in a title ("Statement of the Ministry of
     /// Defence", «Заявление», "بيان").
     Statement,
@@ -220,6 +223,7 @@ struct Reporting {
     hearsay: Vec<String>,
     appeal: Vec<String>,
     appeal_end: Vec<String>,
+    refrain: Vec<String>,
     statement: Vec<String>,
     provocation: Vec<String>,
 }
@@ -319,6 +323,7 @@ impl Lexicon {
         add(&f.reporting.hearsay, What::Hearsay);
         add(&f.reporting.appeal, What::Appeal);
         add(&f.reporting.appeal_end, What::AppealEnd);
+        add(&f.reporting.refrain, What::Refrain);
         add(&f.reporting.statement, What::Statement);
         add(&f.reporting.provocation, What::Provocation);
         add(&f.casualties.killed, What::Casualty(Casualty::Killed));
@@ -407,7 +412,12 @@ impl Lexicon {
         if let Some(stemmer) = &stemmer {
             // Months and weekdays are listed in every form they take, and matched as listed:
             // «среду» cut to «сред» would find «среди» ("among").
-            for e in entries.iter_mut().filter(|e| !matches!(e.what, What::Month(_) | What::Weekday(_))) {
+            // So are the words that end an appeal and name a statement: «после» cut to «посл»
+            // would find «послов» ("ambassadors").
+            for e in entries
+                .iter_mut()
+                .filter(|e| !matches!(e.what, What::Month(_) | What::Weekday(_) | What::AppealEnd | What::Statement))
+            {
                 for w in e.words.iter_mut() {
                     // A Russian reflexive verb stays whole: its stem would lose what tells it
                     // from the verb it is made from (see `word_matches`).
@@ -473,7 +483,7 @@ impl Lexicon {
         // Names take only case endings («Лачина», «Шуше»), and only in Russian.
         let suffix = match what {
             What::Place(_) if self.lang == Lang::Ru => 2,
-            What::Place(_) | What::Month(_) | What::Weekday(_) => 0,
+            What::Place(_) | What::Month(_) | What::Weekday(_) | What::AppealEnd | What::Statement => 0,
             _ => self.suffix,
         };
         let n = lex.chars().count();
@@ -510,6 +520,8 @@ impl Lexicon {
                 | What::Accuse
                 | What::Continue
                 | What::Anaphora
+                | What::AppealEnd
+                | What::Statement
         ) && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
     }
 
