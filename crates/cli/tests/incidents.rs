@@ -340,6 +340,59 @@ fn monitors_attach_detach_merge_and_split_with_versions() {
 }
 
 #[test]
+fn a_list_by_place_finds_an_incident_by_each_claims_box_and_by_the_box_they_cover() {
+    let app = TestApp::spawn();
+    let m = &app.client;
+    let a = submit(&app, &claim_at("ARM", "AZE", "shelling", 45.70, 40.10, "2022-05-01T10:00:00Z"));
+    let far = submit(&app, &claim_at("ARM", "AZE", "shelling", 46.70, 39.50, "2022-08-01T10:00:00Z"));
+    let (one, other) = (common::incident_of(&app, &a).expect("a"), common::incident_of(&app, &far).expect("far"));
+    let ids = |q: &[(&str, &str)]| -> Vec<String> {
+        let page = app.get("/api/v1/incidents", q);
+        assert_eq!(page.status, 200, "{}", page.body);
+        page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect()
+    };
+    let (near_a, near_far, between) = ("45.6,40.0,45.8,40.2", "46.6,39.4,46.8,39.6", "46.1,39.7,46.3,39.9");
+    // One claim each: found by the claim's place and time.
+    assert_eq!(ids(&[("bbox", near_a)]), vec![one.clone()]);
+    assert_eq!(ids(&[("bbox", near_far)]), vec![other.clone()]);
+    assert!(ids(&[("bbox", between)]).is_empty());
+    assert_eq!(
+        ids(&[("bbox", near_a), ("from", "2022-04-30T00:00:00Z"), ("to", "2022-05-02T00:00:00Z")]),
+        vec![one.clone()]
+    );
+    assert!(ids(&[("bbox", near_a), ("from", "2022-06-01T00:00:00Z")]).is_empty());
+    // Merged, the incident covers the box between its claims, and the merged one is gone.
+    let merged = post(
+        m,
+        &format!("/api/v1/incidents/{other}/merge"),
+        json!({"into": one, "reason": "Same battery", "version": version(&app, &other)}),
+    );
+    assert_eq!(merged.status, 200, "{}", merged.body);
+    assert_eq!(ids(&[("bbox", between)]), vec![one.clone()]);
+    assert_eq!(ids(&[("bbox", near_far)]), vec![one.clone()]);
+    assert_eq!(
+        ids(&[("bbox", between), ("from", "2022-06-01T00:00:00Z"), ("to", "2022-06-30T00:00:00Z")]),
+        vec![one.clone()]
+    );
+    // Detached again, each is where its one claim is.
+    let detached = post(
+        m,
+        &format!("/api/v1/incidents/{one}/claims/{far}/detach"),
+        json!({"reason": "Months apart", "version": version(&app, &one)}),
+    );
+    assert_eq!(detached.status, 201, "{}", detached.body);
+    let split = detached.body["id"].as_str().expect("id").to_owned();
+    assert!(ids(&[("bbox", between)]).is_empty());
+    assert_eq!(ids(&[("bbox", near_a)]), vec![one.clone()]);
+    assert_eq!(ids(&[("bbox", near_far)]), vec![split]);
+    // The same after the projections are rebuilt from the journal.
+    let before = app.get("/api/v1/incidents", &[("bbox", "45,39,47,41")]).body;
+    app.store.rebuild_blocking().expect("rebuild");
+    assert_eq!(app.get("/api/v1/incidents", &[("bbox", "45,39,47,41")]).body, before);
+    assert!(ids(&[("bbox", between)]).is_empty());
+}
+
+#[test]
 fn incidents_filter_by_state_attribution_and_deadline() {
     // The bundled scenario with a reported-state deadline of zero hours: everything reported is overdue.
     let dir = tempfile::tempdir().expect("dir");
