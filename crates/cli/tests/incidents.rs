@@ -339,6 +339,13 @@ fn monitors_attach_detach_merge_and_split_with_versions() {
     assert_eq!(app.get("/api/v1/incidents", &[("limit", "500")]).body, before);
 }
 
+/// The ids of the incidents `GET /api/v1/incidents` lists with the query `q`.
+fn incident_ids(app: &TestApp, q: &[(&str, &str)]) -> Vec<String> {
+    let page = app.get("/api/v1/incidents", q);
+    assert_eq!(page.status, 200, "{}", page.body);
+    page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect()
+}
+
 #[test]
 fn a_list_by_place_finds_an_incident_by_each_claims_box_and_by_the_box_they_cover() {
     let app = TestApp::spawn();
@@ -346,11 +353,7 @@ fn a_list_by_place_finds_an_incident_by_each_claims_box_and_by_the_box_they_cove
     let a = submit(&app, &claim_at("ARM", "AZE", "shelling", 45.70, 40.10, "2022-05-01T10:00:00Z"));
     let far = submit(&app, &claim_at("ARM", "AZE", "shelling", 46.70, 39.50, "2022-08-01T10:00:00Z"));
     let (one, other) = (common::incident_of(&app, &a).expect("a"), common::incident_of(&app, &far).expect("far"));
-    let ids = |q: &[(&str, &str)]| -> Vec<String> {
-        let page = app.get("/api/v1/incidents", q);
-        assert_eq!(page.status, 200, "{}", page.body);
-        page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect()
-    };
+    let ids = |q: &[(&str, &str)]| incident_ids(&app, q);
     let (near_a, near_far, between) = ("45.6,40.0,45.8,40.2", "46.6,39.4,46.8,39.6", "46.1,39.7,46.3,39.9");
     // One claim each: found by the claim's place and time.
     assert_eq!(ids(&[("bbox", near_a)]), vec![one.clone()]);
@@ -414,11 +417,7 @@ fn incidents_filter_by_state_attribution_and_deadline() {
     );
     assert_eq!(moved.status, 200);
     std::thread::sleep(std::time::Duration::from_millis(5));
-    let ids = |q: &[(&str, &str)]| -> Vec<String> {
-        let page = app.get("/api/v1/incidents", q);
-        assert_eq!(page.status, 200, "{}", page.body);
-        page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect()
-    };
+    let ids = |q: &[(&str, &str)]| incident_ids(&app, q);
     assert_eq!(ids(&[("overdue", "true")]), vec![ia.clone()]);
     assert_eq!(ids(&[("state", "under_review")]), vec![ib.clone()]);
     assert_eq!(ids(&[("type", "drone_strike")]), vec![ib.clone()]);

@@ -435,22 +435,16 @@ impl Reader<'_> {
                         .iter()
                         .any(|f| f.start <= w && w < f.end && matches!(f.what, What::Place(_) | What::Actor(_)))
             });
+            // Ended by the sentence's end, a dash, a stop, a bar, a slash or a bracket. A date
+            // with nothing before it takes a bracket only before an agency's name ("Nov 17
+            // (Reuters) -"), not at the head of the story's words ("16 ноября (около 14:00)
+            // военные …").
+            let after = gaps.get(d.end).map_or("", |g| g.trim_start());
             let ended = d.end >= words.len()
-                || gaps
-                    .get(d.end)
-                    .is_some_and(|g| g.trim_start().starts_with(['-', '\u{2013}', '\u{2014}', '.', '(', '|', '/']));
-            // A date with nothing before it is a dateline only alone in its sentence ("16
-            // ноября." before the agency's name) or before a dash or an agency's name in
-            // brackets ("Nov 17 (Reuters) -"), not at the head of the story's words ("16
-            // ноября (около 14:00) военные …").
-            let alone = d.start > 0
-                || d.end >= words.len()
-                || gaps.get(d.end).is_some_and(|g| {
-                    let g = g.trim_start();
-                    g.starts_with(['-', '\u{2013}', '\u{2014}', '.', '|', '/'])
-                        || (g.starts_with('(') && self.span(s, d.end..d.end + 1).text.chars().any(char::is_uppercase))
-                });
-            !d.relative && d.start <= 3 && filed && ended && alone
+                || after.starts_with(['-', '\u{2013}', '\u{2014}', '.', '|', '/'])
+                || (after.starts_with('(')
+                    && (d.start > 0 || self.span(s, d.end..d.end + 1).text.chars().any(char::is_uppercase)));
+            !d.relative && d.start <= 3 && filed && ended
         };
         if s.opens_paragraph
             && let Some(d) = dates.first().filter(|d| dateline(d))

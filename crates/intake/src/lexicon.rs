@@ -108,6 +108,16 @@ pub enum What {
     Actor(u16),
 }
 
+impl What {
+    /// Phrases matched only as listed, without stems or added letters: months and weekdays
+    /// (listed in every form; «среду» cut to «сред» would find «среди», "among"), the words
+    /// that end an appeal and those that name a statement («после» cut to «посл» would find
+    /// «послов», "ambassadors").
+    fn as_listed(self) -> bool {
+        matches!(self, What::Month(_) | What::Weekday(_) | What::AppealEnd | What::Statement)
+    }
+}
+
 /// Kinds of casualty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Casualty {
@@ -410,14 +420,7 @@ impl Lexicon {
             Lang::Ar => None,
         };
         if let Some(stemmer) = &stemmer {
-            // Months and weekdays are listed in every form they take, and matched as listed:
-            // «среду» cut to «сред» would find «среди» ("among").
-            // So are the words that end an appeal and name a statement: «после» cut to «посл»
-            // would find «послов» ("ambassadors").
-            for e in entries
-                .iter_mut()
-                .filter(|e| !matches!(e.what, What::Month(_) | What::Weekday(_) | What::AppealEnd | What::Statement))
-            {
+            for e in entries.iter_mut().filter(|e| !e.what.as_listed()) {
                 for w in e.words.iter_mut() {
                     // A Russian reflexive verb stays whole: its stem would lose what tells it
                     // from the verb it is made from (see `word_matches`).
@@ -483,7 +486,8 @@ impl Lexicon {
         // Names take only case endings («Лачина», «Шуше»), and only in Russian.
         let suffix = match what {
             What::Place(_) if self.lang == Lang::Ru => 2,
-            What::Place(_) | What::Month(_) | What::Weekday(_) | What::AppealEnd | What::Statement => 0,
+            What::Place(_) => 0,
+            w if w.as_listed() => 0,
             _ => self.suffix,
         };
         let n = lex.chars().count();
@@ -510,19 +514,9 @@ impl Lexicon {
         };
         // Not for reporting words, whose stems the nouns of the trade share ("reporters",
         // "statements"): they are listed in the forms that report.
-        !matches!(
-            what,
-            What::Place(_)
-                | What::Month(_)
-                | What::Weekday(_)
-                | What::Say
-                | What::Deny
-                | What::Accuse
-                | What::Continue
-                | What::Anaphora
-                | What::AppealEnd
-                | What::Statement
-        ) && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
+        !what.as_listed()
+            && !matches!(what, What::Place(_) | What::Say | What::Deny | What::Accuse | What::Continue | What::Anaphora)
+            && rust_stemmers::Stemmer::create(algorithm).stem(form) == lex
     }
 
     fn phrase_at(&self, e: &Entry, forms: &[Vec<(&str, bool)>], at: usize) -> bool {
