@@ -396,6 +396,61 @@ fn a_list_by_place_finds_an_incident_by_each_claims_box_and_by_the_box_they_cove
 }
 
 #[test]
+fn a_list_by_place_pages_alike_from_the_newest_incidents_and_from_the_r_trees() {
+    let app = TestApp::spawn();
+    let m = &app.client;
+    // Three incidents in the box, older than the 25 elsewhere that a page of one reads in
+    // order (20 rows) before it asks the R*Trees; two of the three are merged, so that one
+    // is listed by its own area entry and one by its claim's.
+    let when = |i: usize| format!("2022-{:02}-{:02}T10:00:00Z", 1 + i / 9, 1 + 3 * (i % 9));
+    let inside: Vec<String> = (0..3)
+        .map(|i| {
+            let c = submit(&app, &claim_at("ARM", "AZE", "shelling", 45.70 + 0.01 * i as f64, 40.10, &when(i)));
+            common::incident_of(&app, &c).expect("incident")
+        })
+        .collect();
+    for i in 3..28 {
+        submit(&app, &claim_at("AZE", "ARM", "shelling", 46.70, 39.50, &when(i)));
+    }
+    let merged = post(
+        m,
+        &format!("/api/v1/incidents/{}/merge", inside[1]),
+        json!({"into": inside[0], "reason": "Same battery", "version": version(&app, &inside[1])}),
+    );
+    assert_eq!(merged.status, 200, "{}", merged.body);
+    let pages = |q: &[(&str, &str)]| {
+        let mut ids = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut query = q.to_vec();
+            query.push(("limit", "1"));
+            if let Some(c) = &cursor {
+                query.push(("cursor", c));
+            }
+            let page = app.get("/api/v1/incidents", &query);
+            assert_eq!(page.status, 200, "{}", page.body);
+            ids.extend(
+                page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()),
+            );
+            match page.body["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => return ids,
+            }
+        }
+    };
+    let in_box = ("bbox", "45.6,40.0,45.8,40.2");
+    assert_eq!(pages(&[in_box]), vec![inside[2].clone(), inside[0].clone()]);
+    assert_eq!(pages(&[in_box, ("from", "2022-01-05T00:00:00Z")]), vec![inside[2].clone()]);
+    assert_eq!(pages(&[in_box, ("to", "2022-01-02T00:00:00Z")]), vec![inside[0].clone()]);
+    // The box between the merged claims is in their incident's area alone.
+    assert_eq!(pages(&[("bbox", "45.705,40.0,45.709,40.2")]), vec![inside[0].clone()]);
+    assert_eq!(pages(&[("bbox", "45.6,40.0,47,40.2")]).len(), 2);
+    assert_eq!(pages(&[("bbox", "45,39,47,41")]).len(), 27);
+    let weeks = app.get("/api/v1/incidents/weeks", &[in_box]);
+    assert_eq!(weeks.body, json!([{"week": "2021-12-27", "count": 1}, {"week": "2022-01-03", "count": 1}]));
+}
+
+#[test]
 fn incidents_filter_by_state_attribution_and_deadline() {
     // The bundled scenario with a reported-state deadline of zero hours: everything reported is overdue.
     let dir = tempfile::tempdir().expect("dir");

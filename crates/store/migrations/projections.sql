@@ -139,6 +139,8 @@ CREATE INDEX incidents_occurred ON incidents (occurred_from);
 -- For lists: the box and the time (hours since the epoch) all the incident's claims cover.
 -- Time is an axis so that a list by place and dates reads only that period, and so that new
 -- incidents, which are mostly recent, are inserted near each other.
+-- An incident a placement opens has no entry here until its claims change: its box and time
+-- are then its one claim's, and lists find it through claims_rtree.
 CREATE VIRTUAL TABLE incidents_area USING rtree (rid, min_lon, max_lon, min_lat, max_lat, min_t, max_t);
 
 -- Which incident each claim is in, and how it got there.
@@ -152,7 +154,8 @@ CREATE TABLE incident_claims (
 ) STRICT;
 CREATE INDEX incident_claims_incident ON incident_claims (incident);
 
--- The journal entries that concern each incident: its history.
+-- The journal entries that concern each incident besides the one that opened it
+-- (incidents.opened_seq): its history.
 CREATE TABLE incident_history (
     incident TEXT    NOT NULL,
     seq      INTEGER NOT NULL,

@@ -495,8 +495,10 @@ fn detail(
     let mut proposed: Vec<Value> = Vec::new();
     let history = conn
         .prepare_cached(
-            "SELECT j.seq, j.kind, j.actor, j.received_at, j.payload FROM incident_history h
-             JOIN journal j ON j.seq = h.seq WHERE h.incident = ?1 ORDER BY j.seq",
+            "WITH h (seq) AS (SELECT seq FROM incident_history WHERE incident = ?1
+                              UNION SELECT opened_seq FROM incidents WHERE id = ?1)
+             SELECT j.seq, j.kind, j.actor, j.received_at, j.payload FROM h
+             JOIN journal j ON j.seq = h.seq ORDER BY j.seq",
         )?
         .query_map([id], |r| {
             let payload: Vec<u8> = r.get(4)?;
@@ -609,44 +611,70 @@ impl Store {
     }
 
     /// Incidents matching a filter, newest first.
+    ///
+    /// A filter by place is answered one of two ways. The newest incidents are first read in
+    /// order, each checked against the box, up to a bound: a box over much of the map fills
+    /// its page there. A page still short then comes from the R*Trees, which find the few
+    /// incidents of a small box wherever they are in time.
     pub async fn incidents(&self, filter: IncidentFilter) -> Result<IncidentPage, StoreError> {
         let Some(scenario) = self.scenario() else { return Err(StoreError::NotInitialised) };
         self.read(move |c| {
             let now = chrono::Utc::now().timestamp_millis();
-            let Selection { from_sql, mut clauses, mut args } = select(&filter, &scenario);
-            let arg = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
-                args.push(v);
-                format!("?{}", args.len())
-            };
+            let Selection { mut clauses, mut args, near } = select(&filter, &scenario);
             let f = &filter.claims;
             if let Some(before) = f.before_seq {
-                clauses.push(format!("i.rid < {}", arg(Box::new(before as i64), &mut args)));
+                args.push(Box::new(before as i64));
+                clauses.push(format!("i.rid < ?{}", args.len()));
             }
             let limit = i64::from(f.limit);
-            let sql = format!(
-                "SELECT {SUMMARY} FROM {from_sql} WHERE {} ORDER BY i.rid DESC LIMIT {}",
-                clauses.join(" AND "),
-                arg(Box::new(limit + 1), &mut args)
-            );
-            let mut stmt = c.prepare(&sql)?;
-            let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-            let mut rows = stmt.query(params.as_slice())?;
-            let mut items = Vec::new();
-            let mut last = None;
-            let mut more = false;
-            while let Some(r) = rows.next()? {
-                if items.len() as i64 == limit {
-                    more = true;
-                    break;
+            args.push(Box::new(limit + 1));
+            let limit_arg = format!("?{}", args.len());
+            let page = |clauses: &[String], args: &[Box<dyn ToSql>]| -> Result<IncidentPage, StoreError> {
+                let sql = format!(
+                    "SELECT {SUMMARY} FROM incidents i WHERE {} ORDER BY i.rid DESC LIMIT {limit_arg}",
+                    clauses.join(" AND ")
+                );
+                let mut stmt = c.prepare(&sql)?;
+                let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+                let mut rows = stmt.query(params.as_slice())?;
+                let mut items = Vec::new();
+                let mut last = None;
+                let mut more = false;
+                while let Some(r) = rows.next()? {
+                    if items.len() as i64 == limit {
+                        more = true;
+                        break;
+                    }
+                    let (rid, s) = summary(r, &scenario, now)?;
+                    last = Some(rid as u64);
+                    items.push(s);
                 }
-                let (rid, s) = summary(r, &scenario, now)?;
-                last = Some(rid as u64);
-                items.push(s);
+                Ok(IncidentPage { items, next_cursor: if more { last.map(encode_cursor) } else { None } })
+            };
+            let Some(near) = near else { return page(&clauses, &args) };
+            // The newest incidents, in order, up to the bound.
+            let top: i64 = match f.before_seq {
+                Some(before) => before as i64,
+                None => c.query_row("SELECT coalesce(max(rid), 0) + 1 FROM incidents", [], |r| r.get(0))?,
+            };
+            let lowest = top - walk_rows(limit);
+            let mut walk = clauses.clone();
+            walk.push(format!("i.rid >= {lowest}"));
+            let walked = page(&walk, &args)?;
+            if walked.next_cursor.is_some() || lowest <= 1 {
+                return Ok(walked);
             }
-            Ok(IncidentPage { items, next_cursor: if more { last.map(encode_cursor) } else { None } })
+            clauses.push(near);
+            page(&clauses, &args)
         })
         .await
     }
+}
+
+/// How many of the newest incidents a list by place reads in order before it asks the
+/// R*Trees: enough for a box over a tenth of the incidents to fill its page.
+fn walk_rows(limit: i64) -> i64 {
+    10 * (limit + 1)
 }
 
 /// How many incidents a filter finds, per week of their start.
@@ -664,11 +692,12 @@ impl Store {
     pub async fn incident_weeks(&self, filter: IncidentFilter) -> Result<Vec<WeekCount>, StoreError> {
         let Some(scenario) = self.scenario() else { return Err(StoreError::NotInitialised) };
         self.read(move |c| {
-            let Selection { from_sql, clauses, args } = select(&filter, &scenario);
+            let Selection { mut clauses, args, near } = select(&filter, &scenario);
+            clauses.extend(near);
             // Days since 1970-01-01 (a Thursday): a week starting Monday begins 3 days after a
             // multiple of 7.
             let sql = format!(
-                "SELECT ((i.occurred_from / 86400000) + 3) / 7 AS w, count(*) FROM {from_sql} WHERE {} GROUP BY w ORDER BY w",
+                "SELECT ((i.occurred_from / 86400000) + 3) / 7 AS w, count(*) FROM incidents i WHERE {} GROUP BY w ORDER BY w",
                 clauses.join(" AND ")
             );
             let params: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
@@ -686,11 +715,14 @@ impl Store {
     }
 }
 
-/// Where a list of incidents reads from, and the conditions and arguments of a filter.
+/// The conditions and arguments of a filter on `incidents i`.
 struct Selection {
-    from_sql: String,
     clauses: Vec<String>,
     args: Vec<Box<dyn ToSql>>,
+    /// For a filter by place: the incidents the R*Trees find in its box and period (the
+    /// exact box is among `clauses`). An incident a placement opened has no entry of its own
+    /// in `incidents_area`: its box and time are its one claim's, in `claims_rtree`.
+    near: Option<String>,
 }
 
 fn select(filter: &IncidentFilter, scenario: &Scenario) -> Selection {
@@ -701,21 +733,34 @@ fn select(filter: &IncidentFilter, scenario: &Scenario) -> Selection {
     };
     let f = &filter.claims;
     let mut clauses: Vec<String> = Vec::new();
-    let mut from_sql = String::from("incidents i");
+    let mut near = None;
     if let Some(b) = f.bbox {
-        from_sql = "incidents_area r JOIN incidents i ON i.rid = r.rid".into();
-        clauses.push(format!("r.min_lon <= {}", arg(Box::new(b.max_lon), &mut args)));
-        clauses.push(format!("r.max_lon >= {}", arg(Box::new(b.min_lon), &mut args)));
-        clauses.push(format!("r.min_lat <= {}", arg(Box::new(b.max_lat), &mut args)));
-        clauses.push(format!("r.max_lat >= {}", arg(Box::new(b.min_lat), &mut args)));
-        // The R*Tree holds 32-bit floats rounded outwards: it narrows, the exact
-        // bounds below decide.
-        if let Some(from) = f.from {
-            clauses.push(format!("r.max_t >= {}", arg(Box::new(hours(from.timestamp_millis())), &mut args)));
-        }
-        if let Some(to) = f.to {
-            clauses.push(format!("r.min_t <= {}", arg(Box::new(hours(to.timestamp_millis())), &mut args)));
-        }
+        let (x0, x1) = (arg(Box::new(b.min_lon), &mut args), arg(Box::new(b.max_lon), &mut args));
+        let (y0, y1) = (arg(Box::new(b.min_lat), &mut args), arg(Box::new(b.max_lat), &mut args));
+        clauses.push(format!("i.min_lon <= {x1} AND i.max_lon >= {x0} AND i.min_lat <= {y1} AND i.max_lat >= {y0}"));
+        // The R*Trees hold 32-bit floats rounded outwards: they narrow, the exact bounds on
+        // the incident's own columns decide.
+        let mut tree = |t: &str| {
+            let mut on = vec![
+                format!("{t}.min_lon <= {x1}"),
+                format!("{t}.max_lon >= {x0}"),
+                format!("{t}.min_lat <= {y1}"),
+                format!("{t}.max_lat >= {y0}"),
+            ];
+            if let Some(from) = f.from {
+                on.push(format!("{t}.max_t >= {}", arg(Box::new(hours(from.timestamp_millis())), &mut args)));
+            }
+            if let Some(to) = f.to {
+                on.push(format!("{t}.min_t <= {}", arg(Box::new(hours(to.timestamp_millis())), &mut args)));
+            }
+            on.join(" AND ")
+        };
+        let (area, claim) = (tree("r"), tree("cr"));
+        near = Some(format!(
+            "i.rid IN (SELECT r.rid FROM incidents_area r WHERE {area}
+                       UNION SELECT o.rid FROM claims_rtree cr JOIN incident_claims ic ON ic.claim_seq = cr.seq
+                                          JOIN incidents o ON o.id = ic.incident WHERE {claim})"
+        ));
     }
     if let Some(from) = f.from {
         clauses.push(format!("i.occurred_to >= {}", arg(Box::new(from.timestamp_millis()), &mut args)));
@@ -763,5 +808,5 @@ fn select(filter: &IncidentFilter, scenario: &Scenario) -> Selection {
     if filter.public_only {
         clauses.push("i.public = 1".into());
     }
-    Selection { from_sql, clauses, args }
+    Selection { clauses, args, near }
 }

@@ -444,6 +444,10 @@ impl FeatureValues {
 
 /// Opens the incident a placement starts, with its first claim's features, in one insert:
 /// at version 2, as opening it and placing the claim in it are two changes.
+///
+/// Nothing else is written for it: its history begins with `opened_seq`, and a list by place
+/// finds it through its one claim's entry in `claims_rtree` until a change of its claims
+/// gives it an `incidents_area` entry (`write_features`).
 fn open_placed(tx: &Transaction<'_>, id: &IncidentId, entry: &Entry<'_>, f: &Features) -> Result<(), StoreError> {
     let v = FeatureValues::of(f, f);
     let (id, at, seq) = (id.to_string(), entry.received_at.timestamp_millis(), entry.seq as i64);
@@ -457,7 +461,7 @@ fn open_placed(tx: &Transaction<'_>, id: &IncidentId, entry: &Entry<'_>, f: &Fea
     .execute(rusqlite::params_from_iter(
         std::iter::once(&id as &dyn rusqlite::ToSql).chain(v.params()).chain([&at as &dyn rusqlite::ToSql, &seq]),
     ))?;
-    write_area(tx, tx.last_insert_rowid(), f)
+    Ok(())
 }
 
 /// The listing R*Tree's entry for an incident: the box and time all its claims cover.
@@ -554,7 +558,8 @@ fn touch(tx: &Transaction<'_>, incident: &str, seq: u64) -> Result<(), StoreErro
     add_history(tx, incident, seq)
 }
 
-/// Lists entry `seq` in an incident's history.
+/// Lists entry `seq` in an incident's history (which also holds the entry that opened it,
+/// `incidents.opened_seq`).
 fn add_history(tx: &Transaction<'_>, incident: &str, seq: u64) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT OR IGNORE INTO incident_history (incident, seq) VALUES (?1, ?2)")?
         .execute(params![incident, seq as i64])?;
@@ -634,7 +639,6 @@ pub(crate) fn apply(
                 put_claim(tx, &id, claim_seq, !p.opened, best, entry.seq)?;
                 if p.opened {
                     open_placed(tx, &p.incident, entry, &f)?;
-                    add_history(tx, &id, entry.seq)?;
                 } else {
                     // The incident's features grow by this claim's: no need to read its others.
                     let row = row_of(tx, &p.incident)?;
