@@ -197,24 +197,17 @@ fn fit(claim: &Features, incident: &Features, explain: bool) -> Option<(f64, Par
         });
     }
 
-    // Event type: the best fit between the claim's type and any of the incident's.
-    let event_type = if explain {
-        let (event_type, why) = claim
-            .event_types
-            .iter()
-            .flat_map(|c| incident.event_types.iter().map(move |i| type_fit(c, i)))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .unwrap_or((0.1, String::from("no event type to compare")));
-        words.push(why);
-        event_type
-    } else {
-        claim
-            .event_types
-            .iter()
-            .flat_map(|c| incident.event_types.iter().map(move |i| type_fit_score(c, i)))
-            .max_by(f64::total_cmp)
-            .unwrap_or(0.1)
-    };
+    // Event type: the best fit between the claim's type and any of the incident's; the last
+    // of the best pairs is put in words.
+    let best = claim
+        .event_types
+        .iter()
+        .flat_map(|c| incident.event_types.iter().map(move |i| (type_fit_score(c, i), c, i)))
+        .reduce(|best, next| if next.0 >= best.0 { next } else { best });
+    let event_type = best.map_or(0.1, |b| b.0);
+    if explain {
+        words.push(best.map_or_else(|| String::from("no event type to compare"), |(_, c, i)| type_fit(c, i).1));
+    }
 
     // Parties: a mutual accusation fits best.
     let (parties, why) = party_fit(claim, incident, explain);

@@ -420,7 +420,7 @@ pub fn placed_payload<'a>(placements: &[Placement], proposals_json: impl IntoIte
 }
 
 /// An incident proposed for a claim, with its score and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 pub struct Candidate {
     /// The incident.
     #[schema(value_type = String)]
@@ -428,6 +428,20 @@ pub struct Candidate {
     /// Score, parts and explanation.
     #[serde(flatten)]
     pub proposal: Proposal,
+}
+
+/// The same fields as a flattened [`Candidate`], written directly: serde's `flatten` goes
+/// through a buffered map, and every placement writes up to three candidates.
+impl Serialize for Candidate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("Candidate", 4)?;
+        out.serialize_field("incident", &self.incident)?;
+        out.serialize_field("score", &self.proposal.score)?;
+        out.serialize_field("parts", &self.proposal.parts)?;
+        out.serialize_field("explanation", &self.proposal.explanation)?;
+        out.end()
+    }
 }
 
 /// A verification step: who moved the incident where, why, on what evidence.
@@ -607,6 +621,36 @@ pub fn endorsement_possible(rule: &crate::scenario::EndorsementRule, dissenters:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_candidate_is_written_flat_and_read_back() {
+        let c = Candidate {
+            incident: IncidentId(ulid::Ulid(7)),
+            proposal: Proposal {
+                score: 0.548,
+                parts: Parts { place: 0.25, time: 1.0, event_type: 0.9, parties: 0.3 },
+                explanation: "2.1 km apart, same day".into(),
+            },
+        };
+        let v = serde_json::to_value(&c).expect("json");
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "incident": IncidentId(ulid::Ulid(7)).to_string(),
+                "score": 0.548,
+                "parts": {"place": 0.25, "time": 1.0, "event_type": 0.9, "parties": 0.3},
+                "explanation": "2.1 km apart, same day"
+            })
+        );
+        assert_eq!(serde_json::from_value::<Candidate>(v).expect("back"), c);
+        assert_eq!(
+            String::from_utf8(crate::journal::canonical_json(&c).expect("canonical")).expect("utf-8"),
+            format!(
+                r#"{{"explanation":"2.1 km apart, same day","incident":"{}","parts":{{"event_type":0.9,"parties":0.3,"place":0.25,"time":1}},"score":0.548}}"#,
+                IncidentId(ulid::Ulid(7))
+            )
+        );
+    }
 
     proptest::proptest! {
         #[test]
