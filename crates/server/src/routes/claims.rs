@@ -32,15 +32,16 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
             ApiError::MalformedJson(r.body_text())
         }
     })?;
-    // The common case: one pass straight from the bytes.
+    // The common case: one pass straight from the bytes, without tracking the path (which
+    // only a wrong field needs, and the passes below find).
     let mut de = serde_json::Deserializer::from_slice(&bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+    match T::deserialize(&mut de) {
         Ok(v) => {
             de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
             return Ok(v);
         }
-        Err(e) if e.inner().classify() != serde_json::error::Category::Data => {
-            return Err(ApiError::MalformedJson(e.into_inner().to_string()));
+        Err(e) if e.classify() != serde_json::error::Category::Data => {
+            return Err(ApiError::MalformedJson(e.to_string()));
         }
         Err(_) => {}
     }
