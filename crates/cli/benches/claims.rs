@@ -20,7 +20,11 @@
 //! incident matching off for the ingest and ledger runs).
 //! 4. Incidents (TRUCE_BENCH=incidents): batch ingest with incident matching on and off
 //!    against a database of TRUCE_BENCH_CLAIMS claims placed in incidents (about as many
-//!    incidents), and on a fresh database.
+//!    incidents), and on a fresh database. TRUCE_BENCH_ON_ONLY makes one matching-on run
+//!    and nothing else, for comparing changes to matching on copies of one database.
+//!
+//! Each ingest line also gives the CPU time (user and system) the process spent a claim,
+//! server and load generator together.
 //! 5. Web UI (TRUCE_BENCH=ui): the overview's time to interactive, panning and the script
 //!    payload, in headless Chromium (web/tests/perf.mjs) over about 100,000 incidents.
 //! 6. News intake (TRUCE_BENCH=intake): articles read into drafts per second on one core,
@@ -293,16 +297,31 @@ fn ingest_into(store: &Store, per_request: u64, signed: bool, label: &str, what:
     // Marks the start of the timed part, for a profiler attached by hand.
     eprintln!("  submitting {total} claims ({what})");
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let acknowledged = client.block_on(submit_all(addr, auth, path, Arc::new(bodies), per_request, total, connections));
     let elapsed = started.elapsed();
+    let cpu = cpu_seconds() - cpu_before;
     drop(server);
     assert_eq!(claim_count(store) - claims_before, acknowledged, "every acknowledged claim is in the journal");
     let rate = acknowledged as f64 / elapsed.as_secs_f64();
     println!(
-        "{label}ingest ({per_request} claim(s) per request, POST {path}, {what}): {acknowledged} claims on {connections} connections in {:.2} s = {rate:.0} claims/s durably committed (target >= 20000)",
+        "{label}ingest ({per_request} claim(s) per request, POST {path}, {what}): {acknowledged} claims on {connections} connections in {:.2} s = {rate:.0} claims/s durably committed (target >= 20000); CPU {:.1} µs a claim",
         elapsed.as_secs_f64(),
+        cpu / acknowledged as f64 * 1e6,
     );
     rate
+}
+
+/// CPU time (user and system) the whole process has used, from /proc/self/stat (in the
+/// kernel's fixed 100 ticks a second): server and load generator together.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &stat[stat.rfind(')').expect("stat") + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: u64 = fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    ticks as f64 / 100.0
 }
 
 /// The middle value.
@@ -350,6 +369,14 @@ fn incidents() {
         return;
     }
     let (mut fresh, mut off, mut on) = (Vec::new(), Vec::new(), Vec::new());
+    if std::env::var_os("TRUCE_BENCH_ON_ONLY").is_some() {
+        // One matching-on run and nothing else: for comparing changes to matching, each run
+        // on a fresh copy of the same database (TRUCE_BENCH_REUSE), made by the caller.
+        let s = open(true);
+        ingest_into(&s, batch, false, &format!("incidents over {incidents} incidents, "), "matching on");
+        s.close().expect("close");
+        return;
+    }
     for _ in 0..repeat {
         // Issue 2's conditions: a fresh database, no incidents, no matching.
         let s = fresh_db(
