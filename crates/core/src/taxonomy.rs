@@ -7,6 +7,7 @@
 use crate::ids::EventTypeId;
 use crate::names::Names;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// ACLED's event types and their sub-event types (ACLED codebook, 2023).
@@ -85,8 +86,11 @@ pub struct EventType {
 pub struct Taxonomy {
     /// Format version; 1.
     pub format: u32,
+    // Shared: matching keeps each claim's and each candidate's types, and a shared one
+    // costs no copy of its labels and description.
     /// The event types.
-    pub event_types: Vec<EventType>,
+    #[schema(value_type = Vec<EventType>)]
+    pub event_types: Vec<Arc<EventType>>,
 }
 
 impl Taxonomy {
@@ -131,6 +135,11 @@ impl Taxonomy {
 
     /// The event type with this id.
     pub fn get(&self, id: &str) -> Option<&EventType> {
+        self.shared(id).map(|t| &**t)
+    }
+
+    /// The event type with this id, shared.
+    pub fn shared(&self, id: &str) -> Option<&Arc<EventType>> {
         self.event_types.iter().find(|t| t.id.as_str() == id)
     }
 }

@@ -40,8 +40,8 @@ pub struct Features {
     pub from_ms: i64,
     /// When: ms UTC, inclusive.
     pub to_ms: i64,
-    /// Event types (one for a claim).
-    pub event_types: Vec<EventType>,
+    /// Event types (one for a claim), shared with the taxonomy.
+    pub event_types: Vec<std::sync::Arc<EventType>>,
     /// Who claims.
     pub claimants: Vec<PartyId>,
     /// Who is accused.
@@ -386,7 +386,7 @@ pub enum Because {
 
 /// Reads an explanation written by [`score`] back into its parts, given the taxonomy its
 /// event types come from. Anything not in that grammar is kept as [`Because::Text`].
-pub fn because(explanation: &str, types: &[EventType]) -> Vec<Because> {
+pub fn because(explanation: &str, types: &[std::sync::Arc<EventType>]) -> Vec<Because> {
     let pieces: Vec<&str> = explanation.split(", ").collect();
     let mut out = Vec::with_capacity(pieces.len());
     let mut i = 0;
@@ -459,7 +459,11 @@ fn distance(s: &str) -> Option<f64> {
 
 /// "x and y (both …)", "x and y: …" or "x and y" followed by "of the same kind": the two
 /// types, their fit by the taxonomy, and how many pieces the words took.
-fn type_pair(piece: &str, next: Option<&str>, types: &[EventType]) -> Option<(String, String, TypeFit, usize)> {
+fn type_pair(
+    piece: &str,
+    next: Option<&str>,
+    types: &[std::sync::Arc<EventType>],
+) -> Option<(String, String, TypeFit, usize)> {
     for a in types {
         let Some(rest) = piece.strip_prefix(label(a).as_str()).and_then(|r| r.strip_prefix(" and ")) else { continue };
         for b in types {
@@ -508,7 +512,7 @@ mod tests {
 
     fn features(t: &str, claimant: &str, accused: Option<&str>, lon: f64, lat: f64, day: u32) -> Features {
         let taxonomy = Taxonomy::from_toml(include_str!("../../../../data/taxonomy.toml")).expect("taxonomy");
-        let ty = taxonomy.get(t).expect("type").clone();
+        let ty = taxonomy.shared(t).expect("type").clone();
         let from = chrono::NaiveDate::from_ymd_opt(2021, 11, day)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .expect("date")

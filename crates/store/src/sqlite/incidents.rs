@@ -33,7 +33,7 @@ pub(crate) fn claim_features(body: &ClaimBody, scenario: &Scenario) -> Features 
         radius_m: loc.map_or(100_000.0, |l| f64::from(l.radius_m)),
         from_ms: body.occurred.from.timestamp_millis(),
         to_ms: body.occurred.to.timestamp_millis(),
-        event_types: scenario.taxonomy.get(body.event_type.as_str()).cloned().into_iter().collect(),
+        event_types: scenario.taxonomy.shared(body.event_type.as_str()).cloned().into_iter().collect(),
         claimants: vec![body.claimant.clone()],
         accused: body.accused.iter().cloned().collect(),
     }
@@ -289,7 +289,7 @@ fn stored_features(
         radius_m,
         from_ms,
         to_ms,
-        event_types: types.split(',').filter_map(|t| scenario.taxonomy.get(t).cloned()).collect(),
+        event_types: types.split(',').filter_map(|t| scenario.taxonomy.shared(t).cloned()).collect(),
         claimants: parties(claimants),
         accused: parties(accused),
     }
@@ -361,7 +361,7 @@ fn claim_row_features(conn: &Connection, claim_seq: i64, scenario: &Scenario) ->
             radius_m: r.get(4)?,
             from_ms: r.get(5)?,
             to_ms: r.get(6)?,
-            event_types: scenario.taxonomy.get(&event_type).cloned().into_iter().collect(),
+            event_types: scenario.taxonomy.shared(&event_type).cloned().into_iter().collect(),
             claimants: PartyId::parse(&claimant).ok().into_iter().collect(),
             accused: accused.and_then(|a| PartyId::parse(&a).ok()).into_iter().collect(),
         })
