@@ -259,17 +259,18 @@ fn type_fit(a: &EventType, b: &EventType) -> (f64, String) {
 
 /// How the parties fit: 1 a mutual accusation, 0.9 the same claimant and accused, 0.6
 /// parties in common, 0.3 none. Party ids as text, so a caller can pass them unparsed.
-pub fn party_fit_score<'a>(
-    claimants: &[&'a str],
-    accused: &[&'a str],
-    inc_claimants: &[&'a str],
-    inc_accused: &[&'a str],
+pub fn party_fit_score<C: AsRef<str>, I: AsRef<str>>(
+    claimants: &[C],
+    accused: &[C],
+    inc_claimants: &[I],
+    inc_accused: &[I],
 ) -> f64 {
-    let mutual = claimants.iter().any(|c| inc_accused.contains(c)) && accused.iter().any(|a| inc_claimants.contains(a));
-    let same = claimants.iter().all(|c| inc_claimants.contains(c))
+    let has = |list: &[I], p: &C| list.iter().any(|x| x.as_ref() == p.as_ref());
+    let mutual = claimants.iter().any(|c| has(inc_accused, c)) && accused.iter().any(|a| has(inc_claimants, a));
+    let same = claimants.iter().all(|c| has(inc_claimants, c))
         && !accused.is_empty()
-        && accused.iter().all(|a| inc_accused.contains(a));
-    let common = claimants.iter().chain(accused).any(|p| inc_claimants.contains(p) || inc_accused.contains(p));
+        && accused.iter().all(|a| has(inc_accused, a));
+    let common = claimants.iter().chain(accused).any(|p| has(inc_claimants, p) || has(inc_accused, p));
     if mutual {
         1.0
     } else if same {
@@ -282,14 +283,14 @@ pub fn party_fit_score<'a>(
 }
 
 fn party_fit(claim: &Features, incident: &Features, explain: bool) -> (f64, String) {
-    fn ids(ps: &[PartyId]) -> Vec<&str> {
-        ps.iter().map(PartyId::as_str).collect()
-    }
-    let (c, a, ic, ia) = (ids(&claim.claimants), ids(&claim.accused), ids(&incident.claimants), ids(&incident.accused));
-    let score = party_fit_score(&c, &a, &ic, &ia);
+    let score = party_fit_score(&claim.claimants, &claim.accused, &incident.claimants, &incident.accused);
     if !explain {
         return (score, String::new());
     }
+    fn ids(ps: &[PartyId]) -> Vec<&str> {
+        ps.iter().map(PartyId::as_str).collect()
+    }
+    let (c, a) = (ids(&claim.claimants), ids(&claim.accused));
     let why = match score {
         1.0 => format!("mutual accusation ({} and {})", c.join("/"), a.join("/")),
         0.9 => format!("same claimant and accused ({} against {})", c.join("/"), a.join("/")),

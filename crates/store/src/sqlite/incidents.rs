@@ -118,8 +118,6 @@ fn candidates(
 ) -> Result<Vec<(IncidentId, f64, Features, bool)>, StoreError> {
     let t0 = hours(f.from_ms) - MAX_GAP_H;
     let t1 = hours(f.to_ms) + MAX_GAP_H;
-    let claimants: Vec<&str> = f.claimants.iter().map(PartyId::as_str).collect();
-    let accused: Vec<&str> = f.accused.iter().map(PartyId::as_str).collect();
     let type_fit = |types: &str| -> f64 {
         types
             .split(',')
@@ -143,6 +141,8 @@ fn candidates(
             let (dlat, dlon) = (degrees_lat(reach), degrees_lon(reach, b.max_lat.abs().max(b.min_lat.abs())));
             // (estimate, rid, anchor) of each candidate.
             let mut ranked: Vec<(f64, i64, &Anchor)> = Vec::new();
+            // Each candidate's parties, in buffers reused from one to the next.
+            let (mut ic, mut ia): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
             for (rid, a) in
                 anchors.meeting([b.min_lon - dlon, b.min_lat - dlat, t0], [b.max_lon + dlon, b.max_lat + dlat, t1])
             {
@@ -150,9 +150,11 @@ fn candidates(
                     continue;
                 };
                 let gap_h = (hours(a.from_ms).max(hours(f.from_ms)) - hours(a.to_ms).min(hours(f.to_ms))).max(0.0);
-                let ic: Vec<&str> = a.claimants.split(',').collect();
-                let ia: Vec<&str> = a.accused.split(',').collect();
-                let fit = matching::party_fit_score(&claimants, &accused, &ic, &ia);
+                ic.clear();
+                ic.extend(a.claimants.split(','));
+                ia.clear();
+                ia.extend(a.accused.split(','));
+                let fit = matching::party_fit_score(&f.claimants, &f.accused, &ic, &ia);
                 ranked.push((matching::estimate(Some(gap_m), gap_h, type_fit(&a.event_types), fit), rid, a));
             }
             ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)));
