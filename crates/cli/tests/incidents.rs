@@ -448,6 +448,32 @@ fn a_list_by_place_pages_alike_from_the_newest_incidents_and_from_the_r_trees() 
     assert_eq!(pages(&[("bbox", "45,39,47,41")]).len(), 27);
     let weeks = app.get("/api/v1/incidents/weeks", &[in_box]);
     assert_eq!(weeks.body, json!([{"week": "2021-12-27", "count": 1}, {"week": "2022-01-03", "count": 1}]));
+    // A merged incident has no place of its own, whichever way the page is read: its row
+    // keeps the box it had, where reading the newest first would meet it.
+    let late: Vec<String> = (28..31)
+        .map(|i| {
+            let c = submit(&app, &claim_at("ARM", "AZE", "shelling", 46.20 + 0.01 * (i - 28) as f64, 39.80, &when(i)));
+            common::incident_of(&app, &c).expect("incident")
+        })
+        .collect();
+    for from in &late[1..] {
+        let merged = post(
+            m,
+            &format!("/api/v1/incidents/{from}/merge"),
+            json!({"into": late[0], "reason": "Same strike", "version": version(&app, from)}),
+        );
+        assert_eq!(merged.status, 200, "{}", merged.body);
+    }
+    let late_box = ("bbox", "46.1,39.7,46.3,39.9");
+    assert_eq!(pages(&[late_box]), vec![late[0].clone()]);
+    for q in [late_box, in_box, ("bbox", "45,39,47,41")] {
+        assert!(pages(&[q, ("state", "merged")]).is_empty(), "{q:?}");
+        assert_eq!(app.get("/api/v1/incidents/weeks", &[q, ("state", "merged")]).body, json!([]));
+    }
+    // A cursor past every incident reads from the newest.
+    let far = app.get("/api/v1/incidents", &[in_box, ("limit", "1"), ("cursor", "s18446744073709551615")]);
+    assert_eq!(far.status, 200, "{}", far.body);
+    assert_eq!(far.body["items"][0]["id"], inside[2].as_str());
 }
 
 #[test]

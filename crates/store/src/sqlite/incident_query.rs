@@ -622,8 +622,10 @@ impl Store {
             let now = chrono::Utc::now().timestamp_millis();
             let Selection { mut clauses, mut args, near } = select(&filter, &scenario);
             let f = &filter.claims;
-            if let Some(before) = f.before_seq {
-                args.push(Box::new(before as i64));
+            // A cursor past any rid reads from the newest.
+            let before = f.before_seq.map(|b| i64::try_from(b).unwrap_or(i64::MAX));
+            if let Some(before) = before {
+                args.push(Box::new(before));
                 clauses.push(format!("i.rid < ?{}", args.len()));
             }
             let limit = i64::from(f.limit);
@@ -653,11 +655,11 @@ impl Store {
             };
             let Some(near) = near else { return page(&clauses, &args) };
             // The newest incidents, in order, up to the bound.
-            let top: i64 = match f.before_seq {
-                Some(before) => before as i64,
+            let top: i64 = match before {
+                Some(before) => before,
                 None => c.query_row("SELECT coalesce(max(rid), 0) + 1 FROM incidents", [], |r| r.get(0))?,
             };
-            let lowest = top - walk_rows(limit);
+            let lowest = top.saturating_sub(walk_rows(limit));
             let mut walk = clauses.clone();
             walk.push(format!("i.rid >= {lowest}"));
             let walked = page(&walk, &args)?;
@@ -737,7 +739,11 @@ fn select(filter: &IncidentFilter, scenario: &Scenario) -> Selection {
     if let Some(b) = f.bbox {
         let (x0, x1) = (arg(Box::new(b.min_lon), &mut args), arg(Box::new(b.max_lon), &mut args));
         let (y0, y1) = (arg(Box::new(b.min_lat), &mut args), arg(Box::new(b.max_lat), &mut args));
-        clauses.push(format!("i.min_lon <= {x1} AND i.max_lon >= {x0} AND i.min_lat <= {y1} AND i.max_lat >= {y0}"));
+        // A merged incident has no place of its own: its claims are in the one it went into
+        // (its row keeps the box it last had, but neither R*Tree lists it).
+        clauses.push(format!(
+            "i.min_lon <= {x1} AND i.max_lon >= {x0} AND i.min_lat <= {y1} AND i.max_lat >= {y0} AND i.merged_into IS NULL"
+        ));
         // The R*Trees hold 32-bit floats rounded outwards: they narrow, the exact bounds on
         // the incident's own columns decide.
         let mut tree = |t: &str| {
