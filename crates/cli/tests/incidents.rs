@@ -22,6 +22,16 @@ fn post(c: &Client, path: &str, body: Value) -> truce::client::Answer {
     c.post_raw(path, &body.to_string()).expect("answer")
 }
 
+/// Merges `from` into `into` at `from`'s current version; the merge must succeed.
+fn merge(app: &TestApp, from: &str, into: &str, reason: &str) {
+    let merged = post(
+        &app.client,
+        &format!("/api/v1/incidents/{from}/merge"),
+        json!({"into": into, "reason": reason, "version": version(app, from)}),
+    );
+    assert_eq!(merged.status, 200, "{}", merged.body);
+}
+
 fn claim_at(claimant: &str, accused: &str, event_type: &str, lon: f64, lat: f64, from: &str) -> Value {
     let mut c = common::claim();
     c["claimant"] = json!(claimant);
@@ -343,7 +353,12 @@ fn monitors_attach_detach_merge_and_split_with_versions() {
 fn incident_ids(app: &TestApp, q: &[(&str, &str)]) -> Vec<String> {
     let page = app.get("/api/v1/incidents", q);
     assert_eq!(page.status, 200, "{}", page.body);
-    page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect()
+    ids_of(&page.body)
+}
+
+/// The ids of the incidents on a page of `GET /api/v1/incidents`.
+fn ids_of(page: &Value) -> Vec<String> {
+    page["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()).collect()
 }
 
 #[test]
@@ -365,12 +380,7 @@ fn a_list_by_place_finds_an_incident_by_each_claims_box_and_by_the_box_they_cove
     );
     assert!(ids(&[("bbox", near_a), ("from", "2022-06-01T00:00:00Z")]).is_empty());
     // Merged, the incident covers the box between its claims, and the merged one is gone.
-    let merged = post(
-        m,
-        &format!("/api/v1/incidents/{other}/merge"),
-        json!({"into": one, "reason": "Same battery", "version": version(&app, &other)}),
-    );
-    assert_eq!(merged.status, 200, "{}", merged.body);
+    merge(&app, &other, &one, "Same battery");
     assert_eq!(ids(&[("bbox", between)]), vec![one.clone()]);
     assert_eq!(ids(&[("bbox", near_far)]), vec![one.clone()]);
     assert_eq!(
@@ -398,7 +408,6 @@ fn a_list_by_place_finds_an_incident_by_each_claims_box_and_by_the_box_they_cove
 #[test]
 fn a_list_by_place_pages_alike_from_the_newest_incidents_and_from_the_r_trees() {
     let app = TestApp::spawn();
-    let m = &app.client;
     // Three incidents in the box, older than the 25 elsewhere that a page of one reads in
     // order (20 rows) before it asks the R*Trees; two of the three are merged, so that one
     // is listed by its own area entry and one by its claim's.
@@ -412,12 +421,7 @@ fn a_list_by_place_pages_alike_from_the_newest_incidents_and_from_the_r_trees() 
     for i in 3..28 {
         submit(&app, &claim_at("AZE", "ARM", "shelling", 46.70, 39.50, &when(i)));
     }
-    let merged = post(
-        m,
-        &format!("/api/v1/incidents/{}/merge", inside[1]),
-        json!({"into": inside[0], "reason": "Same battery", "version": version(&app, &inside[1])}),
-    );
-    assert_eq!(merged.status, 200, "{}", merged.body);
+    merge(&app, &inside[1], &inside[0], "Same battery");
     let pages = |q: &[(&str, &str)]| {
         let mut ids = Vec::new();
         let mut cursor: Option<String> = None;
@@ -429,9 +433,7 @@ fn a_list_by_place_pages_alike_from_the_newest_incidents_and_from_the_r_trees() 
             }
             let page = app.get("/api/v1/incidents", &query);
             assert_eq!(page.status, 200, "{}", page.body);
-            ids.extend(
-                page.body["items"].as_array().expect("items").iter().map(|i| i["id"].as_str().expect("id").to_owned()),
-            );
+            ids.extend(ids_of(&page.body));
             match page.body["next_cursor"].as_str() {
                 Some(c) => cursor = Some(c.to_owned()),
                 None => return ids,
@@ -457,12 +459,7 @@ fn a_list_by_place_pages_alike_from_the_newest_incidents_and_from_the_r_trees() 
         })
         .collect();
     for from in &late[1..] {
-        let merged = post(
-            m,
-            &format!("/api/v1/incidents/{from}/merge"),
-            json!({"into": late[0], "reason": "Same strike", "version": version(&app, from)}),
-        );
-        assert_eq!(merged.status, 200, "{}", merged.body);
+        merge(&app, from, &late[0], "Same strike");
     }
     let late_box = ("bbox", "46.1,39.7,46.3,39.9");
     assert_eq!(pages(&[late_box]), vec![late[0].clone()]);
